@@ -1,0 +1,179 @@
+//! Correlation: runs every trait on every service and turns the hits of one service into one
+//! exposure finding with a severity a person can check.
+
+mod correlate;
+pub mod severity;
+
+pub use correlate::{assess, likelihood_and_impact};
+pub use severity::{Impact, Likelihood, Severity};
+
+use crate::model::{Inventory, arn_account_region, arn_partition};
+use crate::traits::{self, Gap, Outcome, ServiceContext, TraitHit, TraitId};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// The exposed resource.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceRef {
+    #[serde(rename = "type")]
+    pub resource_type: &'static str,
+    pub uid: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub partition: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// One exposure finding: one service, its traits, and the severity they add up to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Stable across runs: a hash of account, region, resource type and service ARN.
+    pub id: String,
+    pub resource: ResourceRef,
+    pub severity: Severity,
+    pub likelihood: Option<Likelihood>,
+    pub impact: Impact,
+    pub title: String,
+    /// Why it has this severity, in a sentence that can be checked against the traits.
+    pub explanation: String,
+    pub traits: Vec<TraitHit>,
+}
+
+impl Finding {
+    pub fn has(&self, id: TraitId) -> bool {
+        self.traits.iter().any(|t| t.id == id)
+    }
+}
+
+/// A check that could not be made, for which resources.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct NotEvaluated {
+    #[serde(rename = "trait")]
+    pub trait_id: TraitId,
+    pub reason: String,
+    pub resources: Vec<String>,
+}
+
+/// The result of a scan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    /// One per service, most severe first; INFORMATIONAL ones included (reports filter).
+    pub findings: Vec<Finding>,
+    pub not_evaluated: Vec<NotEvaluated>,
+    pub services_scanned: usize,
+}
+
+/// Runs every trait on every service of the inventory.
+pub fn analyze(inv: &Inventory) -> Analysis {
+    let mut findings = Vec::with_capacity(inv.services.len());
+    let mut gaps: Vec<Gap> = Vec::new();
+    for service in inv.services.values() {
+        let ctx = ServiceContext::new(inv, service);
+        let mut hits = Vec::new();
+        for def in traits::ALL {
+            let mut out = Outcome::new(def.id, &service.service_arn);
+            (def.check)(&ctx, &mut out);
+            gaps.append(&mut out.gaps);
+            if out.fired() {
+                let remediation = (def.remediation)(&ctx, &out.evidence);
+                let mut resources: Vec<String> = Vec::new();
+                for r in out
+                    .evidence
+                    .iter()
+                    .map(|e| e.resource.clone())
+                    .chain(out.extra_resources.drain(..))
+                {
+                    if !resources.contains(&r) {
+                        resources.push(r);
+                    }
+                }
+                hits.push(TraitHit {
+                    id: def.id,
+                    category: def.category,
+                    title: def.title,
+                    evidence: out.evidence,
+                    resources,
+                    facets: out.facets,
+                    remediation,
+                });
+            }
+        }
+        if !hits.is_empty() {
+            findings.push(assess(resource_ref(&ctx), hits));
+        }
+    }
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.resource.uid.cmp(&b.resource.uid))
+    });
+    Analysis {
+        findings,
+        not_evaluated: group_gaps(gaps),
+        services_scanned: inv.services.len(),
+    }
+}
+
+fn resource_ref(ctx: &ServiceContext<'_>) -> ResourceRef {
+    let s = ctx.service;
+    let (account, region) = arn_account_region(&s.service_arn);
+    ResourceRef {
+        resource_type: "AWS::ECS::Service",
+        uid: s.service_arn.clone(),
+        name: s.name().to_string(),
+        cluster: s.cluster_arn.clone(),
+        account: account.map(str::to_string),
+        region: region.map(str::to_string),
+        partition: arn_partition(&s.service_arn).unwrap_or("aws").to_string(),
+        task_definition: s.task_definition.clone(),
+        tags: s
+            .tags
+            .iter()
+            .filter_map(|t| Some((t.key.clone()?, t.value.clone().unwrap_or_default())))
+            .collect(),
+    }
+}
+
+/// A stable finding id: the same service gets the same id on every run.
+pub fn finding_id(resource: &ResourceRef) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        resource.account.as_deref().unwrap_or(""),
+        resource.region.as_deref().unwrap_or(""),
+        resource.resource_type,
+        &resource.uid,
+    ] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Groups gaps by trait and reason, listing the services each applies to.
+fn group_gaps(mut gaps: Vec<Gap>) -> Vec<NotEvaluated> {
+    gaps.sort();
+    gaps.dedup();
+    let mut out: Vec<NotEvaluated> = Vec::new();
+    for g in gaps {
+        match out.last_mut() {
+            Some(last) if last.trait_id == g.trait_id && last.reason == g.reason => {
+                last.resources.push(g.resource)
+            }
+            _ => out.push(NotEvaluated {
+                trait_id: g.trait_id,
+                reason: g.reason,
+                resources: vec![g.resource],
+            }),
+        }
+    }
+    out
+}

@@ -1,0 +1,9 @@
+//! ecs-exposure core: the inventory model, the snapshot loader, the exposure traits, the
+//! correlation engine and the report formats. Pure: no file or network I/O, no async, so it
+//! builds in seconds and never waits for the AWS SDK.
+
+pub mod engine;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod traits;

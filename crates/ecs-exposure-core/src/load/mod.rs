@@ -1,0 +1,99 @@
+//! Snapshot loader: turns the JSON that AWS CLI commands print into the [`Inventory`].
+//!
+//! The kind of a document is recognised from its top-level keys, never from its file name.
+//! Parsing is split from merging so that a caller may parse many files in parallel and merge
+//! them in order. Nothing here reads files: the caller passes bytes and a name for messages.
+
+mod document;
+
+pub use document::{Document, parse_document};
+
+use crate::model::{Inventory, Kind};
+use serde::Serialize;
+
+/// A problem with one input, located as precisely as the input allows.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file (or other origin) the problem is in.
+    pub file: String,
+    /// JSON path of the offending value, e.g. `services[0].loadBalancers[0].containerPort`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(p) = &self.path {
+            write!(f, "at `{p}`: ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// What parsing one document gave: data of known kinds, or a warning that it was not
+/// recognised (an unknown kind is not an error: the rest of the input is still scanned).
+pub enum Parsed {
+    Known(Box<Document>),
+    Unknown(Diagnostic),
+}
+
+/// Collects parsed documents into one inventory.
+#[derive(Default)]
+pub struct Loader {
+    inventory: Inventory,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Loader {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Parses and merges one document. A broken document of a known kind is an error.
+    pub fn add(&mut self, origin: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let parsed = parse_document(origin, bytes)?;
+        self.merge(parsed);
+        Ok(())
+    }
+
+    pub fn merge(&mut self, parsed: Parsed) {
+        match parsed {
+            Parsed::Known(doc) => doc.merge_into(&mut self.inventory),
+            Parsed::Unknown(w) => self.warnings.push(w),
+        }
+    }
+
+    /// The finished inventory and the warnings met on the way.
+    pub fn finish(mut self) -> (Inventory, Vec<Diagnostic>) {
+        self.inventory.reindex();
+        (self.inventory, self.warnings)
+    }
+}
+
+/// The top-level keys that identify each kind, for the "unknown kind" message.
+pub(crate) const KNOWN_KEYS: &[(&str, Kind)] = &[
+    ("services", Kind::EcsServices),
+    ("taskDefinition", Kind::EcsTaskDefinition),
+    ("clusters", Kind::EcsClusters),
+    ("SecurityGroups", Kind::Ec2SecurityGroups),
+    ("Subnets", Kind::Ec2Subnets),
+    ("RouteTables", Kind::Ec2RouteTables),
+    ("NetworkAcls", Kind::Ec2NetworkAcls),
+    ("InternetGateways", Kind::Ec2InternetGateways),
+    ("LoadBalancers", Kind::Elbv2LoadBalancers),
+    ("TargetGroups", Kind::Elbv2TargetGroups),
+    ("Listeners", Kind::Elbv2Listeners),
+    ("RoleDetailList", Kind::IamAuthorizationDetails),
+    ("Policies", Kind::IamAuthorizationDetails),
+    ("findings", Kind::InspectorFindings),
+];

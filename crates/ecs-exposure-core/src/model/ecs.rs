@@ -1,0 +1,258 @@
+//! ECS resources as `aws ecs describe-*` prints them (only the fields the analysis reads;
+//! everything else in the input is ignored).
+
+use super::SecretString;
+use serde::Deserialize;
+
+/// A `Key`/`Value` or `key`/`value` tag.
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct Tag {
+    #[serde(alias = "Key")]
+    pub key: Option<String>,
+    #[serde(alias = "Value")]
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cluster {
+    pub cluster_arn: String,
+    pub cluster_name: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Service {
+    pub service_arn: String,
+    pub service_name: Option<String>,
+    pub cluster_arn: Option<String>,
+    /// The task definition revision the service runs (its primary deployment).
+    pub task_definition: Option<String>,
+    pub launch_type: Option<String>,
+    #[serde(default)]
+    pub capacity_provider_strategy: Vec<CapacityProviderItem>,
+    pub platform_version: Option<String>,
+    pub network_configuration: Option<NetworkConfiguration>,
+    #[serde(default)]
+    pub load_balancers: Vec<ServiceLoadBalancer>,
+    #[serde(default)]
+    pub enable_execute_command: bool,
+    pub status: Option<String>,
+    pub desired_count: Option<i64>,
+    pub running_count: Option<i64>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+impl Service {
+    /// The service name, or the last segment of its ARN.
+    pub fn name(&self) -> &str {
+        self.service_name.as_deref().unwrap_or_else(|| {
+            self.service_arn
+                .rsplit('/')
+                .next()
+                .unwrap_or(&self.service_arn)
+        })
+    }
+
+    pub fn awsvpc(&self) -> Option<&AwsVpcConfiguration> {
+        self.network_configuration
+            .as_ref()
+            .and_then(|n| n.awsvpc_configuration.as_ref())
+    }
+
+    /// Whether the tasks get a public IPv4 address (`assignPublicIp: ENABLED`).
+    pub fn assigns_public_ip(&self) -> bool {
+        self.awsvpc()
+            .and_then(|a| a.assign_public_ip.as_deref())
+            .is_some_and(|v| v.eq_ignore_ascii_case("ENABLED"))
+    }
+
+    /// Fargate when the launch type or a capacity provider says so.
+    pub fn is_fargate(&self) -> bool {
+        self.launch_type.as_deref() == Some("FARGATE")
+            || self
+                .capacity_provider_strategy
+                .iter()
+                .any(|c| c.capacity_provider.starts_with("FARGATE"))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CapacityProviderItem {
+    pub capacity_provider: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkConfiguration {
+    pub awsvpc_configuration: Option<AwsVpcConfiguration>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsVpcConfiguration {
+    #[serde(default)]
+    pub subnets: Vec<String>,
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    pub assign_public_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceLoadBalancer {
+    pub target_group_arn: Option<String>,
+    pub load_balancer_name: Option<String>,
+    pub container_name: Option<String>,
+    pub container_port: Option<u16>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskDefinition {
+    pub task_definition_arn: String,
+    pub family: Option<String>,
+    pub revision: Option<i64>,
+    pub status: Option<String>,
+    pub network_mode: Option<String>,
+    pub pid_mode: Option<String>,
+    pub ipc_mode: Option<String>,
+    pub task_role_arn: Option<String>,
+    pub execution_role_arn: Option<String>,
+    #[serde(default)]
+    pub requires_compatibilities: Vec<String>,
+    #[serde(default)]
+    pub volumes: Vec<Volume>,
+    #[serde(default)]
+    pub container_definitions: Vec<ContainerDefinition>,
+    pub runtime_platform: Option<RuntimePlatform>,
+    /// Tags printed beside the task definition by `describe-task-definition --include TAGS`.
+    #[serde(skip)]
+    pub tags: Vec<Tag>,
+}
+
+impl TaskDefinition {
+    /// `networkMode`, defaulting as ECS does to `bridge` on EC2 when unset.
+    pub fn network_mode(&self) -> &str {
+        self.network_mode.as_deref().unwrap_or("bridge")
+    }
+
+    /// `family:revision`, or the ARN's last segment.
+    pub fn short_name(&self) -> &str {
+        self.task_definition_arn
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.task_definition_arn)
+    }
+
+    pub fn volume(&self, name: &str) -> Option<&Volume> {
+        self.volumes
+            .iter()
+            .find(|v| v.name.as_deref() == Some(name))
+    }
+
+    pub fn is_windows(&self) -> bool {
+        self.runtime_platform
+            .as_ref()
+            .and_then(|r| r.operating_system_family.as_deref())
+            .is_some_and(|f| f.starts_with("WINDOWS"))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuntimePlatform {
+    pub operating_system_family: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Volume {
+    pub name: Option<String>,
+    pub host: Option<HostVolume>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostVolume {
+    pub source_path: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerDefinition {
+    pub name: Option<String>,
+    pub image: Option<String>,
+    pub privileged: Option<bool>,
+    pub user: Option<String>,
+    pub readonly_root_filesystem: Option<bool>,
+    #[serde(default)]
+    pub essential: Option<bool>,
+    #[serde(default)]
+    pub environment: Vec<EnvironmentVariable>,
+    #[serde(default)]
+    pub secrets: Vec<SecretRef>,
+    #[serde(default)]
+    pub port_mappings: Vec<PortMapping>,
+    #[serde(default)]
+    pub mount_points: Vec<MountPoint>,
+    pub linux_parameters: Option<LinuxParameters>,
+}
+
+impl ContainerDefinition {
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or("(unnamed)")
+    }
+}
+
+/// A plaintext `environment` entry. The value is a [`SecretString`] because it may be one.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EnvironmentVariable {
+    pub name: Option<String>,
+    pub value: Option<SecretString>,
+}
+
+/// A `secrets` entry: a reference to Secrets Manager or SSM, never a value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretRef {
+    pub name: Option<String>,
+    pub value_from: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortMapping {
+    pub container_port: Option<u16>,
+    pub host_port: Option<u16>,
+    pub protocol: Option<String>,
+    pub container_port_range: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MountPoint {
+    pub source_volume: Option<String>,
+    pub container_path: Option<String>,
+    pub read_only: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinuxParameters {
+    pub capabilities: Option<Capabilities>,
+    pub init_process_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Capabilities {
+    #[serde(default)]
+    pub add: Vec<String>,
+    #[serde(default)]
+    pub drop: Vec<String>,
+}

@@ -1,0 +1,160 @@
+//! IAM roles and policies as `aws iam get-account-authorization-details` prints them.
+//!
+//! Policy documents stay JSON values: their grammar (string-or-list Action, Statement as
+//! object or list, NotAction) is interpreted by the IAM traits, not by the loader. The AWS
+//! CLI prints documents decoded; the raw API returns them URL-encoded, so both are accepted.
+
+use serde::{Deserialize, Deserializer};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Role {
+    pub arn: String,
+    pub role_name: Option<String>,
+    #[serde(default, deserialize_with = "policy_document_opt")]
+    pub assume_role_policy_document: Option<serde_json::Value>,
+    #[serde(default)]
+    pub role_policy_list: Vec<InlinePolicy>,
+    #[serde(default)]
+    pub attached_managed_policies: Vec<AttachedPolicy>,
+}
+
+impl Role {
+    pub fn name(&self) -> &str {
+        self.role_name
+            .as_deref()
+            .unwrap_or_else(|| self.arn.rsplit('/').next().unwrap_or(&self.arn))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InlinePolicy {
+    pub policy_name: String,
+    #[serde(deserialize_with = "policy_document")]
+    pub policy_document: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AttachedPolicy {
+    pub policy_name: Option<String>,
+    pub policy_arn: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ManagedPolicy {
+    pub arn: String,
+    pub policy_name: Option<String>,
+    pub default_version_id: Option<String>,
+    #[serde(default)]
+    pub policy_version_list: Vec<PolicyVersion>,
+}
+
+impl ManagedPolicy {
+    /// The document of the default version (the one IAM enforces).
+    pub fn default_document(&self) -> Option<&serde_json::Value> {
+        self.policy_version_list
+            .iter()
+            .find(|v| {
+                v.is_default_version
+                    || (v.version_id.is_some() && v.version_id == self.default_version_id)
+            })
+            .and_then(|v| v.document.as_ref())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PolicyVersion {
+    #[serde(default, deserialize_with = "policy_document_opt")]
+    pub document: Option<serde_json::Value>,
+    pub version_id: Option<String>,
+    #[serde(default)]
+    pub is_default_version: bool,
+}
+
+fn policy_document<'de, D: Deserializer<'de>>(d: D) -> Result<serde_json::Value, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    decode_document(v).map_err(serde::de::Error::custom)
+}
+
+fn policy_document_opt<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    v.map(decode_document)
+        .transpose()
+        .map_err(serde::de::Error::custom)
+}
+
+/// Accepts a document as a JSON object, a JSON string, or a URL-encoded JSON string.
+fn decode_document(v: serde_json::Value) -> Result<serde_json::Value, String> {
+    match v {
+        serde_json::Value::String(s) => {
+            let text = if s.trim_start().starts_with('{') {
+                s
+            } else {
+                percent_decode(&s)?
+            };
+            serde_json::from_str(&text).map_err(|e| format!("policy document is not JSON: {e}"))
+        }
+        serde_json::Value::Object(_) => Ok(v),
+        other => Err(format!(
+            "expected a policy document (object or string), found {}",
+            json_type(&other)
+        )),
+    }
+}
+
+pub(crate) fn json_type(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+fn percent_decode(s: &str) -> Result<String, String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).map_err(|e| e.to_string())?;
+                let b = u8::from_str_radix(hex, 16)
+                    .map_err(|_| format!("bad percent escape %{hex} in policy document"))?;
+                out.push(b);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_err(|e| format!("policy document is not UTF-8: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_encoded_documents_are_decoded() {
+        let v = decode_document(serde_json::Value::String(
+            "%7B%22Version%22%3A%222012-10-17%22%7D".into(),
+        ))
+        .unwrap();
+        assert_eq!(v["Version"], "2012-10-17");
+    }
+}

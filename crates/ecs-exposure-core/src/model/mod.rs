@@ -1,0 +1,269 @@
+//! The inventory: one model that every source (snapshot files, live collection, infrastructure
+//! as code) fills and every trait reads. Resources are kept in the AWS API's own shapes so that
+//! a reader can check any evidence against the console or the CLI.
+
+mod ec2;
+mod ecs;
+mod elbv2;
+mod iam;
+mod image;
+mod inspector;
+mod secret;
+
+pub use ec2::*;
+pub use ecs::*;
+pub use elbv2::*;
+pub use iam::*;
+pub use image::ImageRef;
+pub use inspector::*;
+pub use secret::SecretString;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The kinds of input the inventory can hold, one per AWS CLI command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    EcsServices,
+    EcsTaskDefinition,
+    EcsClusters,
+    Ec2SecurityGroups,
+    Ec2Subnets,
+    Ec2RouteTables,
+    Ec2NetworkAcls,
+    Ec2InternetGateways,
+    Elbv2LoadBalancers,
+    Elbv2TargetGroups,
+    Elbv2Listeners,
+    IamAuthorizationDetails,
+    InspectorFindings,
+}
+
+impl Kind {
+    /// The AWS CLI command whose output this kind is; used in messages that tell a user
+    /// which file to add.
+    pub fn cli_command(self) -> &'static str {
+        match self {
+            Kind::EcsServices => "aws ecs describe-services",
+            Kind::EcsTaskDefinition => "aws ecs describe-task-definition",
+            Kind::EcsClusters => "aws ecs describe-clusters",
+            Kind::Ec2SecurityGroups => "aws ec2 describe-security-groups",
+            Kind::Ec2Subnets => "aws ec2 describe-subnets",
+            Kind::Ec2RouteTables => "aws ec2 describe-route-tables",
+            Kind::Ec2NetworkAcls => "aws ec2 describe-network-acls",
+            Kind::Ec2InternetGateways => "aws ec2 describe-internet-gateways",
+            Kind::Elbv2LoadBalancers => "aws elbv2 describe-load-balancers",
+            Kind::Elbv2TargetGroups => "aws elbv2 describe-target-groups",
+            Kind::Elbv2Listeners => "aws elbv2 describe-listeners",
+            Kind::IamAuthorizationDetails => "aws iam get-account-authorization-details",
+            Kind::InspectorFindings => "aws inspector2 list-findings",
+        }
+    }
+
+    /// A short plural noun for messages ("no route tables in the input").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::EcsServices => "ECS services",
+            Kind::EcsTaskDefinition => "task definitions",
+            Kind::EcsClusters => "ECS clusters",
+            Kind::Ec2SecurityGroups => "security groups",
+            Kind::Ec2Subnets => "subnets",
+            Kind::Ec2RouteTables => "route tables",
+            Kind::Ec2NetworkAcls => "network ACLs",
+            Kind::Ec2InternetGateways => "internet gateways",
+            Kind::Elbv2LoadBalancers => "load balancers",
+            Kind::Elbv2TargetGroups => "target groups",
+            Kind::Elbv2Listeners => "listeners",
+            Kind::IamAuthorizationDetails => "IAM authorization details",
+            Kind::InspectorFindings => "Inspector findings",
+        }
+    }
+}
+
+/// Everything known about one account (or several), merged from any number of sources.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub clusters: BTreeMap<String, Cluster>,
+    /// Keyed by service ARN; ordered so that reports are stable.
+    pub services: BTreeMap<String, Service>,
+    pub task_definitions: HashMap<String, TaskDefinition>,
+    pub security_groups: HashMap<String, SecurityGroup>,
+    pub subnets: HashMap<String, Subnet>,
+    pub route_tables: BTreeMap<String, RouteTable>,
+    pub network_acls: BTreeMap<String, NetworkAcl>,
+    pub internet_gateways: HashMap<String, InternetGateway>,
+    pub load_balancers: HashMap<String, LoadBalancer>,
+    pub target_groups: HashMap<String, TargetGroup>,
+    pub listeners: BTreeMap<String, Listener>,
+    pub roles: HashMap<String, Role>,
+    pub managed_policies: HashMap<String, ManagedPolicy>,
+    pub inspector_findings: Vec<InspectorFinding>,
+    /// Which kinds of input were present (even if empty): absence means "not collected",
+    /// which is different from "collected and found nothing".
+    pub loaded: BTreeSet<Kind>,
+    index: Index,
+}
+
+/// Lookups derived from the inventory, rebuilt by [`Inventory::reindex`].
+#[derive(Debug, Default)]
+struct Index {
+    task_def_by_short: HashMap<String, String>,
+    route_table_by_subnet: HashMap<String, String>,
+    main_route_table_by_vpc: HashMap<String, String>,
+    nacl_by_subnet: HashMap<String, String>,
+    default_nacl_by_vpc: HashMap<String, String>,
+    listeners_by_lb: HashMap<String, Vec<String>>,
+    role_by_name: HashMap<String, String>,
+    findings_by_repository: HashMap<String, Vec<usize>>,
+}
+
+impl Inventory {
+    pub fn has(&self, kind: Kind) -> bool {
+        self.loaded.contains(&kind)
+    }
+
+    /// Rebuilds the derived lookups; every source calls it once after loading.
+    pub fn reindex(&mut self) {
+        let mut ix = Index::default();
+        for (arn, td) in &self.task_definitions {
+            ix.task_def_by_short
+                .insert(td.short_name().to_string(), arn.clone());
+        }
+        for rt in self.route_tables.values() {
+            for a in &rt.associations {
+                if a.main {
+                    ix.main_route_table_by_vpc
+                        .insert(rt.vpc_id.clone(), rt.route_table_id.clone());
+                }
+                if let Some(s) = &a.subnet_id {
+                    ix.route_table_by_subnet
+                        .insert(s.clone(), rt.route_table_id.clone());
+                }
+            }
+        }
+        for acl in self.network_acls.values() {
+            if acl.is_default {
+                ix.default_nacl_by_vpc
+                    .insert(acl.vpc_id.clone(), acl.network_acl_id.clone());
+            }
+            for a in &acl.associations {
+                if let Some(s) = &a.subnet_id {
+                    ix.nacl_by_subnet
+                        .insert(s.clone(), acl.network_acl_id.clone());
+                }
+            }
+        }
+        for l in self.listeners.values() {
+            ix.listeners_by_lb
+                .entry(l.load_balancer_arn.clone())
+                .or_default()
+                .push(l.listener_arn.clone());
+        }
+        for r in self.roles.values() {
+            ix.role_by_name.insert(r.name().to_string(), r.arn.clone());
+        }
+        for (i, f) in self.inspector_findings.iter().enumerate() {
+            for r in &f.resources {
+                if let Some(img) = r
+                    .details
+                    .as_ref()
+                    .and_then(|d| d.aws_ecr_container_image.as_ref())
+                    && let Some(repo) = &img.repository_name
+                {
+                    ix.findings_by_repository
+                        .entry(repo.clone())
+                        .or_default()
+                        .push(i);
+                }
+            }
+        }
+        self.index = ix;
+    }
+
+    /// The task definition a service runs, by full ARN or by `family:revision`.
+    pub fn task_definition(&self, reference: &str) -> Option<&TaskDefinition> {
+        self.task_definitions.get(reference).or_else(|| {
+            let short = reference.rsplit('/').next().unwrap_or(reference);
+            self.index
+                .task_def_by_short
+                .get(short)
+                .and_then(|arn| self.task_definitions.get(arn))
+        })
+    }
+
+    /// The route table that governs a subnet: its explicit association, else the VPC's main
+    /// table. The second value tells whether the association was explicit.
+    pub fn route_table_for_subnet(&self, subnet: &Subnet) -> Option<(&RouteTable, bool)> {
+        if let Some(id) = self.index.route_table_by_subnet.get(&subnet.subnet_id) {
+            return self.route_tables.get(id).map(|rt| (rt, true));
+        }
+        self.index
+            .main_route_table_by_vpc
+            .get(&subnet.vpc_id)
+            .and_then(|id| self.route_tables.get(id))
+            .map(|rt| (rt, false))
+    }
+
+    /// The network ACL of a subnet: its association, else the VPC's default ACL.
+    pub fn network_acl_for_subnet(&self, subnet: &Subnet) -> Option<&NetworkAcl> {
+        self.index
+            .nacl_by_subnet
+            .get(&subnet.subnet_id)
+            .or_else(|| self.index.default_nacl_by_vpc.get(&subnet.vpc_id))
+            .and_then(|id| self.network_acls.get(id))
+    }
+
+    pub fn listeners_of(&self, load_balancer_arn: &str) -> impl Iterator<Item = &Listener> {
+        self.index
+            .listeners_by_lb
+            .get(load_balancer_arn)
+            .into_iter()
+            .flatten()
+            .filter_map(|arn| self.listeners.get(arn))
+    }
+
+    /// A role by ARN, or by name when the ARN's path differs (task definitions may name a
+    /// role by a path-less ARN).
+    pub fn role(&self, arn: &str) -> Option<&Role> {
+        self.roles.get(arn).or_else(|| {
+            let name = arn.rsplit('/').next().unwrap_or(arn);
+            self.index
+                .role_by_name
+                .get(name)
+                .and_then(|a| self.roles.get(a))
+        })
+    }
+
+    /// Inspector findings whose ECR image resource is in this repository (any registry).
+    pub fn findings_for_repository(
+        &self,
+        repository: &str,
+    ) -> impl Iterator<Item = &InspectorFinding> {
+        self.index
+            .findings_by_repository
+            .get(repository)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.inspector_findings[i])
+    }
+}
+
+/// Account id and region from an ARN (`arn:aws:ecs:us-east-1:123456789012:service/…`).
+pub fn arn_account_region(arn: &str) -> (Option<&str>, Option<&str>) {
+    let mut parts = arn.splitn(6, ':');
+    let (_, _, _, region, account) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    );
+    (
+        account.filter(|a| !a.is_empty()),
+        region.filter(|r| !r.is_empty()),
+    )
+}
+
+/// The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`).
+pub fn arn_partition(arn: &str) -> Option<&str> {
+    arn.split(':').nth(1).filter(|p| !p.is_empty())
+}

@@ -1,0 +1,32 @@
+//! Small helpers shared by detectors.
+
+/// AWS documentation links used by several traits.
+pub const DOC_TASK_DEFINITION_PARAMS: &str =
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html";
+pub const DOC_UPDATE_SERVICE: &str =
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/update-service.html";
+pub const DOC_SECURITY_HUB_ECS: &str =
+    "https://docs.aws.amazon.com/securityhub/latest/userguide/exposure-ecs-service.html";
+
+/// The usual last steps of any task definition change: register, then roll out.
+pub fn rollout_steps(ctx: &super::ServiceContext<'_>) -> Vec<String> {
+    let family = ctx
+        .task_definition
+        .and_then(|t| t.family.clone())
+        .unwrap_or_else(|| "<family>".to_string());
+    let cluster = ctx
+        .service
+        .cluster_arn
+        .as_deref()
+        .and_then(|c| c.rsplit('/').next())
+        .unwrap_or("<cluster>");
+    vec![
+        format!(
+            "Register the corrected revision: `aws ecs register-task-definition --cli-input-json file://{family}.json`."
+        ),
+        format!(
+            "Roll it out: `aws ecs update-service --cluster {cluster} --service {} --task-definition {family}`.",
+            ctx.service.name()
+        ),
+    ]
+}

@@ -1,0 +1,90 @@
+//! Reading input files: folders are walked recursively for `*.json`, files named on the
+//! command line are read whatever their extension. Files are parsed on all cores and merged
+//! in path order, so the result does not depend on scheduling.
+
+use ecs_exposure_core::load::{Diagnostic, Loader, Parsed, parse_document};
+use ecs_exposure_core::model::Inventory;
+use std::path::{Path, PathBuf};
+
+/// Lists the files to read, sorted, or says which path could not be read.
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        if meta.is_dir() {
+            walk(p, &mut files)?;
+        } else {
+            files.push(p.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+        let path = entry.path();
+        let ft = entry
+            .file_type()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if ft.is_dir() {
+            walk(&path, out)?;
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads and parses every file; returns the inventory and warnings, or every error found.
+pub fn load(files: &[PathBuf]) -> Result<(Inventory, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(files.len().max(1));
+    let mut slots: Vec<Option<Result<Parsed, Diagnostic>>> =
+        (0..files.len()).map(|_| None).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(&mut slots);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    let name = path.display().to_string();
+                    let parsed = match std::fs::read(path) {
+                        Ok(bytes) => parse_document(&name, &bytes),
+                        Err(e) => Err(Diagnostic {
+                            file: name,
+                            path: None,
+                            line: None,
+                            column: None,
+                            message: format!("cannot read: {e}"),
+                        }),
+                    };
+                    results.lock().expect("no thread panics while holding it")[i] = Some(parsed);
+                }
+            });
+        }
+    });
+    let mut loader = Loader::new();
+    let mut errors = Vec::new();
+    for slot in slots.into_iter().flatten() {
+        match slot {
+            Ok(parsed) => loader.merge(parsed),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(loader.finish())
+    } else {
+        Err(errors)
+    }
+}

@@ -1,0 +1,19 @@
+//! `ecs-exposure`: the command-line front end. Parses arguments, reads files, calls the core,
+//! writes the report and sets the exit code. All analysis lives in `ecs-exposure-core`.
+
+mod args;
+mod inputs;
+mod run;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = <args::Cli as clap::Parser>::parse();
+    match run::run(args) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("ecs-exposure: error: {e}");
+            ExitCode::from(run::EXIT_ERROR)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! One run of the CLI: load, analyse, report, exit code.
+
+use crate::args::{Cli, ColorChoice, Command, Format, ScanArgs};
+use crate::inputs;
+use ecs_exposure_core::engine::analyze;
+use ecs_exposure_core::report::{self, ReportOptions, ScanTime};
+use ecs_exposure_core::traits;
+use std::io::{IsTerminal, Write};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn run(cli: Cli) -> Result<u8, String> {
+    match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Explain { trait_id } => {
+            let def = traits::by_id(&trait_id).ok_or_else(|| {
+                format!(
+                    "unknown trait `{trait_id}` (known: {})",
+                    traits::ALL
+                        .iter()
+                        .map(|t| t.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+            print!("{}", def.doc);
+            Ok(EXIT_OK)
+        }
+        Command::Traits => {
+            for t in traits::ALL {
+                println!(
+                    "{:<28} {:<17} {}",
+                    t.id.as_str(),
+                    t.category.as_str(),
+                    t.title
+                );
+            }
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+fn scan(args: ScanArgs) -> Result<u8, String> {
+    let files = inputs::collect_files(&args.paths)?;
+    if files.is_empty() {
+        return Err("no *.json files found in the given paths".to_string());
+    }
+    let (inventory, warnings) = match inputs::load(&files) {
+        Ok(x) => x,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("ecs-exposure: error: {e}");
+            }
+            return Ok(EXIT_ERROR);
+        }
+    };
+    for w in &warnings {
+        eprintln!("ecs-exposure: warning: {w}");
+    }
+    let analysis = analyze(&inventory);
+    let opts = ReportOptions {
+        min_severity: args.min_severity,
+        warnings,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        time: scan_time(),
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let rendered = match args.format {
+        Format::Json => report::json::render(&analysis, &opts),
+        Format::Text => report::text::render(&analysis, &opts, color),
+        Format::Ocsf => report::ocsf::render(&analysis, &opts),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, rendered)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = out.write_all(rendered.as_bytes()).and_then(|_| out.flush());
+        }
+    }
+    let failing = analysis.findings.iter().any(|f| f.severity >= args.fail_on);
+    Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// Now, or `SOURCE_DATE_EPOCH` (seconds) when set, so that reports can be reproduced.
+fn scan_time() -> ScanTime {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    ScanTime {
+        rfc3339: rfc3339(secs),
+        epoch_ms: secs * 1000,
+    }
+}
+
+/// Formats epoch seconds as UTC RFC 3339 (civil-from-days, Howard Hinnant's algorithm).
+fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rfc3339_known_dates() {
+        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::rfc3339(1_796_000_000), "2026-11-29T02:13:20Z");
+        assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+}
