@@ -229,3 +229,177 @@ fn join_and(items: &[String]) -> String {
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::traits::{Category, Evidence, Remediation};
+
+    fn hit(id: TraitId, facets: &[Facet]) -> TraitHit {
+        TraitHit {
+            id,
+            category: Category::Misconfiguration,
+            title: "t",
+            evidence: vec![
+                Evidence::new("arn:aws:iam::1:role/r", "e").detail("vulnerability_id", "CVE-1"),
+            ],
+            resources: vec!["arn:aws:iam::1:role/r".into()],
+            facets: facets.iter().copied().collect(),
+            remediation: Remediation {
+                summary: String::new(),
+                steps: vec![],
+                references: vec![],
+            },
+        }
+    }
+
+    fn severity(hits: Vec<TraitHit>) -> (Option<Likelihood>, Impact, Severity) {
+        let r = ResourceRef {
+            resource_type: "AWS::ECS::Service",
+            uid: "arn:aws:ecs:us-east-1:1:service/c/s".into(),
+            name: "s".into(),
+            cluster: None,
+            account: Some("1".into()),
+            region: Some("us-east-1".into()),
+            partition: "aws".into(),
+            task_definition: None,
+            tags: Default::default(),
+        };
+        let f = assess(r, hits);
+        (f.likelihood, f.impact, f.severity)
+    }
+
+    use Facet::*;
+    use TraitId::*;
+
+    #[test]
+    fn very_high_needs_a_direct_path_and_an_exploit() {
+        let s = severity(vec![
+            hit(InternetReachable, &[DirectPath]),
+            hit(ExploitableVulnerability, &[NetworkVector]),
+            hit(AdminIamRole, &[]),
+        ]);
+        assert_eq!(
+            s,
+            (Some(Likelihood::VeryHigh), Impact::High, Severity::Critical)
+        );
+        let s = severity(vec![
+            hit(InternetReachable, &[DirectPath]),
+            hit(ExploitableVulnerability, &[NetworkVector]),
+        ]);
+        assert_eq!(s, (Some(Likelihood::VeryHigh), Impact::Low, Severity::High));
+    }
+
+    #[test]
+    fn exploit_behind_a_load_balancer_is_high() {
+        let s = severity(vec![
+            hit(InternetReachable, &[LoadBalancerPath]),
+            hit(ExploitableVulnerability, &[NetworkVector]),
+            hit(AssumableIamRole, &[]),
+        ]);
+        assert_eq!(s, (Some(Likelihood::High), Impact::Medium, Severity::High));
+    }
+
+    #[test]
+    fn network_vector_software_vulnerability_with_a_path_is_high() {
+        let s = severity(vec![
+            hit(InternetReachable, &[LoadBalancerPath]),
+            hit(SoftwareVulnerability, &[NetworkVector]),
+        ]);
+        assert_eq!(s.0, Some(Likelihood::High));
+        // Without AV:N it is reachability alone.
+        let s = severity(vec![
+            hit(InternetReachable, &[LoadBalancerPath]),
+            hit(SoftwareVulnerability, &[]),
+        ]);
+        assert_eq!(s, (Some(Likelihood::Moderate), Impact::Low, Severity::Low));
+    }
+
+    #[test]
+    fn moderate_cases() {
+        assert_eq!(
+            severity(vec![hit(ExploitableVulnerability, &[NetworkVector])]).0,
+            Some(Likelihood::Moderate)
+        );
+        assert_eq!(
+            severity(vec![hit(PlaintextCredentials, &[AwsSecretKey])]),
+            (Some(Likelihood::Moderate), Impact::High, Severity::High)
+        );
+        assert_eq!(
+            severity(vec![hit(PlaintextCredentials, &[])]),
+            (Some(Likelihood::Moderate), Impact::Medium, Severity::Medium)
+        );
+    }
+
+    #[test]
+    fn low_likelihood_misconfigurations() {
+        assert_eq!(
+            severity(vec![
+                hit(PrivilegedContainer, &[]),
+                hit(HostPidNamespace, &[])
+            ]),
+            (Some(Likelihood::Low), Impact::High, Severity::Medium)
+        );
+        assert_eq!(
+            severity(vec![hit(HostFilesystemMount, &[])]),
+            (Some(Likelihood::Low), Impact::Medium, Severity::Low)
+        );
+        assert_eq!(
+            severity(vec![hit(HostFilesystemMount, &[SensitiveHostPath])]).1,
+            Impact::High
+        );
+        assert_eq!(
+            severity(vec![hit(OpenSecurityGroup, &[]), hit(PublicIp, &[])]),
+            (Some(Likelihood::Low), Impact::Low, Severity::Low)
+        );
+        assert_eq!(
+            severity(vec![hit(HostNetworkMode, &[])]),
+            (Some(Likelihood::Low), Impact::Medium, Severity::Low)
+        );
+        assert_eq!(
+            severity(vec![hit(AdminIamRole, &[]), hit(AssumableIamRole, &[])]),
+            (Some(Likelihood::Low), Impact::High, Severity::Medium)
+        );
+    }
+
+    #[test]
+    fn context_only_is_informational() {
+        let s = severity(vec![
+            hit(AssumableIamRole, &[]),
+            hit(WritableRootFilesystem, &[]),
+            hit(RootUser, &[]),
+            hit(AddedCapabilities, &[]),
+            hit(EcsExecEnabled, &[]),
+            hit(ServiceAdminIamRole, &[]),
+        ]);
+        assert_eq!(s, (None, Impact::Medium, Severity::Informational));
+    }
+
+    #[test]
+    fn explanation_names_the_rule() {
+        let r = ResourceRef {
+            resource_type: "AWS::ECS::Service",
+            uid: "arn:aws:ecs:us-east-1:1:service/c/web".into(),
+            name: "web".into(),
+            cluster: None,
+            account: None,
+            region: None,
+            partition: "aws".into(),
+            task_definition: None,
+            tags: Default::default(),
+        };
+        let f = assess(
+            r,
+            vec![
+                hit(InternetReachable, &[DirectPath]),
+                hit(ExploitableVulnerability, &[NetworkVector]),
+                hit(AdminIamRole, &[]),
+            ],
+        );
+        assert_eq!(
+            f.explanation,
+            "CRITICAL: likelihood is Very High because the service is reachable from the internet directly through a public IP and runs an image with a network-exploitable vulnerability that has a known exploit (CVE-1); impact is High because the task role has administrative access (arn:aws:iam::1:role/r)."
+        );
+        assert_eq!(f.id.len(), 64);
+    }
+}

@@ -278,4 +278,23 @@ mod tests {
         assert_eq!(d.path.as_deref(), Some("SecurityGroups[0]"));
         assert!(d.message.contains("GroupId"), "{}", d.message);
     }
+
+    /// Every prefix and every one-byte corruption of a valid document gives a result or a
+    /// diagnostic, never a panic.
+    #[test]
+    fn truncated_or_corrupted_input_never_panics() {
+        let doc = br#"{"services": [{"serviceArn": "arn:aws:ecs:us-east-1:1:service/c/s",
+            "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"],
+            "assignPublicIp": "ENABLED"}}, "loadBalancers": [{"containerPort": 80}]}],
+            "taskDefinition": {"taskDefinitionArn": "a", "containerDefinitions": [
+            {"name": "w", "environment": [{"name": "K", "value": "v"}]}]}}"#;
+        for n in 0..doc.len() {
+            let _ = parse_document("p.json", &doc[..n]);
+            for b in [b'"', b'{', b']', b'0', b'x', 0xff] {
+                let mut c = doc.to_vec();
+                c[n] = b;
+                let _ = parse_document("c.json", &c);
+            }
+        }
+    }
 }
