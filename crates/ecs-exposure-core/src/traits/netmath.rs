@@ -110,10 +110,6 @@ impl Cidr {
         }
     }
 
-    pub fn is_everything(&self) -> bool {
-        self.len == 0
-    }
-
     /// Whether `other` lies entirely inside this block.
     pub fn contains(&self, other: &Cidr) -> bool {
         self.family == other.family && {
