@@ -3,6 +3,7 @@
 //! through an internet-facing load balancer.
 
 use super::netmath::{self, Cidr, Family, Grant, NaclPass, Opening, Ports, Proto, TCP, UDP};
+use super::open_security_group;
 use super::*;
 use crate::model::{
     Inventory, Kind, LoadBalancer, NetworkAcl, RouteTable, SecurityGroup, Service, Subnet,
@@ -246,6 +247,21 @@ fn groups<'a>(
         .collect()
 }
 
+/// The service's own groups; an `awsvpc` service that names none runs with the VPC default
+/// group, which the input cannot point at.
+fn service_groups<'a>(
+    inv: &'a Inventory,
+    ids: &[String],
+    gaps: &mut Gaps,
+) -> Vec<&'a SecurityGroup> {
+    if ids.is_empty() {
+        gaps.add(
+            "the service's awsvpcConfiguration names no security group, so its tasks get the VPC's default security group, which the input does not identify".to_string(),
+        );
+    }
+    groups(inv, ids, "the service", gaps)
+}
+
 fn grant_steps(grants: &[Grant], proto: Proto, port: u16, purpose: &str) -> Vec<PathStep> {
     grants
         .iter()
@@ -344,7 +360,7 @@ fn direct_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, gaps: &mut Gaps) {
                     continue;
                 };
                 let openings = openings.get_or_insert_with(|| {
-                    let sgs = groups(inv, &vpc.security_groups, "the service", gaps);
+                    let sgs = service_groups(inv, &vpc.security_groups, gaps);
                     netmath::openings(&netmath::grants(&sgs))
                 });
                 let Some(open) = find_opening(openings, family, l.proto, l.port) else {
@@ -426,7 +442,7 @@ fn direct_evidence(
         "rules",
         open.grants
             .iter()
-            .map(|g| format!("{} {} {}", g.group_id, g.field, g.cidr_text))
+            .map(open_security_group::rule_json)
             .collect::<Vec<_>>(),
     )
     .step(PathStep::new(
@@ -711,7 +727,7 @@ fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, gaps: &mut G
                 let container = slb.container_name.clone().unwrap_or_default();
                 let mut unverified = false;
                 let target_steps = if let Some(vpc) = service.awsvpc() {
-                    let sgs = groups(inv, &vpc.security_groups, "the service", gaps);
+                    let sgs = service_groups(inv, &vpc.security_groups, gaps);
                     match target_admission(inv, &sgs, lb, target_proto, target_port) {
                         Some(steps) => steps,
                         None => continue,
@@ -872,25 +888,25 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
                 "For IPv6, run the tasks in subnets whose `::/0` route goes to an egress-only internet gateway (outbound only) instead of the internet gateway, or without IPv6.".to_string(),
             );
         }
-        let mut rules: Vec<String> = Vec::new();
+        let mut revokes: Vec<String> = Vec::new();
         for e in &direct {
-            for r in e
+            for cmd in e
                 .details
                 .get("rules")
                 .and_then(|r| r.as_array())
                 .into_iter()
                 .flatten()
-                .filter_map(|r| r.as_str())
+                .filter_map(open_security_group::revoke_command)
             {
-                if !rules.iter().any(|x| x == r) {
-                    rules.push(r.to_string());
+                if !revokes.contains(&cmd) {
+                    revokes.push(cmd);
                 }
             }
         }
         steps.push(format!(
-            "Tighten the security group rule(s) admitting the internet on {}: {} — replace them with rules from the load balancer's security group or known ranges (`aws ec2 revoke-security-group-ingress`).",
+            "Tighten the security group rule(s) that admit the internet on {}: {}; admit instead the load balancer's security group or known ranges.",
             ports.join(", "),
-            rules.join("; ")
+            revokes.join(", ")
         ));
         steps.push(
             "If the service must serve internet clients, put an internet-facing Application Load Balancer in public subnets in front of it and admit only that load balancer's security group on the container port.".to_string(),
@@ -962,6 +978,82 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::load::Loader;
+
+    /// An inventory with one subnet in `vpc-1` whose main route table has `routes`.
+    fn inventory(routes: serde_json::Value) -> Inventory {
+        let docs = [
+            serde_json::json!({"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.0.0/24"}]}),
+            serde_json::json!({"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1",
+                "Associations": [{"Main": true}], "Routes": routes}]}),
+            serde_json::json!({"InternetGateways": [
+                {"InternetGatewayId": "igw-1", "Attachments": [{"VpcId": "vpc-1", "State": "available"}]},
+                {"InternetGatewayId": "igw-detached", "Attachments": [{"VpcId": "vpc-1", "State": "detached"}]}]}),
+        ];
+        let mut loader = Loader::new();
+        for (i, d) in docs.iter().enumerate() {
+            loader
+                .add(&format!("doc {i}"), &serde_json::to_vec(d).unwrap())
+                .unwrap();
+        }
+        loader.finish().0
+    }
+
+    fn reaches(routes: serde_json::Value, family: Family) -> bool {
+        let inv = inventory(routes);
+        let subnet = &inv.subnets["subnet-1"];
+        let mut gaps = Gaps::default();
+        let r = route_to_igw(&inv, subnet, family, &mut gaps).is_some();
+        assert!(gaps.0.is_empty(), "{:?}", gaps.0);
+        r
+    }
+
+    #[test]
+    fn split_default_routes_to_the_gateway_cover_the_internet() {
+        assert!(reaches(
+            serde_json::json!([
+                {"DestinationCidrBlock": "0.0.0.0/1", "GatewayId": "igw-1", "State": "active"},
+                {"DestinationCidrBlock": "128.0.0.0/1", "GatewayId": "igw-1", "State": "active"}]),
+            Family::V4
+        ));
+        // Half the internet is not enough: replies to the other half go nowhere.
+        assert!(!reaches(
+            serde_json::json!([{"DestinationCidrBlock": "0.0.0.0/1", "GatewayId": "igw-1"}]),
+            Family::V4
+        ));
+    }
+
+    #[test]
+    fn blackhole_egress_only_detached_and_nat_routes_do_not_count() {
+        for routes in [
+            serde_json::json!([{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "blackhole"}]),
+            serde_json::json!([{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-detached", "State": "active"}]),
+            serde_json::json!([{"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1", "State": "active"}]),
+        ] {
+            assert!(!reaches(routes, Family::V4));
+        }
+        assert!(!reaches(
+            serde_json::json!([{"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1", "State": "active"}]),
+            Family::V6
+        ));
+        // An IPv4 default route says nothing about IPv6.
+        assert!(!reaches(
+            serde_json::json!([{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"}]),
+            Family::V6
+        ));
+    }
+
+    #[test]
+    fn a_missing_gateway_is_a_gap() {
+        let inv = inventory(serde_json::json!([
+            {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-gone", "State": "active"}]));
+        let mut gaps = Gaps::default();
+        assert!(route_to_igw(&inv, &inv.subnets["subnet-1"], Family::V4, &mut gaps).is_none());
+        assert_eq!(gaps.0.len(), 1);
+        assert!(gaps.0[0].contains("igw-gone"), "{:?}", gaps.0);
+    }
+
     #[test]
     fn fixture() {
         super::super::testing::run_fixture(

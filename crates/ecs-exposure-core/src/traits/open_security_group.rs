@@ -105,23 +105,7 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                     .join(" + ")
             )
         };
-        let rules: Vec<serde_json::Value> = o
-            .grants
-            .iter()
-            .map(|g| {
-                let mut r = serde_json::json!({
-                    "group_id": g.group_id,
-                    "field": g.field,
-                    "cidr": g.cidr_text,
-                    "ip_protocol": g.proto.cli(),
-                });
-                if g.proto.has_ports() {
-                    r["from_port"] = g.ports.from.into();
-                    r["to_port"] = g.ports.to.into();
-                }
-                r
-            })
-            .collect();
+        let rules: Vec<serde_json::Value> = o.grants.iter().map(rule_json).collect();
         let mut ev = Evidence::new(&first.group_id, message)
             .field(&first.field)
             .detail("security_groups", ids.clone())
@@ -140,8 +124,23 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
     }
 }
 
-/// The CLI command that removes exactly one rule source.
-fn revoke_command(rule: &serde_json::Value) -> Option<String> {
+/// One rule source as evidence details: enough to check it and to revoke it.
+pub(super) fn rule_json(g: &Grant) -> serde_json::Value {
+    let mut r = serde_json::json!({
+        "group_id": g.group_id,
+        "field": g.field,
+        "cidr": g.cidr_text,
+        "ip_protocol": g.proto.cli(),
+    });
+    if g.proto.has_ports() {
+        r["from_port"] = g.ports.from.into();
+        r["to_port"] = g.ports.to.into();
+    }
+    r
+}
+
+/// The CLI command that removes exactly one rule source (as [`rule_json`] describes it).
+pub(super) fn revoke_command(rule: &serde_json::Value) -> Option<String> {
     let group = rule.get("group_id")?.as_str()?;
     let cidr = rule.get("cidr")?.as_str()?;
     let proto = rule.get("ip_protocol")?.as_str()?;
