@@ -676,12 +676,21 @@ fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, gaps: &mut G
                 let lproto = listener_proto(listener.protocol.as_deref());
                 // The load balancer's front door: its security groups (none on an NLB
                 // without security groups, which then lets everything in).
+                if lb.security_groups.is_empty() && lb.lb_type.as_deref() != Some("network") {
+                    // Application load balancers always have security groups: none listed
+                    // means the input is incomplete, not that everything is admitted.
+                    gaps.add(format!(
+                        "load balancer {} lists no security groups, so what it admits cannot be judged (add `{} --load-balancer-arns {lb_arn}`)",
+                        lb.name(),
+                        Kind::Elbv2LoadBalancers.cli_command()
+                    ));
+                    continue;
+                }
                 let (family, front) = if lb.security_groups.is_empty() {
                     (
                         Family::V4,
                         format!(
-                            "{} load balancer `{}` has no security groups, so it admits every source",
-                            lb.lb_type.as_deref().unwrap_or("the"),
+                            "network load balancer `{}` has no security groups, so it admits every source",
                             lb.name()
                         ),
                     )
