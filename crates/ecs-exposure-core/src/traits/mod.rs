@@ -240,6 +240,7 @@ mod host_filesystem_mount;
 mod host_network_mode;
 mod host_pid_namespace;
 mod internet_reachable;
+mod netmath;
 mod open_security_group;
 mod plaintext_credentials;
 mod privileged_container;
