@@ -239,6 +239,8 @@ mod exploitable_vulnerability;
 mod host_filesystem_mount;
 mod host_network_mode;
 mod host_pid_namespace;
+mod iam_policy;
+mod image_findings;
 mod internet_reachable;
 mod netmath;
 mod open_security_group;
