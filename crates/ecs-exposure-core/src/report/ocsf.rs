@@ -81,7 +81,7 @@ fn finding(f: &Finding, opts: &ReportOptions) -> Value {
                 "name": "Exposure",
                 "type": "Rule",
                 "type_id": 1,
-                "uid": format!("{PRODUCT_UID}/exposure/{}", opts.tool_version),
+                "uid": format!("{PRODUCT_UID}/exposure"),
                 "version": opts.tool_version,
             },
             "created_time": time.epoch_ms,

@@ -11,7 +11,8 @@ pub fn render(out: &mut String, f: &Finding, st: Style) {
     let sev = f.severity.as_str();
     out.push_str(&st.severity(f.severity));
     out.push_str("  ");
-    out.push_str(&st.bold(&wrap(&f.title, sev.len() + 2, 2)));
+    // Continuation lines line up under the start of the title.
+    out.push_str(&st.bold(&wrap(&f.title, sev.len() + 2, sev.len() + 2)));
     out.push('\n');
 
     let r = &f.resource;
@@ -47,6 +48,14 @@ fn label(s: &str) -> String {
 /// The last segment of an ARN (`cluster/prod` → `prod`).
 pub fn short(arn: &str) -> &str {
     arn.rsplit(['/', ':']).next().unwrap_or(arn)
+}
+
+/// A service ARN as `cluster/service` (just the name for old-format ARNs), so that
+/// services of the same name in different clusters stay apart.
+pub fn service_label(arn: &str) -> &str {
+    arn.split_once(":service/")
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| short(arn))
 }
 
 fn trait_hit(out: &mut String, t: &TraitHit, st: Style) {

@@ -78,7 +78,7 @@ fn not_evaluated(out: &mut String, n: &NotEvaluated, st: Style) {
         .resources
         .iter()
         .take(LIST_MAX)
-        .map(|r| finding::short(r))
+        .map(|r| finding::service_label(r))
         .collect();
     let mut list = names.join(", ");
     if n.resources.len() > LIST_MAX {
@@ -182,6 +182,18 @@ mod tests {
         a.findings.retain(|f| f.severity == Severity::Informational);
         let out = render(&a, &testing::options(Severity::Low), false);
         assert!(out.starts_with("No findings at or above LOW."));
+    }
+
+    #[test]
+    fn resource_without_cluster_or_account() {
+        let mut a = testing::analysis();
+        a.findings.truncate(1);
+        let r = &mut a.findings[0].resource;
+        r.cluster = None;
+        r.account = None;
+        r.region = None;
+        let out = render(&a, &testing::options(Severity::Low), false);
+        assert!(out.contains("  Service   `web`\n"), "{out}");
     }
 
     #[test]
