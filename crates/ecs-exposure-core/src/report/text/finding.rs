@@ -84,19 +84,40 @@ fn evidence(out: &mut String, e: &Evidence, st: Style) {
     out.push('\n');
     if !e.path.is_empty() {
         para(out, 8, "path: ", 6, &path_line(&e.path));
+        // Column of hop ids, capped so that a long ARN does not squeeze the details into
+        // a sliver: a longer id gets its details on the next line.
+        const CAP: usize = 28;
         let w = e
             .path
             .iter()
-            .map(|s| s.id.chars().count())
+            .map(|s| short_id(&s.id).chars().count())
+            .filter(|&n| n <= CAP)
             .max()
             .unwrap_or(0);
         for s in &e.path {
-            // Padded by hand: `wrap` would collapse the alignment spaces.
-            let id = format!("{:<w$} ", s.id);
+            let id = short_id(&s.id);
             out.push_str(&" ".repeat(10));
-            out.push_str(&st.dim(&format!("{id}{}", wrap(&s.detail, 11 + w, 11 + w))));
+            if id.chars().count() > w {
+                out.push_str(&st.dim(id));
+                out.push('\n');
+                out.push_str(&" ".repeat(11 + w));
+                out.push_str(&st.dim(&wrap(&s.detail, 11 + w, 11 + w)));
+            } else {
+                // Padded by hand: `wrap` would collapse the alignment spaces.
+                let id = format!("{id:<w$} ");
+                out.push_str(&st.dim(&format!("{id}{}", wrap(&s.detail, 11 + w, 11 + w))));
+            }
             out.push('\n');
         }
+    }
+}
+
+/// The resource part of an ARN (`task-definition/web:7`), or the id as it is.
+fn short_id(id: &str) -> &str {
+    if id.starts_with("arn:") {
+        id.splitn(6, ':').nth(5).unwrap_or(id)
+    } else {
+        id
     }
 }
 
@@ -109,7 +130,7 @@ pub fn path_line(path: &[PathStep]) -> String {
     {
         hops.push("internet");
     }
-    hops.extend(path.iter().map(|s| s.id.as_str()));
+    hops.extend(path.iter().map(|s| short_id(&s.id)));
     hops.join(" → ")
 }
 
