@@ -86,8 +86,13 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     let listed = |vs: &mut dyn Iterator<Item = &str>| {
         vs.map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
     };
+    let (values, them) = if vars.len() == 1 {
+        ("value", "it")
+    } else {
+        ("values", "them")
+    };
     let mut steps = vec![format!(
-        "Treat {} as leaked and rotate them: anyone allowed `ecs:DescribeTaskDefinition` in account {account} can read them in every revision that holds them, so moving the old values elsewhere is not enough. Issue new values where each credential comes from (database user, token issuer, key owner) and revoke the old ones.",
+        "Treat the {values} of {} as leaked and rotate: anyone allowed `ecs:DescribeTaskDefinition` in account {account} can read every revision that holds {them}, so moving the old {values} elsewhere is not enough. Issue a new value where each credential comes from (database user, token issuer, key owner) and revoke the old one.",
         listed(&mut vars.iter().map(|v| v.1))
     )];
     if vars
@@ -98,7 +103,7 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     }
     let secret_name = |c: &str, v: &str| format!("{family}/{c}/{v}");
     steps.push(format!(
-        "Store each new value as a secret without putting it on a command line (shell history, process list): write it to a file only you can read, run {}, then delete the files. Parameter Store works too: `aws ssm put-parameter --type SecureString --name /<name> --value file://<file>`.",
+        "Store each new value as a secret without putting it on a command line (shell history, process list): write it to a file only you can read, run {}, then delete the file. Parameter Store works too: `aws ssm put-parameter --type SecureString --name /<name> --value file://<file>`.",
         vars.iter()
             .map(|(c, v, _)| format!("`aws secretsmanager create-secret --name {} --secret-string file://{v}.txt`", secret_name(c, v)))
             .collect::<Vec<_>>()
@@ -117,10 +122,9 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
             entries.join(", ")
         ));
     }
-    let reader = "`secretsmanager:GetSecretValue` on".to_string()
-        + &format!(
-            " `arn:{partition}:secretsmanager:{region}:{account}:secret:{family}/*` (`ssm:GetParameters` for Parameter Store parameters, and `kms:Decrypt` if a customer managed key encrypts them)"
-        );
+    let reader = format!(
+        "`secretsmanager:GetSecretValue` on `arn:{partition}:secretsmanager:{region}:{account}:secret:{family}/*` (`ssm:GetParameters` for Parameter Store parameters, and `kms:Decrypt` if a customer managed key encrypts them)"
+    );
     steps.push(match td.and_then(|t| t.execution_role_arn.as_deref()) {
         Some(role) => format!("Allow the task execution role `{role}` {reader}: ECS reads secrets with the execution role, not the task role."),
         None => format!("The task definition has no `executionRoleArn`: add a task execution role, since ECS reads secrets with it, and allow it {reader}."),
