@@ -118,6 +118,9 @@ pub(super) static PATTERNS: &[CredentialPattern] = &[
                 "AWS_ACCESS_KEY_ID=AKIAAAAAAAAAAAAAAAAA",
                 // Wrong length.
                 "AWS_ACCESS_KEY_ID=AKIASURYCJPUD4EL75",
+                // Dummies for local emulators (moto, LocalStack).
+                "AWS_ACCESS_KEY_ID=testing",
+                "AWS_SECRET_ACCESS_KEY=testing",
             ],
         },
     },
