@@ -135,7 +135,7 @@ mod tests {
     #[test]
     fn rfc3339_known_dates() {
         assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(super::rfc3339(1_796_000_000), "2026-11-29T02:13:20Z");
+        assert_eq!(super::rfc3339(1_796_000_000), "2026-11-30T00:53:20Z");
         assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
     }
 }

@@ -71,6 +71,20 @@ pub struct Subnet {
     pub ipv6_cidr_block_association_set: Vec<serde_json::Value>,
 }
 
+impl Subnet {
+    /// The IPv6 blocks associated with the subnet (associations being removed are left out).
+    pub fn ipv6_cidr_blocks(&self) -> impl Iterator<Item = &str> {
+        self.ipv6_cidr_block_association_set
+            .iter()
+            .filter(|a| {
+                a.pointer("/Ipv6CidrBlockState/State")
+                    .and_then(|s| s.as_str())
+                    .is_none_or(|s| s == "associated")
+            })
+            .filter_map(|a| a.get("Ipv6CidrBlock")?.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RouteTable {

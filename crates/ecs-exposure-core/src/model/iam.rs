@@ -53,6 +53,15 @@ pub struct ManagedPolicy {
 }
 
 impl ManagedPolicy {
+    /// The default version (the one IAM enforces) with its index in `PolicyVersionList`, so
+    /// that evidence can point at it.
+    pub fn default_version(&self) -> Option<(usize, &PolicyVersion)> {
+        self.policy_version_list.iter().enumerate().find(|(_, v)| {
+            v.is_default_version
+                || (v.version_id.is_some() && v.version_id == self.default_version_id)
+        })
+    }
+
     /// The document of the default version (the one IAM enforces).
     pub fn default_document(&self) -> Option<&serde_json::Value> {
         self.policy_version_list

@@ -39,3 +39,18 @@ pub fn render(analysis: &Analysis, opts: &ReportOptions) -> String {
     s.push('\n');
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing;
+
+    #[test]
+    fn snapshot() {
+        let out = render(&testing::analysis(), &testing::options(Severity::Low));
+        let v: Value = serde_json::from_str(&out).expect("valid JSON");
+        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["findings"].as_array().unwrap().len(), 4);
+        insta::assert_json_snapshot!(v);
+    }
+}

@@ -5,6 +5,9 @@ pub mod json;
 pub mod ocsf;
 pub mod text;
 
+#[cfg(test)]
+mod testing;
+
 use crate::engine::{Analysis, Finding, Severity};
 use crate::load::Diagnostic;
 

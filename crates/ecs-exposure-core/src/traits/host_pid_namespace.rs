@@ -1,5 +1,6 @@
-//! `host-pid-namespace`: PLACEHOLDER — detector not written yet.
+//! `host-pid-namespace`: the task definition sets `pidMode: host`.
 
+use super::util::{DOC_TASK_DEFINITION_PARAMS, rollout_steps};
 use super::*;
 
 pub static TRAIT: TraitDef = TraitDef {
@@ -13,12 +14,58 @@ pub static TRAIT: TraitDef = TraitDef {
     remediation,
 };
 
-fn check(_ctx: &ServiceContext<'_>, _out: &mut Outcome) {}
+fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
+    let Some(td) = ctx.require_task_definition(out) else {
+        return;
+    };
+    // `task` shares processes only between the task's own containers; unset gives each
+    // container its own namespace. Only `host` reaches outside the task.
+    if td
+        .pid_mode
+        .as_deref()
+        .is_some_and(|m| m.eq_ignore_ascii_case("host"))
+    {
+        let containers: Vec<&str> = td.container_definitions.iter().map(|c| c.name()).collect();
+        out.fire(
+            Evidence::new(
+                &td.task_definition_arn,
+                format!(
+                    "task definition `{}` sets `pidMode: host`: its containers ({}) see every process on the container instance and, running as root, can signal them",
+                    td.short_name(),
+                    containers.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .field("pidMode")
+            .detail("containers", containers),
+        );
+    }
+}
 
-fn remediation(_ctx: &ServiceContext<'_>, _evidence: &[Evidence]) -> Remediation {
+fn remediation(ctx: &ServiceContext<'_>, _evidence: &[Evidence]) -> Remediation {
+    let name = ctx.task_definition.map_or("<family>", |t| t.short_name());
+    let mut steps = vec![
+        format!("In a new revision replacing `{name}`, remove `pidMode` (each container then gets its own process namespace)."),
+        "If one container must see another's processes (a profiler or debugging sidecar), use `\"pidMode\": \"task\"`, which shares processes within the task only.".to_string(),
+    ];
+    steps.extend(rollout_steps(ctx));
     Remediation {
-        summary: String::new(),
-        steps: Vec::new(),
-        references: Vec::new(),
+        summary: "Stop sharing the host's process namespace with the tasks.".into(),
+        steps,
+        references: vec![
+            DOC_TASK_DEFINITION_PARAMS.to_string(),
+            "https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-3"
+                .to_string(),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixture() {
+        super::super::testing::run_fixture(
+            &super::TRAIT,
+            include_str!("fixtures/host_pid_namespace.json"),
+        );
     }
 }

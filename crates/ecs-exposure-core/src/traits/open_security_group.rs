@@ -1,6 +1,9 @@
-//! `open-security-group`: PLACEHOLDER — detector not written yet.
+//! `open-security-group`: a security group of the service admits the whole IPv4 or IPv6
+//! internet on some port.
 
+use super::netmath::{self, Grant, Opening, Proto};
 use super::*;
+use crate::model::{Kind, SecurityGroup};
 
 pub static TRAIT: TraitDef = TraitDef {
     id: TraitId::OpenSecurityGroup,
@@ -13,12 +16,247 @@ pub static TRAIT: TraitDef = TraitDef {
     remediation,
 };
 
-fn check(_ctx: &ServiceContext<'_>, _out: &mut Outcome) {}
+const DOC_SG_RULES: &str =
+    "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html";
+const DOC_ECS_SG: &str =
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-network.html";
 
-fn remediation(_ctx: &ServiceContext<'_>, _evidence: &[Evidence]) -> Remediation {
+/// The security groups the service's tasks run with, those found in the input; gaps name the
+/// ones that are not. `None` when the task security groups cannot be known at all.
+pub(super) fn service_security_groups<'a>(
+    ctx: &ServiceContext<'a>,
+    out: &mut Outcome,
+) -> Option<Vec<&'a SecurityGroup>> {
+    let Some(vpc) = ctx.service.awsvpc() else {
+        let mode = ctx
+            .task_definition
+            .map(|t| format!("`{}` network mode", t.network_mode()))
+            .unwrap_or_else(|| "no awsvpcConfiguration".to_string());
+        out.gap(format!(
+            "the service runs with {mode}: its tasks use the security groups of the EC2 container instances, which the snapshot does not hold, so their rules cannot be judged"
+        ));
+        return None;
+    };
+    if vpc.security_groups.is_empty() {
+        out.gap(
+            "the service's awsvpcConfiguration names no security group, so its tasks get the VPC's default security group, which the input does not identify".to_string(),
+        );
+        return None;
+    }
+    if !ctx.require_kind(Kind::Ec2SecurityGroups, out) {
+        return None;
+    }
+    let mut found = Vec::new();
+    for id in &vpc.security_groups {
+        match ctx.inventory.security_groups.get(id) {
+            Some(sg) => found.push(sg),
+            None => out.gap(format!(
+                "security group {id} of the service is not in the input (add `{} --group-ids {id}`)",
+                Kind::Ec2SecurityGroups.cli_command()
+            )),
+        }
+    }
+    Some(found)
+}
+
+/// "tcp port 22", "udp ports 1000-2000", "all traffic", "icmp".
+pub(super) fn traffic(o: &Opening) -> String {
+    match o.proto {
+        Proto::All => "all traffic".to_string(),
+        p if p.has_ports() => format!("{} {}", p.name(), o.ports),
+        p => p.name(),
+    }
+}
+
+fn rule_ref(g: &Grant) -> String {
+    format!("`{}` {} `{}`", g.group_id, g.field, g.cidr_text)
+}
+
+fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
+    let Some(groups) = service_security_groups(ctx, out) else {
+        return;
+    };
+    for o in netmath::openings(&netmath::grants(&groups)) {
+        let mut ids: Vec<&str> = o.grants.iter().map(|g| g.group_id.as_str()).collect();
+        ids.dedup();
+        let first = &o.grants[0];
+        let message = if o.grants.len() == 1 {
+            format!(
+                "security group `{}` admits {} from the whole {} internet (`{}`, rule {})",
+                first.group_id,
+                traffic(&o),
+                o.family.label(),
+                first.cidr_text,
+                first.field
+            )
+        } else {
+            format!(
+                "security group(s) {} together admit {} from the whole {} internet: {}",
+                ids.iter()
+                    .map(|i| format!("`{i}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                traffic(&o),
+                o.family.label(),
+                o.grants
+                    .iter()
+                    .map(rule_ref)
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            )
+        };
+        let rules: Vec<serde_json::Value> = o.grants.iter().map(rule_json).collect();
+        let mut ev = Evidence::new(&first.group_id, message)
+            .field(&first.field)
+            .detail("security_groups", ids.clone())
+            .detail("rules", rules)
+            .detail("protocol", o.proto.cli())
+            .detail("ip_version", o.family.label());
+        if o.proto.has_ports() {
+            ev = ev
+                .detail("from_port", o.ports.from)
+                .detail("to_port", o.ports.to);
+        }
+        for id in ids.iter().skip(1) {
+            out.resource(*id);
+        }
+        out.fire(ev);
+    }
+}
+
+/// One rule source as evidence details: enough to check it and to revoke it.
+pub(super) fn rule_json(g: &Grant) -> serde_json::Value {
+    let mut r = serde_json::json!({
+        "group_id": g.group_id,
+        "field": g.field,
+        "cidr": g.cidr_text,
+        "ip_protocol": g.proto.cli(),
+    });
+    if g.proto.has_ports() {
+        r["from_port"] = g.ports.from.into();
+        r["to_port"] = g.ports.to.into();
+    }
+    r
+}
+
+/// The CLI command that removes exactly one rule source (as [`rule_json`] describes it).
+pub(super) fn revoke_command(rule: &serde_json::Value) -> Option<String> {
+    let group = rule.get("group_id")?.as_str()?;
+    let cidr = rule.get("cidr")?.as_str()?;
+    let proto = rule.get("ip_protocol")?.as_str()?;
+    let range = if cidr.contains(':') {
+        format!("Ipv6Ranges=[{{CidrIpv6={cidr}}}]")
+    } else {
+        format!("IpRanges=[{{CidrIp={cidr}}}]")
+    };
+    let ports = match (proto, rule.get("from_port"), rule.get("to_port")) {
+        ("tcp" | "udp", Some(f), Some(t)) => format!("FromPort={f},ToPort={t},"),
+        _ => String::new(),
+    };
+    Some(format!(
+        "`aws ec2 revoke-security-group-ingress --group-id {group} --ip-permissions IpProtocol={proto},{ports}{range}`"
+    ))
+}
+
+/// The security groups of the load balancers in front of the service, when the input has them.
+fn load_balancer_groups(ctx: &ServiceContext<'_>) -> Vec<String> {
+    let inv = ctx.inventory;
+    let mut out: Vec<String> = Vec::new();
+    for slb in &ctx.service.load_balancers {
+        let Some(tg) = slb
+            .target_group_arn
+            .as_deref()
+            .and_then(|a| inv.target_groups.get(a))
+        else {
+            continue;
+        };
+        for lb in tg
+            .load_balancer_arns
+            .iter()
+            .filter_map(|a| inv.load_balancers.get(a))
+        {
+            out.extend(lb.security_groups.iter().cloned());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
+    let mut steps = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for e in evidence {
+        for rule in e
+            .details
+            .get("rules")
+            .and_then(|r| r.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(cmd) = revoke_command(rule)
+                && seen.insert(cmd.clone())
+            {
+                let at = |k: &str| rule.get(k).and_then(|v| v.as_str()).unwrap_or("?");
+                steps.push(format!(
+                    "Revoke `{}` {} (`{}`): {cmd}.",
+                    at("group_id"),
+                    at("field"),
+                    at("cidr")
+                ));
+            }
+        }
+    }
+    let lb_groups = load_balancer_groups(ctx);
+    let ports: Vec<String> = ctx
+        .task_definition
+        .into_iter()
+        .flat_map(|t| &t.container_definitions)
+        .flat_map(|c| &c.port_mappings)
+        .filter_map(|p| p.container_port)
+        .map(|p| p.to_string())
+        .collect();
+    let port = ports
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "<port>".to_string());
+    let group = evidence
+        .first()
+        .map(|e| e.resource.clone())
+        .unwrap_or_else(|| "<sg-id>".to_string());
+    if lb_groups.is_empty() {
+        steps.push(format!(
+            "Admit only the sources that need the service: `aws ec2 authorize-security-group-ingress --group-id {group} --protocol tcp --port {port} --cidr <known-cidr>` (a VPN range, a partner's range), or the security group of a load balancer placed in front of it."
+        ));
+    } else {
+        for lb in &lb_groups {
+            steps.push(format!(
+                "The service sits behind a load balancer: admit only its security group: `aws ec2 authorize-security-group-ingress --group-id {group} --protocol tcp --port {port} --source-group {lb}`."
+            ));
+        }
+    }
+    steps.push(
+        "Add the new rule before revoking the open one if the service must stay available, and check that no other workload relies on the open rule (security groups are shared).".to_string(),
+    );
     Remediation {
-        summary: String::new(),
-        steps: Vec::new(),
-        references: Vec::new(),
+        summary: "Stop admitting the whole internet: allow only the load balancer's security group or known address ranges.".into(),
+        steps,
+        references: vec![
+            DOC_SG_RULES.to_string(),
+            DOC_ECS_SG.to_string(),
+            "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-18"
+                .to_string(),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixture() {
+        super::super::testing::run_fixture(
+            &super::TRAIT,
+            include_str!("fixtures/open_security_group.json"),
+        );
     }
 }

@@ -1,0 +1,208 @@
+//! `--format text`: findings grouped by severity (most severe first) for a person at a
+//! terminal, then what could not be evaluated, input warnings, and a one-line summary.
+
+mod finding;
+mod style;
+
+use super::ReportOptions;
+use crate::engine::{Analysis, NotEvaluated, Severity};
+use style::{Style, para};
+
+/// How many resources a "Not evaluated" entry lists before abbreviating.
+const LIST_MAX: usize = 5;
+
+const LEVELS: [Severity; 5] = [
+    Severity::Critical,
+    Severity::High,
+    Severity::Medium,
+    Severity::Low,
+    Severity::Informational,
+];
+
+pub fn render(analysis: &Analysis, opts: &ReportOptions, color: bool) -> String {
+    let st = Style { color };
+    let mut out = String::new();
+    let mut shown = 0;
+    for level in LEVELS {
+        let group: Vec<_> = opts
+            .shown(analysis)
+            .filter(|f| f.severity == level)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let rule = format!("── {} ({}) ", level.as_str(), group.len());
+        let fill = style::WIDTH.saturating_sub(rule.chars().count());
+        out.push_str(&st.bold(&format!("{rule}{}", "─".repeat(fill))));
+        out.push_str("\n\n");
+        for f in group {
+            finding::render(&mut out, f, st);
+            out.push('\n');
+            shown += 1;
+        }
+    }
+    if shown == 0 {
+        out.push_str(&format!(
+            "No findings at or above {}.\n\n",
+            opts.min_severity.as_str()
+        ));
+    }
+    if !analysis.not_evaluated.is_empty() {
+        out.push_str(&st.bold("Not evaluated"));
+        out.push('\n');
+        for n in &analysis.not_evaluated {
+            not_evaluated(&mut out, n, st);
+        }
+        out.push('\n');
+    }
+    if !opts.warnings.is_empty() {
+        out.push_str(&st.bold("Input warnings"));
+        out.push('\n');
+        for w in &opts.warnings {
+            para(&mut out, 2, &st.yellow("! "), 2, &w.to_string());
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary(analysis, opts));
+    out.push('\n');
+    out
+}
+
+fn not_evaluated(out: &mut String, n: &NotEvaluated, st: Style) {
+    let head = format!("{}: ", n.trait_id);
+    out.push_str("  ");
+    out.push_str(&st.cyan(&head));
+    out.push_str(&style::wrap(&n.reason, 2 + head.chars().count(), 4));
+    out.push('\n');
+    let names: Vec<&str> = n
+        .resources
+        .iter()
+        .take(LIST_MAX)
+        .map(|r| finding::service_label(r))
+        .collect();
+    let mut list = names.join(", ");
+    if n.resources.len() > LIST_MAX {
+        list.push_str(&format!(" and {} more", n.resources.len() - LIST_MAX));
+    }
+    let count = n.resources.len();
+    let noun = if count == 1 { "service" } else { "services" };
+    para(out, 4, "", 0, &format!("{count} {noun}: {list}"));
+}
+
+/// `12 services scanned: 1 critical, 2 high, 0 medium, 3 low (2 informational not shown)`.
+fn summary(analysis: &Analysis, opts: &ReportOptions) -> String {
+    let count = |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();
+    let mut shown = Vec::new();
+    let mut hidden = Vec::new();
+    for level in LEVELS {
+        let n = count(level);
+        let part = format!("{n} {}", level.as_str().to_ascii_lowercase());
+        // Informational is not a published severity: counted only when asked for.
+        if level != Severity::Informational || opts.min_severity == Severity::Informational {
+            shown.push(part.clone());
+        }
+        if level < opts.min_severity && n > 0 {
+            hidden.push(part);
+        }
+    }
+    let scanned = analysis.services_scanned;
+    let mut s = format!(
+        "{scanned} service{} scanned: {}",
+        if scanned == 1 { "" } else { "s" },
+        shown.join(", ")
+    );
+    if !hidden.is_empty() {
+        s.push_str(&format!(" ({} not shown)", join_and(&hidden)));
+    }
+    s
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing;
+
+    #[test]
+    fn snapshot_plain() {
+        let out = render(
+            &testing::analysis(),
+            &testing::options(Severity::Low),
+            false,
+        );
+        assert!(!out.contains('\x1b'));
+        for line in out.lines() {
+            // Only unbreakable words (ARNs, URLs) may exceed the width.
+            if line.chars().count() > style::WIDTH {
+                assert!(
+                    !line.trim().contains(' ')
+                        || line.contains("arn:")
+                        || line.contains("https://")
+                        || line.contains('`'),
+                    "line too long: {line}"
+                );
+            }
+        }
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn color_only_when_asked() {
+        let out = render(&testing::analysis(), &testing::options(Severity::Low), true);
+        assert!(out.contains("\x1b[1;97;41mCRITICAL\x1b[0m"));
+    }
+
+    #[test]
+    fn summary_counts_hidden_levels() {
+        let a = testing::analysis();
+        assert_eq!(
+            summary(&a, &testing::options(Severity::Low)),
+            "12 services scanned: 1 critical, 1 high, 1 medium, 1 low (1 informational not shown)"
+        );
+        assert_eq!(
+            summary(&a, &testing::options(Severity::High)),
+            "12 services scanned: 1 critical, 1 high, 1 medium, 1 low (1 medium, 1 low and 1 informational not shown)"
+        );
+        assert_eq!(
+            summary(&a, &testing::options(Severity::Informational)),
+            "12 services scanned: 1 critical, 1 high, 1 medium, 1 low, 1 informational"
+        );
+    }
+
+    #[test]
+    fn nothing_shown() {
+        let mut a = testing::analysis();
+        a.findings.retain(|f| f.severity == Severity::Informational);
+        let out = render(&a, &testing::options(Severity::Low), false);
+        assert!(out.starts_with("No findings at or above LOW."));
+    }
+
+    #[test]
+    fn resource_without_cluster_or_account() {
+        let mut a = testing::analysis();
+        a.findings.truncate(1);
+        let r = &mut a.findings[0].resource;
+        r.cluster = None;
+        r.account = None;
+        r.region = None;
+        let out = render(&a, &testing::options(Severity::Low), false);
+        assert!(out.contains("  Service   `web`\n"), "{out}");
+    }
+
+    #[test]
+    fn path_is_rendered_hop_by_hop() {
+        let a = testing::analysis();
+        let path = &a.findings[0].traits[0].evidence[0].path;
+        assert_eq!(
+            finding::path_line(path),
+            "internet → igw-0123456789abcdef0 → acl-0aaa1111bbbb2222c → sg-0123abcd4567ef890 → eni-0a1b2c3d4e5f60718 → tcp/443"
+        );
+    }
+}
