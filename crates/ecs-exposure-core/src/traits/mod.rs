@@ -234,6 +234,7 @@ pub(crate) mod util;
 mod added_capabilities;
 mod admin_iam_role;
 mod assumable_iam_role;
+mod credential_patterns;
 mod ecs_exec_enabled;
 mod exploitable_vulnerability;
 mod host_filesystem_mount;
