@@ -118,10 +118,7 @@ impl Session {
             }
             .to_string()
         });
-        let message = e
-            .message()
-            .map(str::to_string)
-            .unwrap_or_else(|| aws_sdk_ecs::error::DisplayErrorContext(e).to_string());
+        let message = e.message().map(str::to_string).unwrap_or_else(|| chain(e));
         self.failures.lock().expect("not poisoned").push(CallFailure {
             account: account.to_string(),
             region: region.to_string(),
@@ -135,4 +132,19 @@ impl Session {
     pub async fn permit(&self) -> tokio::sync::SemaphorePermit<'_> {
         self.limit.acquire().await.expect("semaphore never closed")
     }
+}
+
+/// An error and its causes as one line of their `Display` forms (the SDK's own context
+/// printer adds `Debug` dumps of whole HTTP responses, too much for a report).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let s = c.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        cur = c.source();
+    }
+    parts.join(": ")
 }
