@@ -26,13 +26,65 @@ pub enum Command {
     },
     /// List every trait id with its category and title.
     Traits,
+    /// Save a live account's data as a snapshot folder of AWS CLI JSON, for `scan PATH`.
+    Collect(CollectArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CollectArgs {
+    /// Folder to write the snapshot into (created if needed).
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Exit with 2 when any API call failed.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// How to reach AWS for `scan --live` and `collect`. Credentials come the AWS way
+/// (environment, profile, SSO, instance or container role).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct AwsArgs {
+    /// Region to scan (repeatable); default: the configured region.
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Scan every region enabled for the account.
+    #[arg(long, conflicts_with = "regions")]
+    pub all_regions: bool,
+    /// Named profile from the AWS config files.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Endpoint for every AWS service (tests, private endpoints); AWS_ENDPOINT_URL works too.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Only this cluster, by name or ARN (repeatable).
+    #[arg(long = "cluster", value_name = "CLUSTER")]
+    pub clusters: Vec<String>,
+    /// Assume this role to scan its account (repeatable; one account each).
+    #[arg(long = "role-arn", value_name = "ARN")]
+    pub role_arns: Vec<String>,
+    /// A file of role ARNs to assume, one per line (`#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub role_arns_file: Option<PathBuf>,
+    /// API calls in flight at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct ScanArgs {
     /// Files and folders holding AWS CLI JSON output; folders are read recursively (*.json).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "live", conflicts_with = "live")]
     pub paths: Vec<PathBuf>,
+    /// Collect from the AWS account now (read-only calls) instead of reading files.
+    #[arg(long)]
+    pub live: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Exit with 2 when any check could not be made (missing data, failed API calls).
+    #[arg(long)]
+    pub strict: bool,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Text)]
     pub format: Format,

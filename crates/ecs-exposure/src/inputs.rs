@@ -43,7 +43,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 }
 
 /// Reads and parses every file; returns the inventory and warnings, or every error found.
-pub fn load(files: &[PathBuf]) -> Result<(Inventory, Vec<Diagnostic>), Vec<Diagnostic>> {
+/// Loaded input: the inventory and warnings, or every error found.
+pub type Loaded = Result<(Inventory, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+pub fn load(files: &[PathBuf]) -> Loaded {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -78,6 +81,24 @@ pub fn load(files: &[PathBuf]) -> Result<(Inventory, Vec<Diagnostic>), Vec<Diagn
     let mut errors = Vec::new();
     for slot in slots.into_iter().flatten() {
         match slot {
+            Ok(parsed) => loader.merge(parsed),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(loader.finish())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parses documents already in memory (a live collection); same rules as files.
+#[cfg_attr(not(feature = "live"), allow(dead_code))]
+pub fn load_documents(docs: &[(String, Vec<u8>)]) -> Loaded {
+    let mut loader = Loader::new();
+    let mut errors = Vec::new();
+    for (name, bytes) in docs {
+        match parse_document(name, bytes) {
             Ok(parsed) => loader.merge(parsed),
             Err(d) => errors.push(d),
         }

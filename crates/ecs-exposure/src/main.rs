@@ -3,6 +3,8 @@
 
 mod args;
 mod inputs;
+#[cfg(feature = "live")]
+mod live;
 mod run;
 
 use std::process::ExitCode;

@@ -1,6 +1,6 @@
 //! One run of the CLI: load, analyse, report, exit code.
 
-use crate::args::{Cli, ColorChoice, Command, Format, ScanArgs};
+use crate::args::{AwsArgs, Cli, ColorChoice, CollectArgs, Command, Format, ScanArgs};
 use crate::inputs;
 use ecs_exposure_core::engine::analyze;
 use ecs_exposure_core::report::{self, ReportOptions, ScanTime};
@@ -14,6 +14,7 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Collect(args) => collect(args),
         Command::Explain { trait_id } => {
             let def = traits::by_id(&trait_id).ok_or_else(|| {
                 format!(
@@ -43,11 +44,17 @@ pub fn run(cli: Cli) -> Result<u8, String> {
 }
 
 fn scan(args: ScanArgs) -> Result<u8, String> {
-    let files = inputs::collect_files(&args.paths)?;
-    if files.is_empty() {
-        return Err("no *.json files found in the given paths".to_string());
-    }
-    let (inventory, warnings) = match inputs::load(&files) {
+    let loaded = if args.live {
+        let collection = live_collect(&args.aws)?;
+        load_collection(&collection)
+    } else {
+        let files = inputs::collect_files(&args.paths)?;
+        if files.is_empty() {
+            return Err("no *.json files found in the given paths".to_string());
+        }
+        inputs::load(&files)
+    };
+    let (inventory, warnings) = match loaded {
         Ok(x) => x,
         Err(errors) => {
             for e in &errors {
@@ -88,8 +95,69 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
             let _ = out.write_all(rendered.as_bytes()).and_then(|_| out.flush());
         }
     }
-    let failing = analysis.findings.iter().any(|f| f.severity >= args.fail_on);
+    if args.strict && (!analysis.not_evaluated.is_empty() || !analysis.collection_failures.is_empty()) {
+        eprintln!(
+            "ecs-exposure: error: --strict: {} check(s) could not be made and {} API call(s) failed (see not_evaluated and collection_failures)",
+            analysis.not_evaluated.len(),
+            analysis.collection_failures.len()
+        );
+        return Ok(EXIT_ERROR);
+    }
+    let failing = analysis
+        .findings
+        .iter()
+        .any(|f| f.severity >= args.fail_on);
     Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn collect(args: CollectArgs) -> Result<u8, String> {
+    let collection = live_collect(&args.aws)?;
+    write_collection(&collection, &args.out)?;
+    eprintln!("ecs-exposure: snapshot written to {}", args.out.display());
+    Ok(if args.strict && has_failures(&collection) {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    })
+}
+
+#[cfg(feature = "live")]
+type Collection = ecs_exposure_aws::Collection;
+#[cfg(not(feature = "live"))]
+type Collection = std::convert::Infallible;
+
+#[cfg(feature = "live")]
+fn live_collect(aws: &AwsArgs) -> Result<Collection, String> {
+    crate::live::collect(aws)
+}
+#[cfg(feature = "live")]
+fn load_collection(c: &Collection) -> inputs::Loaded {
+    inputs::load_documents(&crate::live::documents(c))
+}
+#[cfg(feature = "live")]
+fn write_collection(c: &Collection, out: &std::path::Path) -> Result<(), String> {
+    crate::live::write(c, out)
+}
+#[cfg(feature = "live")]
+fn has_failures(c: &Collection) -> bool {
+    !c.failures.is_empty()
+}
+
+#[cfg(not(feature = "live"))]
+fn live_collect(_: &AwsArgs) -> Result<Collection, String> {
+    Err("this build has no live collection (built without the `live` feature)".to_string())
+}
+#[cfg(not(feature = "live"))]
+fn load_collection(c: &Collection) -> inputs::Loaded {
+    match *c {}
+}
+#[cfg(not(feature = "live"))]
+fn write_collection(c: &Collection, _: &std::path::Path) -> Result<(), String> {
+    match *c {}
+}
+#[cfg(not(feature = "live"))]
+fn has_failures(c: &Collection) -> bool {
+    match *c {}
 }
 
 /// Now, or `SOURCE_DATE_EPOCH` (seconds) when set, so that reports can be reproduced.

@@ -1,9 +1,11 @@
 //! Correlation: runs every trait on every service and turns the hits of one service into one
 //! exposure finding with a severity a person can check.
 
+mod collection;
 mod correlate;
 pub mod severity;
 
+pub use collection::{FailedCall, traits_fed_by};
 pub use correlate::{assess, likelihood_and_impact};
 pub use severity::{Impact, Likelihood, Severity};
 
@@ -69,6 +71,8 @@ pub struct Analysis {
     /// One per service, most severe first; INFORMATIONAL ones included (reports filter).
     pub findings: Vec<Finding>,
     pub not_evaluated: Vec<NotEvaluated>,
+    /// Live collection only: API calls that failed and the checks they kept from running.
+    pub collection_failures: Vec<FailedCall>,
     pub services_scanned: usize,
 }
 
@@ -119,6 +123,7 @@ pub fn analyze(inv: &Inventory) -> Analysis {
     Analysis {
         findings,
         not_evaluated: group_gaps(gaps),
+        collection_failures: collection::failed_calls(inv),
         services_scanned: inv.services.len(),
     }
 }

@@ -35,6 +35,8 @@ pub struct Document {
     #[serde(rename = "Policies")]
     policies: Option<Vec<ManagedPolicy>>,
     findings: Option<Vec<InspectorFinding>>,
+    #[serde(rename = "ecsExposureCollection")]
+    collection: Option<CollectionReport>,
 }
 
 impl Document {
@@ -53,6 +55,7 @@ impl Document {
             && self.roles.is_none()
             && self.policies.is_none()
             && self.findings.is_none()
+            && self.collection.is_none()
     }
 
     /// Adds this document's resources to the inventory. The same resource seen twice (two
@@ -121,6 +124,10 @@ impl Document {
         add(loaded, Kind::InspectorFindings, self.findings, |f| {
             inv.inspector_findings.push(f);
         });
+        if let Some(report) = self.collection {
+            loaded.insert(Kind::Collection);
+            inv.collection_failures.extend(report.failures);
+        }
     }
 }
 

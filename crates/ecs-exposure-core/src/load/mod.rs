@@ -96,4 +96,5 @@ pub(crate) const KNOWN_KEYS: &[(&str, Kind)] = &[
     ("RoleDetailList", Kind::IamAuthorizationDetails),
     ("Policies", Kind::IamAuthorizationDetails),
     ("findings", Kind::InspectorFindings),
+    ("ecsExposureCollection", Kind::Collection),
 ];

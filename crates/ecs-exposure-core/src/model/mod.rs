@@ -2,6 +2,7 @@
 //! as code) fills and every trait reads. Resources are kept in the AWS API's own shapes so that
 //! a reader can check any evidence against the console or the CLI.
 
+mod collection;
 mod ec2;
 mod ecs;
 mod elbv2;
@@ -10,6 +11,7 @@ mod image;
 mod inspector;
 mod secret;
 
+pub use collection::{CallFailure, CollectionReport};
 pub use ec2::*;
 pub use ecs::*;
 pub use elbv2::*;
@@ -36,6 +38,8 @@ pub enum Kind {
     Elbv2Listeners,
     IamAuthorizationDetails,
     InspectorFindings,
+    /// The report of a live collection (`ecsExposureCollection`).
+    Collection,
 }
 
 impl Kind {
@@ -56,6 +60,7 @@ impl Kind {
             Kind::Elbv2Listeners => "aws elbv2 describe-listeners",
             Kind::IamAuthorizationDetails => "aws iam get-account-authorization-details",
             Kind::InspectorFindings => "aws inspector2 list-findings",
+            Kind::Collection => "ecs-exposure collect",
         }
     }
 
@@ -75,6 +80,7 @@ impl Kind {
             Kind::Elbv2Listeners => "listeners",
             Kind::IamAuthorizationDetails => "IAM authorization details",
             Kind::InspectorFindings => "Inspector findings",
+            Kind::Collection => "collection reports",
         }
     }
 }
@@ -97,6 +103,8 @@ pub struct Inventory {
     pub roles: HashMap<String, Role>,
     pub managed_policies: HashMap<String, ManagedPolicy>,
     pub inspector_findings: Vec<InspectorFinding>,
+    /// Calls that failed during live collection (empty for a hand-made snapshot).
+    pub collection_failures: Vec<CallFailure>,
     /// Which kinds of input were present (even if empty): absence means "not collected",
     /// which is different from "collected and found nothing".
     pub loaded: BTreeSet<Kind>,

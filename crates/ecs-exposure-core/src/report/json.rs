@@ -27,6 +27,7 @@ pub fn render(analysis: &Analysis, opts: &ReportOptions) -> String {
         "tool": {"name": "ecs-exposure", "version": opts.tool_version},
         "findings": findings,
         "not_evaluated": analysis.not_evaluated,
+        "collection_failures": analysis.collection_failures,
         "warnings": opts.warnings,
         "summary": {
             "services_scanned": analysis.services_scanned,

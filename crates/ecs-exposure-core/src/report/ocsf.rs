@@ -30,7 +30,10 @@ const AWS_ACCOUNT: u8 = 10;
 const RESOURCE_UID: u8 = 10;
 
 pub fn render(analysis: &Analysis, opts: &ReportOptions) -> String {
-    let v: Vec<Value> = opts.shown(analysis).map(|f| finding(f, opts)).collect();
+    let v: Vec<Value> = opts
+        .shown(analysis)
+        .map(|f| finding(f, analysis, opts))
+        .collect();
     let mut s = serde_json::to_string_pretty(&v).expect("report serializes");
     s.push('\n');
     s
@@ -51,7 +54,7 @@ fn related_uid(f: &Finding, t: &TraitHit) -> String {
     format!("{}/trait/{}", finding_uid(f), t.id)
 }
 
-fn finding(f: &Finding, opts: &ReportOptions) -> Value {
+fn finding(f: &Finding, analysis: &Analysis, opts: &ReportOptions) -> Value {
     let uid = finding_uid(f);
     let r = &f.resource;
     let time = &opts.time;
@@ -115,7 +118,7 @@ fn finding(f: &Finding, opts: &ReportOptions) -> Value {
         cloud["account"] = account_obj(account);
     }
     obj.insert("cloud".into(), cloud);
-    obj.insert("unmapped".into(), unmapped(f));
+    obj.insert("unmapped".into(), unmapped(f, analysis));
     v
 }
 
@@ -223,7 +226,7 @@ fn evidence(t: &TraitHit, e: &Evidence) -> Value {
 }
 
 /// What Security Hub puts in fields the OCSF model used for validation does not have.
-fn unmapped(f: &Finding) -> Value {
+fn unmapped(f: &Finding, analysis: &Analysis) -> Value {
     let mut v = json!({
         "related_events_count": f.traits.len(),
         "related_events": f.traits.iter().map(|t| json!({
@@ -240,6 +243,25 @@ fn unmapped(f: &Finding) -> Value {
     });
     if let Some(l) = f.likelihood {
         v["likelihood"] = json!(l.as_str());
+    }
+    // Checks that could not be made for this service: a finding is only as complete as
+    // the data behind it, and a consumer of OCSF alone must be able to tell.
+    let uid = &f.resource.uid;
+    let gaps: Vec<Value> = analysis
+        .not_evaluated
+        .iter()
+        .filter(|n| n.resources.contains(uid))
+        .map(|n| json!({"trait": n.trait_id, "reason": n.reason}))
+        .chain(
+            analysis
+                .collection_failures
+                .iter()
+                .filter(|c| c.resources.contains(uid))
+                .map(|c| json!({"traits": c.traits_not_evaluated, "reason": format!("{} failed: {}", c.operation, c.error)})),
+        )
+        .collect();
+    if !gaps.is_empty() {
+        v["not_evaluated"] = json!(gaps);
     }
     v
 }

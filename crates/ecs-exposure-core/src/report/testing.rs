@@ -257,6 +257,18 @@ pub fn analysis() -> Analysis {
                 resources: vec![format!("arn:aws:ecs:{REGION}:{ACCOUNT}:service/prod/api")],
             },
         ],
+        collection_failures: vec![crate::engine::FailedCall {
+            operation: "inspector2:ListFindings".to_string(),
+            account: ACCOUNT.to_string(),
+            region: REGION.to_string(),
+            target: None,
+            error: "AccessDeniedException: Inspector is not enabled for this account".to_string(),
+            traits_not_evaluated: vec![
+                TraitId::ExploitableVulnerability,
+                TraitId::SoftwareVulnerability,
+            ],
+            resources: vec![format!("arn:aws:ecs:{REGION}:{ACCOUNT}:service/prod/web")],
+        }],
         services_scanned: 12,
     }
 }

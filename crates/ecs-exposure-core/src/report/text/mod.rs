@@ -47,6 +47,38 @@ pub fn render(analysis: &Analysis, opts: &ReportOptions, color: bool) -> String 
             opts.min_severity.as_str()
         ));
     }
+    if !analysis.collection_failures.is_empty() {
+        out.push_str(&st.bold("API calls that failed"));
+        out.push('\n');
+        for c in &analysis.collection_failures {
+            let place = [c.account.as_str(), c.region.as_str()]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let target = c.target.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+            para(
+                &mut out,
+                2,
+                &st.yellow("! "),
+                4,
+                &format!("{} in {place}{target}: {}", c.operation, c.error),
+            );
+            let traits: Vec<&str> = c.traits_not_evaluated.iter().map(|t| t.as_str()).collect();
+            para(
+                &mut out,
+                4,
+                "",
+                4,
+                &format!(
+                    "not evaluated: {} for {} service(s)",
+                    if traits.is_empty() { "nothing".to_string() } else { traits.join(", ") },
+                    c.resources.len()
+                ),
+            );
+        }
+        out.push('\n');
+    }
     if !analysis.not_evaluated.is_empty() {
         out.push_str(&st.bold("Not evaluated"));
         out.push('\n');

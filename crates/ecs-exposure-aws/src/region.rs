@@ -1,0 +1,468 @@
+//! Per-region collection: clusters → services → task definitions, then only the network,
+//! load balancing and Inspector data those services use.
+
+use crate::config::Options;
+use crate::convert;
+use crate::session::Session;
+use crate::SnapshotFile;
+use aws_config::{Region, SdkConfig};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use tokio::task::JoinSet;
+
+/// Runs every region concurrently; returns the files and the IAM roles the tasks use.
+pub async fn collect_all(
+    s: &Session,
+    cfg: &SdkConfig,
+    account: &str,
+    regions: &[String],
+    opts: &Options,
+) -> (Vec<SnapshotFile>, BTreeSet<String>) {
+    let mut set = JoinSet::new();
+    for region in regions {
+        let (s, cfg, account, region, opts) = (
+            s.clone(),
+            cfg.clone(),
+            account.to_string(),
+            region.clone(),
+            opts.clone(),
+        );
+        set.spawn(async move { collect_region(&s, &cfg, &account, &region, &opts).await });
+    }
+    let mut files = Vec::new();
+    let mut roles = BTreeSet::new();
+    while let Some(res) = set.join_next().await {
+        // A panicking region task is a bug; surface it rather than hide a region.
+        let (mut f, r) = res.expect("region collection does not panic");
+        files.append(&mut f);
+        roles.extend(r);
+    }
+    (files, roles)
+}
+
+/// Pages through a paginated call; records a failure and stops at the first error.
+/// Evaluates to `true` when every page was read.
+macro_rules! pages {
+    ($s:expr, $acct:expr, $region:expr, $op:expr, $target:expr, $req:expr, |$page:ident| $body:block) => {{
+        let _permit = $s.permit().await;
+        let mut stream = $req.into_paginator().send();
+        let mut complete = true;
+        while let Some(page) = stream.next().await {
+            $s.count_page();
+            match page {
+                Ok($page) => $body,
+                Err(e) => {
+                    $s.fail($acct, $region, $op, $target, &e);
+                    complete = false;
+                    break;
+                }
+            }
+        }
+        complete
+    }};
+}
+
+struct Clients {
+    ecs: aws_sdk_ecs::Client,
+    ec2: aws_sdk_ec2::Client,
+    elb: aws_sdk_elasticloadbalancingv2::Client,
+    inspector: aws_sdk_inspector2::Client,
+}
+
+fn clients(cfg: &SdkConfig, region: &str) -> Clients {
+    let r = Region::new(region.to_string());
+    Clients {
+        ecs: aws_sdk_ecs::Client::from_conf(
+            aws_sdk_ecs::config::Builder::from(cfg).region(r.clone()).build(),
+        ),
+        ec2: aws_sdk_ec2::Client::from_conf(
+            aws_sdk_ec2::config::Builder::from(cfg).region(r.clone()).build(),
+        ),
+        elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(
+            aws_sdk_elasticloadbalancingv2::config::Builder::from(cfg)
+                .region(r.clone())
+                .build(),
+        ),
+        inspector: aws_sdk_inspector2::Client::from_conf(
+            aws_sdk_inspector2::config::Builder::from(cfg).region(r).build(),
+        ),
+    }
+}
+
+async fn collect_region(
+    s: &Session,
+    cfg: &SdkConfig,
+    account: &str,
+    region: &str,
+    opts: &Options,
+) -> (Vec<SnapshotFile>, BTreeSet<String>) {
+    let c = clients(cfg, region);
+    let dir = format!("{account}/{region}");
+    let file = |name: &str, json: Value| SnapshotFile {
+        path: format!("{dir}/{name}"),
+        json,
+    };
+    let mut files = Vec::new();
+    let step = |what: &str| s.progress(&format!("{account} {region}: {what}"));
+
+    // Clusters.
+    step("clusters");
+    let mut cluster_ids: Vec<String> = opts.clusters.clone();
+    if cluster_ids.is_empty() {
+        pages!(s, account, region, "ecs:ListClusters", None, c.ecs.list_clusters(), |p| {
+            cluster_ids.extend(p.cluster_arns().iter().cloned());
+        });
+    }
+    let mut clusters = Vec::new();
+    for chunk in cluster_ids.chunks(100) {
+        if let Some(out) = s
+            .call(account, region, "ecs:DescribeClusters", None, async {
+                c.ecs
+                    .describe_clusters()
+                    .set_clusters(Some(chunk.to_vec()))
+                    .include(aws_sdk_ecs::types::ClusterField::Tags)
+                    .include(aws_sdk_ecs::types::ClusterField::Settings)
+                    .send()
+                    .await
+            })
+            .await
+        {
+            clusters.extend(out.clusters().iter().map(convert::ecs::cluster));
+        }
+    }
+    files.push(file("ecs-describe-clusters.json", json!({"clusters": clusters, "failures": []})));
+
+    // Services, per cluster, concurrently.
+    step(&format!("services in {} clusters", cluster_ids.len()));
+    let mut set = JoinSet::new();
+    for cluster in cluster_ids {
+        let (s, ecs, account, region) = (s.clone(), c.ecs.clone(), account.to_string(), region.to_string());
+        set.spawn(async move { services_of(&s, &ecs, &account, &region, &cluster).await });
+    }
+    let mut services: Vec<(String, Vec<aws_sdk_ecs::types::Service>)> = Vec::new();
+    while let Some(res) = set.join_next().await {
+        services.push(res.expect("service collection does not panic"));
+    }
+    services.sort_by(|a, b| a.0.cmp(&b.0));
+    let all: Vec<&aws_sdk_ecs::types::Service> = services.iter().flat_map(|(_, v)| v).collect();
+    for (cluster, list) in &services {
+        let name = cluster.rsplit('/').next().unwrap_or(cluster);
+        files.push(file(
+            &format!("ecs-describe-services-{name}.json"),
+            json!({"services": list.iter().map(convert::ecs::service).collect::<Vec<_>>(), "failures": []}),
+        ));
+    }
+
+    // Task definitions actually run, once per revision.
+    let td_arns: BTreeSet<String> = all.iter().filter_map(|s| s.task_definition().map(str::to_string)).collect();
+    step(&format!("{} task definitions", td_arns.len()));
+    let mut set = JoinSet::new();
+    for arn in td_arns {
+        let (s, ecs, account, region) = (s.clone(), c.ecs.clone(), account.to_string(), region.to_string());
+        set.spawn(async move {
+            let out = s
+                .call(&account, &region, "ecs:DescribeTaskDefinition", Some(&arn), async {
+                    ecs.describe_task_definition()
+                        .task_definition(&arn)
+                        .include(aws_sdk_ecs::types::TaskDefinitionField::Tags)
+                        .send()
+                        .await
+                })
+                .await?;
+            let td = out.task_definition()?.clone();
+            Some((td, out.tags().to_vec()))
+        });
+    }
+    let mut task_defs = Vec::new();
+    while let Some(res) = set.join_next().await {
+        if let Some(x) = res.expect("task definition collection does not panic") {
+            task_defs.push(x);
+        }
+    }
+    task_defs.sort_by(|a, b| a.0.task_definition_arn().cmp(&b.0.task_definition_arn()));
+    let mut roles = BTreeSet::new();
+    let mut repositories = BTreeSet::new();
+    for (td, tags) in &task_defs {
+        let name = td
+            .task_definition_arn()
+            .and_then(|a| a.rsplit('/').next())
+            .unwrap_or("unknown")
+            .replace(':', "-");
+        files.push(file(
+            &format!("ecs-describe-task-definition-{name}.json"),
+            convert::ecs::task_definition_output(td, tags),
+        ));
+        roles.extend(td.task_role_arn().map(str::to_string));
+        roles.extend(td.execution_role_arn().map(str::to_string));
+        for cd in td.container_definitions() {
+            if let Some(repo) = cd.image().and_then(ecr_repository) {
+                repositories.insert(repo);
+            }
+        }
+    }
+
+    // Load balancers in front of the services.
+    step("load balancers");
+    let tg_arns: BTreeSet<String> = all
+        .iter()
+        .flat_map(|s| s.load_balancers())
+        .filter_map(|lb| lb.target_group_arn().map(str::to_string))
+        .collect();
+    let mut subnet_ids: BTreeSet<String> = BTreeSet::new();
+    let mut group_ids: BTreeSet<String> = BTreeSet::new();
+    for svc in &all {
+        if let Some(a) = svc.network_configuration().and_then(|n| n.awsvpc_configuration()) {
+            subnet_ids.extend(a.subnets().iter().cloned());
+            group_ids.extend(a.security_groups().iter().cloned());
+        }
+    }
+    let elb = crate::region::load_balancers(s, &c.elb, account, region, &tg_arns).await;
+    if let Some((tgs, lbs, listeners)) = elb {
+        for lb in &lbs {
+            group_ids.extend(lb.security_groups().iter().cloned());
+            subnet_ids.extend(lb.availability_zones().iter().filter_map(|z| z.subnet_id().map(str::to_string)));
+        }
+        files.push(file("elbv2-describe-target-groups.json", json!({"TargetGroups": tgs.iter().map(convert::elbv2::target_group).collect::<Vec<_>>()})));
+        files.push(file("elbv2-describe-load-balancers.json", json!({"LoadBalancers": lbs.iter().map(convert::elbv2::load_balancer).collect::<Vec<_>>()})));
+        if let Some(listeners) = listeners {
+            files.push(file("elbv2-describe-listeners.json", json!({"Listeners": listeners.iter().map(convert::elbv2::listener).collect::<Vec<_>>()})));
+        }
+    }
+
+    // Network: the subnets and security groups in use, and their VPCs' routing.
+    step("network");
+    files.extend(crate::region::network(s, &c.ec2, account, region, &subnet_ids, &group_ids).await.into_iter().map(|(n, j)| file(n, j)));
+
+    // Inspector findings for the ECR repositories the task definitions run.
+    step(&format!("Inspector findings for {} repositories", repositories.len()));
+    if let Some(findings) = inspector_findings(s, &c.inspector, account, region, &repositories).await {
+        files.push(file("inspector2-list-findings.json", json!({"findings": findings})));
+    }
+    (files, roles)
+}
+
+async fn services_of(
+    s: &Session,
+    ecs: &aws_sdk_ecs::Client,
+    account: &str,
+    region: &str,
+    cluster: &str,
+) -> (String, Vec<aws_sdk_ecs::types::Service>) {
+    let mut arns = Vec::new();
+    pages!(s, account, region, "ecs:ListServices", Some(cluster), ecs.list_services().cluster(cluster).max_results(100), |p| {
+        arns.extend(p.service_arns().iter().cloned());
+    });
+    let mut out = Vec::new();
+    // DescribeServices takes at most 10 services per call.
+    for chunk in arns.chunks(10) {
+        if let Some(r) = s
+            .call(account, region, "ecs:DescribeServices", Some(cluster), async {
+                ecs.describe_services()
+                    .cluster(cluster)
+                    .set_services(Some(chunk.to_vec()))
+                    .include(aws_sdk_ecs::types::ServiceField::Tags)
+                    .send()
+                    .await
+            })
+            .await
+        {
+            out.extend(r.services().iter().cloned());
+        }
+    }
+    (cluster.to_string(), out)
+}
+
+/// The repository of an ECR image reference (`<acct>.dkr.ecr.<region>.amazonaws.com/<repo>…`).
+fn ecr_repository(image: &str) -> Option<String> {
+    let (host, rest) = image.split_once('/')?;
+    if !host.contains(".dkr.ecr.") {
+        return None;
+    }
+    let rest = rest.split('@').next()?;
+    let repo = match rest.rsplit_once(':') {
+        Some((r, _tag)) => r,
+        None => rest,
+    };
+    Some(repo.to_string())
+}
+
+type ElbData = (
+    Vec<aws_sdk_elasticloadbalancingv2::types::TargetGroup>,
+    Vec<aws_sdk_elasticloadbalancingv2::types::LoadBalancer>,
+    Option<Vec<aws_sdk_elasticloadbalancingv2::types::Listener>>,
+);
+
+/// Target groups the services register with, their load balancers and listeners. `None`
+/// when the target groups could not be read.
+pub(crate) async fn load_balancers(
+    s: &Session,
+    elb: &aws_sdk_elasticloadbalancingv2::Client,
+    account: &str,
+    region: &str,
+    tg_arns: &BTreeSet<String>,
+) -> Option<ElbData> {
+    let tg_arns: Vec<String> = tg_arns.iter().cloned().collect();
+    let mut tgs = Vec::new();
+    for chunk in tg_arns.chunks(20) {
+        let out = s
+            .call(account, region, "elasticloadbalancing:DescribeTargetGroups", None, async {
+                elb.describe_target_groups().set_target_group_arns(Some(chunk.to_vec())).send().await
+            })
+            .await?;
+        tgs.extend(out.target_groups().iter().cloned());
+    }
+    let lb_arns: Vec<String> = tgs
+        .iter()
+        .flat_map(|t| t.load_balancer_arns().iter().cloned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut lbs = Vec::new();
+    for chunk in lb_arns.chunks(20) {
+        if let Some(out) = s
+            .call(account, region, "elasticloadbalancing:DescribeLoadBalancers", None, async {
+                elb.describe_load_balancers().set_load_balancer_arns(Some(chunk.to_vec())).send().await
+            })
+            .await
+        {
+            lbs.extend(out.load_balancers().iter().cloned());
+        }
+    }
+    let mut listeners = Vec::new();
+    let mut complete = true;
+    for lb in &lb_arns {
+        complete &= pages!(s, account, region, "elasticloadbalancing:DescribeListeners", Some(lb.as_str()), elb.describe_listeners().load_balancer_arn(lb), |p| {
+            listeners.extend(p.listeners().iter().cloned());
+        });
+    }
+    Some((tgs, lbs, complete.then_some(listeners)))
+}
+
+/// Subnets, security groups, and the route tables, network ACLs and internet gateways of
+/// their VPCs. A kind whose call failed is left out (the core then says it is missing).
+pub(crate) async fn network(
+    s: &Session,
+    ec2: &aws_sdk_ec2::Client,
+    account: &str,
+    region: &str,
+    subnet_ids: &BTreeSet<String>,
+    group_ids: &BTreeSet<String>,
+) -> Vec<(&'static str, Value)> {
+    use aws_sdk_ec2::types::Filter;
+    let mut files = Vec::new();
+    let ids: Vec<String> = subnet_ids.iter().cloned().collect();
+    let mut subnets = Vec::new();
+    let mut ok = true;
+    for chunk in ids.chunks(200) {
+        match s
+            .call(account, region, "ec2:DescribeSubnets", None, async {
+                ec2.describe_subnets().set_subnet_ids(Some(chunk.to_vec())).send().await
+            })
+            .await
+        {
+            Some(out) => subnets.extend(out.subnets().iter().cloned()),
+            None => ok = false,
+        }
+    }
+    let vpcs: Vec<String> = subnets
+        .iter()
+        .filter_map(|s| s.vpc_id().map(str::to_string))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if ok {
+        files.push(("ec2-describe-subnets.json", json!({"Subnets": subnets.iter().map(convert::ec2::subnet).collect::<Vec<_>>()})));
+    }
+    let ids: Vec<String> = group_ids.iter().cloned().collect();
+    let mut groups = Vec::new();
+    let mut ok = true;
+    for chunk in ids.chunks(200) {
+        match s
+            .call(account, region, "ec2:DescribeSecurityGroups", None, async {
+                ec2.describe_security_groups().set_group_ids(Some(chunk.to_vec())).send().await
+            })
+            .await
+        {
+            Some(out) => groups.extend(out.security_groups().iter().cloned()),
+            None => ok = false,
+        }
+    }
+    if ok {
+        files.push(("ec2-describe-security-groups.json", json!({"SecurityGroups": groups.iter().map(convert::ec2::security_group).collect::<Vec<_>>()})));
+    }
+    if vpcs.is_empty() {
+        // Nothing in a VPC: routing is not needed, and saying so keeps it out of the gaps.
+        files.push(("ec2-describe-route-tables.json", json!({"RouteTables": []})));
+        files.push(("ec2-describe-network-acls.json", json!({"NetworkAcls": []})));
+        files.push(("ec2-describe-internet-gateways.json", json!({"InternetGateways": []})));
+        return files;
+    }
+    let vpc_filter = |name: &str| Filter::builder().name(name).set_values(Some(vpcs.clone())).build();
+    let mut tables = Vec::new();
+    if pages!(s, account, region, "ec2:DescribeRouteTables", None, ec2.describe_route_tables().filters(vpc_filter("vpc-id")), |p| {
+        tables.extend(p.route_tables().iter().map(convert::ec2::route_table));
+    }) {
+        files.push(("ec2-describe-route-tables.json", json!({"RouteTables": tables})));
+    }
+    let mut acls = Vec::new();
+    if pages!(s, account, region, "ec2:DescribeNetworkAcls", None, ec2.describe_network_acls().filters(vpc_filter("vpc-id")), |p| {
+        acls.extend(p.network_acls().iter().map(convert::ec2::network_acl));
+    }) {
+        files.push(("ec2-describe-network-acls.json", json!({"NetworkAcls": acls})));
+    }
+    let mut igws = Vec::new();
+    if pages!(s, account, region, "ec2:DescribeInternetGateways", None, ec2.describe_internet_gateways().filters(vpc_filter("attachment.vpc-id")), |p| {
+        igws.extend(p.internet_gateways().iter().map(convert::ec2::internet_gateway));
+    }) {
+        files.push(("ec2-describe-internet-gateways.json", json!({"InternetGateways": igws})));
+    }
+    files
+}
+
+/// ACTIVE package findings on the ECR repositories in use. `None` when Inspector could not
+/// be read (not enabled, access denied).
+async fn inspector_findings(
+    s: &Session,
+    inspector: &aws_sdk_inspector2::Client,
+    account: &str,
+    region: &str,
+    repositories: &BTreeSet<String>,
+) -> Option<Vec<Value>> {
+    use aws_sdk_inspector2::types::{FilterCriteria, StringComparison, StringFilter};
+    let eq = |v: &str| {
+        StringFilter::builder()
+            .comparison(StringComparison::Equals)
+            .value(v)
+            .build()
+            .expect("comparison and value are both set")
+    };
+    let repos: Vec<String> = repositories.iter().cloned().collect();
+    let mut findings = Vec::new();
+    // A string filter takes at most 10 values.
+    for chunk in repos.chunks(10) {
+        let criteria = FilterCriteria::builder()
+            .finding_status(eq("ACTIVE"))
+            .resource_type(eq("AWS_ECR_CONTAINER_IMAGE"))
+            .set_ecr_image_repository_name(Some(chunk.iter().map(|r| eq(r)).collect()))
+            .build();
+        let complete = pages!(s, account, region, "inspector2:ListFindings", None, inspector.list_findings().filter_criteria(criteria).max_results(100), |p| {
+            findings.extend(p.findings().iter().map(convert::inspector::finding));
+        });
+        if !complete {
+            return None;
+        }
+    }
+    Some(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ecr_repository_of_images() {
+        let f = super::ecr_repository;
+        assert_eq!(f("1.dkr.ecr.eu-west-1.amazonaws.com/team/web:1.2").as_deref(), Some("team/web"));
+        assert_eq!(f("1.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:ab").as_deref(), Some("web"));
+        assert_eq!(f("nginx:latest"), None);
+        assert_eq!(f("ghcr.io/org/app:1"), None);
+    }
+}

@@ -1,0 +1,108 @@
+//! `scan --live` and `collect`: runs the SDK collection on a small Tokio runtime (the rest of
+//! the CLI is synchronous) and shows progress on stderr when it is a terminal.
+
+use crate::args::AwsArgs;
+use ecs_exposure_aws::{Collection, Options, Progress};
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+/// The collection report's file name inside a snapshot folder.
+pub const REPORT_FILE: &str = "collection.json";
+
+pub fn collect(aws: &AwsArgs) -> Result<Collection, String> {
+    let mut role_arns = aws.role_arns.clone();
+    if let Some(path) = &aws.role_arns_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        for (i, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            if !line.starts_with("arn:") || !line.contains(":role/") {
+                return Err(format!(
+                    "{}:{}: expected a role ARN (arn:aws:iam::<account>:role/<name>), found `{line}`",
+                    path.display(),
+                    i + 1
+                ));
+            }
+            role_arns.push(line.to_string());
+        }
+    }
+    let opts = Options {
+        regions: aws.regions.clone(),
+        all_regions: aws.all_regions,
+        clusters: aws.clusters.clone(),
+        profile: aws.profile.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+        role_arns,
+        concurrency: usize::from(aws.concurrency),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let tty = std::io::stderr().is_terminal();
+    let progress: Progress = Arc::new(move |line: &str| {
+        if tty {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K{line}");
+            let _ = err.flush();
+        }
+    });
+    let result = runtime.block_on(ecs_exposure_aws::collect(&opts, progress));
+    if tty {
+        eprint!("\r\x1b[2K");
+    }
+    let collection = result?;
+    eprintln!("ecs-exposure: {}", summary(&collection));
+    Ok(collection)
+}
+
+/// The closing line: what was collected, API calls made, time taken, calls that failed.
+pub fn summary(c: &Collection) -> String {
+    let failed = match c.failures.len() {
+        0 => String::new(),
+        1 => "; 1 call failed (see collection_failures)".to_string(),
+        n => format!("; {n} calls failed (see collection_failures)"),
+    };
+    format!(
+        "collected {} files from {} account(s) in {} region(s) with {} API calls in {:.1} s{failed}",
+        c.files.len(),
+        c.accounts.len(),
+        c.regions.len(),
+        c.api_calls,
+        c.elapsed.as_secs_f64()
+    )
+}
+
+/// Every document of a collection, with the report, as (name, bytes) for the loader.
+pub fn documents(c: &Collection) -> Vec<(String, Vec<u8>)> {
+    let mut docs: Vec<(String, Vec<u8>)> = c
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), pretty(&f.json)))
+        .collect();
+    docs.push((REPORT_FILE.to_string(), pretty(&c.report_document())));
+    docs
+}
+
+fn pretty(v: &serde_json::Value) -> Vec<u8> {
+    let mut b = serde_json::to_vec_pretty(v).expect("JSON values serialize");
+    b.push(b'\n');
+    b
+}
+
+/// Writes a collection as a snapshot folder.
+pub fn write(c: &Collection, out: &std::path::Path) -> Result<(), String> {
+    for (name, bytes) in documents(c) {
+        let path = out.join(&name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,200 @@
+"""Live collection against a local moto server: `scan --live` and `collect` + `scan`.
+
+The scanner talks to moto (through a recording proxy where a test injects faults), with
+dummy credentials and no route to a real account.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from awsproxy import Proxy
+from conftest import ROOT, reset, run
+from seed import ACCOUNT, default_findings, seed, seed_inspector
+
+READ_ONLY = re.compile(r"^(Describe|List|Get|BatchGet)[A-Za-z]+$")
+
+
+@pytest.fixture
+def account(moto):
+    reset(moto)
+    services = seed(moto)
+    seed_inspector(moto, default_findings())
+    return services
+
+
+def findings_by_name(report):
+    return {f["resource"]["name"]: f for f in report["findings"]}
+
+
+def scan_live(url, env, *extra, codes=(0, 1)):
+    proc = run(["scan", "--live", "--endpoint-url", url, "--format", "json", *extra], env, codes)
+    return json.loads(proc.stdout), proc
+
+
+def test_live_scan_finds_the_seeded_exposures(moto, account, aws_env):
+    report, proc = scan_live(moto, aws_env)
+    by = findings_by_name(report)
+    assert by["storefront"]["severity"] == "CRITICAL"
+    assert {"internet-reachable", "exploitable-vulnerability", "admin-iam-role", "public-ip",
+            "open-security-group"} <= {t["id"] for t in by["storefront"]["traits"]}
+    reach = next(t for t in by["storefront"]["traits"] if t["id"] == "internet-reachable")
+    assert "direct-path" in reach["facets"]
+    api = {t["id"]: t for t in by["checkout-api"]["traits"]}
+    assert "load-balancer-path" in api["internet-reachable"]["facets"]
+    assert "admin-iam-role" in {t["id"] for t in by["legacy-reporting"]["traits"]}, \
+        "the admin grant is in the customer policy's non-first default version"
+    assert "plaintext-credentials" in {t["id"] for t in by["legacy-reporting"]["traits"]}
+    assert {"privileged-container", "host-pid-namespace", "host-filesystem-mount"} <= {
+        t["id"] for t in by["node-agent"]["traits"]}
+    assert "ledger" not in by, "the clean internal service has no published finding"
+    assert report["collection_failures"] == []
+    assert re.search(r"collected \d+ files from 1 account\(s\) in 1 region\(s\) with \d+ API calls in [\d.]+ s",
+                     proc.stderr), proc.stderr
+    for f in report["findings"]:
+        assert f["resource"]["account"] == ACCOUNT
+
+
+def test_collect_then_scan_equals_live_scan(moto, account, aws_env, tmp_path):
+    live, _ = scan_live(moto, aws_env)
+    out = tmp_path / "snapshot"
+    run(["collect", "--out", str(out), "--endpoint-url", moto], aws_env, (0,))
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
+    assert "collection.json" in files
+    assert f"{ACCOUNT}/iam-get-account-authorization-details.json" in files
+    assert f"{ACCOUNT}/us-east-1/ecs-describe-services-prod.json" in files
+    offline = json.loads(run(["scan", str(out), "--format", "json"], aws_env).stdout)
+    assert offline["findings"] == live["findings"]
+    assert offline["not_evaluated"] == live["not_evaluated"]
+    # The snapshot is plain AWS CLI output: keys as the CLI prints them.
+    services = json.loads((out / ACCOUNT / "us-east-1" / "ecs-describe-services-prod.json").read_text())
+    assert {"serviceArn", "taskDefinition", "networkConfiguration"} <= services["services"][0].keys()
+
+
+def test_throttling_and_server_errors_are_retried_without_losing_data(moto, account, aws_env):
+    baseline, _ = scan_live(moto, aws_env)
+    proxy = Proxy(moto).start()
+    try:
+        proxy.faults[("ecs", "DescribeServices")] = ["throttle", "throttle"]
+        proxy.faults[("ecs", "DescribeTaskDefinition")] = ["500"]
+        proxy.faults[("ec2", "DescribeSecurityGroups")] = ["throttle"]
+        proxy.faults[("iam", "GetRole")] = ["throttle"]
+        proxy.faults[("inspector2", "ListFindings")] = ["500"]
+        report, _ = scan_live(proxy.url, aws_env)
+    finally:
+        proxy.stop()
+    assert len(proxy.injected) == 6, proxy.injected
+    assert report["collection_failures"] == []
+    assert report["findings"] == baseline["findings"]
+
+
+def test_access_denied_is_a_named_gap_and_strict_fails(moto, account, aws_env):
+    proxy = Proxy(moto).start()
+    try:
+        proxy.always[("inspector2", "ListFindings")] = "deny"
+        proxy.always[("ec2", "DescribeRouteTables")] = "deny"
+        report, proc = scan_live(proxy.url, aws_env)
+        strict, sproc = scan_live(proxy.url, aws_env, "--strict", codes=(2,))
+        text = run(["scan", "--live", "--endpoint-url", proxy.url], aws_env).stdout
+    finally:
+        proxy.stop()
+    failed = {f["operation"]: f for f in report["collection_failures"]}
+    assert set(failed) == {"inspector2:ListFindings", "ec2:DescribeRouteTables"}
+    assert failed["inspector2:ListFindings"]["traits_not_evaluated"] == [
+        "exploitable-vulnerability", "software-vulnerability"]
+    assert "AccessDeniedException" in failed["inspector2:ListFindings"]["error"]
+    assert failed["ec2:DescribeRouteTables"]["traits_not_evaluated"] == ["internet-reachable"]
+    assert len(failed["ec2:DescribeRouteTables"]["resources"]) == 5
+    gaps = {(n["trait"], n["reason"]) for n in report["not_evaluated"]}
+    assert any(t == "exploitable-vulnerability" and "Inspector" in r for t, r in gaps), gaps
+    assert any(t == "internet-reachable" and "route tables" in r for t, r in gaps), gaps
+    # The exposure that needs only what was collected is still found.
+    assert findings_by_name(report)["node-agent"]["severity"] == "MEDIUM"
+    assert "2 calls failed" in proc.stderr
+    assert "--strict" in sproc.stderr
+    assert "ec2:DescribeRouteTables" in text and "AccessDenied" in text.replace("UnauthorizedOperation", "AccessDenied")
+
+
+def permissions_actions():
+    doc = (ROOT / "docs" / "permissions.md").read_text()
+    block = re.search(r"```json\n(.*?)```", doc, re.S).group(1)
+    policy = json.loads(block)
+    actions = set()
+    for st in policy["Statement"]:
+        assert st["Effect"] == "Allow"
+        acts = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+        actions |= set(acts)
+    return actions
+
+
+def test_only_read_only_calls_all_in_the_documented_policy(moto, account, aws_env, tmp_path):
+    allowed = permissions_actions()
+    for a in allowed:
+        assert READ_ONLY.match(a.split(":")[1]), f"{a} in docs/permissions.md is not read-only"
+    proxy = Proxy(moto).start()
+    try:
+        scan_live(proxy.url, aws_env)
+        run(["collect", "--out", str(tmp_path / "s"), "--endpoint-url", proxy.url, "--all-regions",
+             "--cluster", "prod"], aws_env, (0,))
+    finally:
+        proxy.stop()
+    prefix = {"elasticloadbalancing": "elasticloadbalancing", "ecs": "ecs", "ec2": "ec2", "iam": "iam",
+              "inspector2": "inspector2", "sts": "sts"}
+    seen = set()
+    for service, op in proxy.operations():
+        assert READ_ONLY.match(op), f"mutating or unknown call sent: {service} {op}"
+        seen.add(f"{prefix.get(service, service)}:{op}")
+    missing = seen - allowed
+    assert not missing, f"calls not in docs/permissions.md: {sorted(missing)}"
+    # DescribeServices takes at most 10 services per call (moto does not enforce it).
+    for service, op, body in proxy.calls:
+        if op == "DescribeServices":
+            assert len(json.loads(body)["services"]) <= 10
+
+
+def test_batches_of_ten_and_cluster_filter(moto, aws_env):
+    reset(moto)
+    seed(moto, fillers=23)
+    seed_inspector(moto, default_findings())
+    proxy = Proxy(moto).start()
+    try:
+        report, _ = scan_live(proxy.url, aws_env, "--cluster", "prod")
+    finally:
+        proxy.stop()
+    sizes = [len(json.loads(b)["services"]) for s, o, b in proxy.calls if o == "DescribeServices"]
+    assert sorted(sizes, reverse=True) == [10, 10, 6], sizes  # 26 services in prod
+    names = {f["resource"]["name"] for f in report["findings"]}
+    assert "node-agent" not in names, "--cluster prod leaves out the ops cluster"
+    assert "storefront" in names
+
+
+def test_regions_and_all_regions(moto, aws_env):
+    reset(moto)
+    seed(moto)
+    seed(moto, region="eu-west-1")
+    seed_inspector(moto, default_findings())
+    two, _ = scan_live(moto, aws_env, "--region", "us-east-1", "--region", "eu-west-1")
+    regions = {f["resource"]["region"] for f in two["findings"]}
+    assert regions == {"us-east-1", "eu-west-1"}
+    every, proc = scan_live(moto, aws_env, "--all-regions")
+    assert {f["resource"]["region"] for f in every["findings"]} == regions
+    assert re.search(r"in (\d+) region", proc.stderr) and int(re.search(r"in (\d+) region", proc.stderr).group(1)) > 2
+
+
+def test_role_arn_assumes_a_role_per_account(moto, account, aws_env, tmp_path):
+    role = f"arn:aws:iam::{ACCOUNT}:role/platform-admin"
+    arns = tmp_path / "roles.txt"
+    arns.write_text(f"# accounts to scan\n{role}\n")
+    report, proc = scan_live(moto, aws_env, "--role-arns-file", str(arns))
+    assert findings_by_name(report)["storefront"]["resource"]["account"] == ACCOUNT
+    bad = tmp_path / "bad.txt"
+    bad.write_text("not-an-arn\n")
+    p = run(["scan", "--live", "--endpoint-url", moto, "--role-arns-file", str(bad)], aws_env, (2,))
+    assert "bad.txt:1" in p.stderr and "expected a role ARN" in p.stderr
+
+
+def test_unreachable_endpoint_is_a_clear_error(aws_env):
+    p = run(["scan", "--live", "--endpoint-url", "http://127.0.0.1:9"], aws_env, (2,))
+    assert "sts:GetCallerIdentity" in p.stderr and "could not identify any account" in p.stderr
