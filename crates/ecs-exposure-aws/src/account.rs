@@ -11,7 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub async fn identify(s: &Session, cfg: &SdkConfig, role: Option<&str>) -> Option<String> {
     let sts = aws_sdk_sts::Client::new(cfg);
     let region = cfg.region().map(|r| r.to_string()).unwrap_or_default();
-    s.progress(&format!("identifying account{}", role.map(|r| format!(" via {r}")).unwrap_or_default()));
+    s.progress(&format!(
+        "identifying account{}",
+        role.map(|r| format!(" via {r}")).unwrap_or_default()
+    ));
     let out = s
         .call("", &region, "sts:GetCallerIdentity", role, async {
             sts.get_caller_identity().send().await
@@ -27,7 +30,12 @@ fn role_name(arn: &str) -> &str {
 /// The task and execution roles with their inline and attached policies, as
 /// `get-account-authorization-details` prints them. Roles that cannot be read are recorded
 /// as failures and left out (the core then reports admin-iam-role as not evaluated).
-pub async fn iam(s: &Session, cfg: &SdkConfig, account: &str, roles: BTreeSet<String>) -> Vec<SnapshotFile> {
+pub async fn iam(
+    s: &Session,
+    cfg: &SdkConfig,
+    account: &str,
+    roles: BTreeSet<String>,
+) -> Vec<SnapshotFile> {
     let iam = aws_sdk_iam::Client::new(cfg);
     let region = "global";
     s.progress(&format!("{account}: IAM ({} roles)", roles.len()));
@@ -55,7 +63,11 @@ pub async fn iam(s: &Session, cfg: &SdkConfig, account: &str, roles: BTreeSet<St
         };
         // Inline policies: names, then each document.
         let mut names = Vec::new();
-        let mut pages = iam.list_role_policies().role_name(name).into_paginator().send();
+        let mut pages = iam
+            .list_role_policies()
+            .role_name(name)
+            .into_paginator()
+            .send();
         let mut role_ok = true;
         while let Some(page) = pages.next().await {
             s.count_page();
@@ -71,7 +83,11 @@ pub async fn iam(s: &Session, cfg: &SdkConfig, account: &str, roles: BTreeSet<St
         for pname in names {
             if let Some(p) = s
                 .call(account, region, "iam:GetRolePolicy", Some(arn), async {
-                    iam.get_role_policy().role_name(name).policy_name(&pname).send().await
+                    iam.get_role_policy()
+                        .role_name(name)
+                        .policy_name(&pname)
+                        .send()
+                        .await
                 })
                 .await
             {
@@ -97,7 +113,13 @@ pub async fn iam(s: &Session, cfg: &SdkConfig, account: &str, roles: BTreeSet<St
                     }
                 }
                 Err(e) => {
-                    s.fail(account, region, "iam:ListAttachedRolePolicies", Some(arn), &e);
+                    s.fail(
+                        account,
+                        region,
+                        "iam:ListAttachedRolePolicies",
+                        Some(arn),
+                        &e,
+                    );
                     role_ok = false;
                     break;
                 }
@@ -119,12 +141,19 @@ pub async fn iam(s: &Session, cfg: &SdkConfig, account: &str, roles: BTreeSet<St
         else {
             continue;
         };
-        let version = p.policy().and_then(|p| p.default_version_id()).map(str::to_string);
+        let version = p
+            .policy()
+            .and_then(|p| p.default_version_id())
+            .map(str::to_string);
         let mut document = None;
         if let Some(v) = &version
             && let Some(out) = s
                 .call(account, region, "iam:GetPolicyVersion", Some(arn), async {
-                    iam.get_policy_version().policy_arn(arn).version_id(v).send().await
+                    iam.get_policy_version()
+                        .policy_arn(arn)
+                        .version_id(v)
+                        .send()
+                        .await
                 })
                 .await
         {

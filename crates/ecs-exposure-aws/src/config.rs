@@ -54,9 +54,9 @@ pub async fn assume(base: &SdkConfig, role_arn: &str) -> SdkConfig {
         .build()
         .await;
     base.to_builder()
-        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
-            provider,
-        ))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+        )
         .build()
 }
 
@@ -87,7 +87,7 @@ pub async fn regions(
     if !opts.regions.is_empty() {
         return Ok(opts.regions.clone());
     }
-    cfg.region()
-        .map(|r| vec![r.to_string()])
-        .ok_or_else(|| "no region: pass --region, set AWS_REGION, or configure a default region".to_string())
+    cfg.region().map(|r| vec![r.to_string()]).ok_or_else(|| {
+        "no region: pass --region, set AWS_REGION, or configure a default region".to_string()
+    })
 }

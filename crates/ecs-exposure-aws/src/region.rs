@@ -1,10 +1,10 @@
 //! Per-region collection: clusters → services → task definitions, then only the network,
 //! load balancing and Inspector data those services use.
 
+use crate::SnapshotFile;
 use crate::config::Options;
 use crate::convert;
 use crate::session::Session;
-use crate::SnapshotFile;
 use aws_config::{Region, SdkConfig};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -73,10 +73,14 @@ fn clients(cfg: &SdkConfig, region: &str) -> Clients {
     let r = Region::new(region.to_string());
     Clients {
         ecs: aws_sdk_ecs::Client::from_conf(
-            aws_sdk_ecs::config::Builder::from(cfg).region(r.clone()).build(),
+            aws_sdk_ecs::config::Builder::from(cfg)
+                .region(r.clone())
+                .build(),
         ),
         ec2: aws_sdk_ec2::Client::from_conf(
-            aws_sdk_ec2::config::Builder::from(cfg).region(r.clone()).build(),
+            aws_sdk_ec2::config::Builder::from(cfg)
+                .region(r.clone())
+                .build(),
         ),
         elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(
             aws_sdk_elasticloadbalancingv2::config::Builder::from(cfg)
@@ -84,7 +88,9 @@ fn clients(cfg: &SdkConfig, region: &str) -> Clients {
                 .build(),
         ),
         inspector: aws_sdk_inspector2::Client::from_conf(
-            aws_sdk_inspector2::config::Builder::from(cfg).region(r).build(),
+            aws_sdk_inspector2::config::Builder::from(cfg)
+                .region(r)
+                .build(),
         ),
     }
 }
@@ -109,9 +115,17 @@ async fn collect_region(
     step("clusters");
     let mut cluster_ids: Vec<String> = opts.clusters.clone();
     if cluster_ids.is_empty() {
-        pages!(s, account, region, "ecs:ListClusters", None, c.ecs.list_clusters(), |p| {
-            cluster_ids.extend(p.cluster_arns().iter().cloned());
-        });
+        pages!(
+            s,
+            account,
+            region,
+            "ecs:ListClusters",
+            None,
+            c.ecs.list_clusters(),
+            |p| {
+                cluster_ids.extend(p.cluster_arns().iter().cloned());
+            }
+        );
     }
     let mut clusters = Vec::new();
     for chunk in cluster_ids.chunks(100) {
@@ -130,13 +144,21 @@ async fn collect_region(
             clusters.extend(out.clusters().iter().map(convert::ecs::cluster));
         }
     }
-    files.push(file("ecs-describe-clusters.json", json!({"clusters": clusters, "failures": []})));
+    files.push(file(
+        "ecs-describe-clusters.json",
+        json!({"clusters": clusters, "failures": []}),
+    ));
 
     // Services, per cluster, concurrently.
     step(&format!("services in {} clusters", cluster_ids.len()));
     let mut set = JoinSet::new();
     for cluster in cluster_ids {
-        let (s, ecs, account, region) = (s.clone(), c.ecs.clone(), account.to_string(), region.to_string());
+        let (s, ecs, account, region) = (
+            s.clone(),
+            c.ecs.clone(),
+            account.to_string(),
+            region.to_string(),
+        );
         set.spawn(async move { services_of(&s, &ecs, &account, &region, &cluster).await });
     }
     let mut services: Vec<(String, Vec<aws_sdk_ecs::types::Service>)> = Vec::new();
@@ -154,20 +176,34 @@ async fn collect_region(
     }
 
     // Task definitions actually run, once per revision.
-    let td_arns: BTreeSet<String> = all.iter().filter_map(|s| s.task_definition().map(str::to_string)).collect();
+    let td_arns: BTreeSet<String> = all
+        .iter()
+        .filter_map(|s| s.task_definition().map(str::to_string))
+        .collect();
     step(&format!("{} task definitions", td_arns.len()));
     let mut set = JoinSet::new();
     for arn in td_arns {
-        let (s, ecs, account, region) = (s.clone(), c.ecs.clone(), account.to_string(), region.to_string());
+        let (s, ecs, account, region) = (
+            s.clone(),
+            c.ecs.clone(),
+            account.to_string(),
+            region.to_string(),
+        );
         set.spawn(async move {
             let out = s
-                .call(&account, &region, "ecs:DescribeTaskDefinition", Some(&arn), async {
-                    ecs.describe_task_definition()
-                        .task_definition(&arn)
-                        .include(aws_sdk_ecs::types::TaskDefinitionField::Tags)
-                        .send()
-                        .await
-                })
+                .call(
+                    &account,
+                    &region,
+                    "ecs:DescribeTaskDefinition",
+                    Some(&arn),
+                    async {
+                        ecs.describe_task_definition()
+                            .task_definition(&arn)
+                            .include(aws_sdk_ecs::types::TaskDefinitionField::Tags)
+                            .send()
+                            .await
+                    },
+                )
                 .await?;
             let td = out.task_definition()?.clone();
             Some((td, out.tags().to_vec()))
@@ -211,7 +247,10 @@ async fn collect_region(
     let mut subnet_ids: BTreeSet<String> = BTreeSet::new();
     let mut group_ids: BTreeSet<String> = BTreeSet::new();
     for svc in &all {
-        if let Some(a) = svc.network_configuration().and_then(|n| n.awsvpc_configuration()) {
+        if let Some(a) = svc
+            .network_configuration()
+            .and_then(|n| n.awsvpc_configuration())
+        {
             subnet_ids.extend(a.subnets().iter().cloned());
             group_ids.extend(a.security_groups().iter().cloned());
         }
@@ -220,7 +259,11 @@ async fn collect_region(
     if let Some((tgs, lbs, listeners)) = elb {
         for lb in &lbs {
             group_ids.extend(lb.security_groups().iter().cloned());
-            subnet_ids.extend(lb.availability_zones().iter().filter_map(|z| z.subnet_id().map(str::to_string)));
+            subnet_ids.extend(
+                lb.availability_zones()
+                    .iter()
+                    .filter_map(|z| z.subnet_id().map(str::to_string)),
+            );
         }
         files.push(file("elbv2-describe-target-groups.json", json!({"TargetGroups": tgs.iter().map(convert::elbv2::target_group).collect::<Vec<_>>()})));
         files.push(file("elbv2-describe-load-balancers.json", json!({"LoadBalancers": lbs.iter().map(convert::elbv2::load_balancer).collect::<Vec<_>>()})));
@@ -231,12 +274,25 @@ async fn collect_region(
 
     // Network: the subnets and security groups in use, and their VPCs' routing.
     step("network");
-    files.extend(crate::region::network(s, &c.ec2, account, region, &subnet_ids, &group_ids).await.into_iter().map(|(n, j)| file(n, j)));
+    files.extend(
+        crate::region::network(s, &c.ec2, account, region, &subnet_ids, &group_ids)
+            .await
+            .into_iter()
+            .map(|(n, j)| file(n, j)),
+    );
 
     // Inspector findings for the ECR repositories the task definitions run.
-    step(&format!("Inspector findings for {} repositories", repositories.len()));
-    if let Some(findings) = inspector_findings(s, &c.inspector, account, region, &repositories).await {
-        files.push(file("inspector2-list-findings.json", json!({"findings": findings})));
+    step(&format!(
+        "Inspector findings for {} repositories",
+        repositories.len()
+    ));
+    if let Some(findings) =
+        inspector_findings(s, &c.inspector, account, region, &repositories).await
+    {
+        files.push(file(
+            "inspector2-list-findings.json",
+            json!({"findings": findings}),
+        ));
     }
     (files, roles)
 }
@@ -249,21 +305,35 @@ async fn services_of(
     cluster: &str,
 ) -> (String, Vec<aws_sdk_ecs::types::Service>) {
     let mut arns = Vec::new();
-    pages!(s, account, region, "ecs:ListServices", Some(cluster), ecs.list_services().cluster(cluster).max_results(100), |p| {
-        arns.extend(p.service_arns().iter().cloned());
-    });
+    pages!(
+        s,
+        account,
+        region,
+        "ecs:ListServices",
+        Some(cluster),
+        ecs.list_services().cluster(cluster).max_results(100),
+        |p| {
+            arns.extend(p.service_arns().iter().cloned());
+        }
+    );
     let mut out = Vec::new();
     // DescribeServices takes at most 10 services per call.
     for chunk in arns.chunks(10) {
         if let Some(r) = s
-            .call(account, region, "ecs:DescribeServices", Some(cluster), async {
-                ecs.describe_services()
-                    .cluster(cluster)
-                    .set_services(Some(chunk.to_vec()))
-                    .include(aws_sdk_ecs::types::ServiceField::Tags)
-                    .send()
-                    .await
-            })
+            .call(
+                account,
+                region,
+                "ecs:DescribeServices",
+                Some(cluster),
+                async {
+                    ecs.describe_services()
+                        .cluster(cluster)
+                        .set_services(Some(chunk.to_vec()))
+                        .include(aws_sdk_ecs::types::ServiceField::Tags)
+                        .send()
+                        .await
+                },
+            )
             .await
         {
             out.extend(r.services().iter().cloned());
@@ -305,9 +375,18 @@ pub(crate) async fn load_balancers(
     let mut tgs = Vec::new();
     for chunk in tg_arns.chunks(20) {
         let out = s
-            .call(account, region, "elasticloadbalancing:DescribeTargetGroups", None, async {
-                elb.describe_target_groups().set_target_group_arns(Some(chunk.to_vec())).send().await
-            })
+            .call(
+                account,
+                region,
+                "elasticloadbalancing:DescribeTargetGroups",
+                None,
+                async {
+                    elb.describe_target_groups()
+                        .set_target_group_arns(Some(chunk.to_vec()))
+                        .send()
+                        .await
+                },
+            )
             .await?;
         tgs.extend(out.target_groups().iter().cloned());
     }
@@ -320,9 +399,18 @@ pub(crate) async fn load_balancers(
     let mut lbs = Vec::new();
     for chunk in lb_arns.chunks(20) {
         if let Some(out) = s
-            .call(account, region, "elasticloadbalancing:DescribeLoadBalancers", None, async {
-                elb.describe_load_balancers().set_load_balancer_arns(Some(chunk.to_vec())).send().await
-            })
+            .call(
+                account,
+                region,
+                "elasticloadbalancing:DescribeLoadBalancers",
+                None,
+                async {
+                    elb.describe_load_balancers()
+                        .set_load_balancer_arns(Some(chunk.to_vec()))
+                        .send()
+                        .await
+                },
+            )
             .await
         {
             lbs.extend(out.load_balancers().iter().cloned());
@@ -331,9 +419,17 @@ pub(crate) async fn load_balancers(
     let mut listeners = Vec::new();
     let mut complete = true;
     for lb in &lb_arns {
-        complete &= pages!(s, account, region, "elasticloadbalancing:DescribeListeners", Some(lb.as_str()), elb.describe_listeners().load_balancer_arn(lb), |p| {
-            listeners.extend(p.listeners().iter().cloned());
-        });
+        complete &= pages!(
+            s,
+            account,
+            region,
+            "elasticloadbalancing:DescribeListeners",
+            Some(lb.as_str()),
+            elb.describe_listeners().load_balancer_arn(lb),
+            |p| {
+                listeners.extend(p.listeners().iter().cloned());
+            }
+        );
     }
     Some((tgs, lbs, complete.then_some(listeners)))
 }
@@ -356,7 +452,10 @@ pub(crate) async fn network(
     for chunk in ids.chunks(200) {
         match s
             .call(account, region, "ec2:DescribeSubnets", None, async {
-                ec2.describe_subnets().set_subnet_ids(Some(chunk.to_vec())).send().await
+                ec2.describe_subnets()
+                    .set_subnet_ids(Some(chunk.to_vec()))
+                    .send()
+                    .await
             })
             .await
         {
@@ -371,7 +470,10 @@ pub(crate) async fn network(
         .into_iter()
         .collect();
     if ok {
-        files.push(("ec2-describe-subnets.json", json!({"Subnets": subnets.iter().map(convert::ec2::subnet).collect::<Vec<_>>()})));
+        files.push((
+            "ec2-describe-subnets.json",
+            json!({"Subnets": subnets.iter().map(convert::ec2::subnet).collect::<Vec<_>>()}),
+        ));
     }
     let ids: Vec<String> = group_ids.iter().cloned().collect();
     let mut groups = Vec::new();
@@ -379,7 +481,10 @@ pub(crate) async fn network(
     for chunk in ids.chunks(200) {
         match s
             .call(account, region, "ec2:DescribeSecurityGroups", None, async {
-                ec2.describe_security_groups().set_group_ids(Some(chunk.to_vec())).send().await
+                ec2.describe_security_groups()
+                    .set_group_ids(Some(chunk.to_vec()))
+                    .send()
+                    .await
             })
             .await
         {
@@ -394,27 +499,73 @@ pub(crate) async fn network(
         // Nothing in a VPC: routing is not needed, and saying so keeps it out of the gaps.
         files.push(("ec2-describe-route-tables.json", json!({"RouteTables": []})));
         files.push(("ec2-describe-network-acls.json", json!({"NetworkAcls": []})));
-        files.push(("ec2-describe-internet-gateways.json", json!({"InternetGateways": []})));
+        files.push((
+            "ec2-describe-internet-gateways.json",
+            json!({"InternetGateways": []}),
+        ));
         return files;
     }
-    let vpc_filter = |name: &str| Filter::builder().name(name).set_values(Some(vpcs.clone())).build();
+    let vpc_filter = |name: &str| {
+        Filter::builder()
+            .name(name)
+            .set_values(Some(vpcs.clone()))
+            .build()
+    };
     let mut tables = Vec::new();
-    if pages!(s, account, region, "ec2:DescribeRouteTables", None, ec2.describe_route_tables().filters(vpc_filter("vpc-id")), |p| {
-        tables.extend(p.route_tables().iter().map(convert::ec2::route_table));
-    }) {
-        files.push(("ec2-describe-route-tables.json", json!({"RouteTables": tables})));
+    if pages!(
+        s,
+        account,
+        region,
+        "ec2:DescribeRouteTables",
+        None,
+        ec2.describe_route_tables().filters(vpc_filter("vpc-id")),
+        |p| {
+            tables.extend(p.route_tables().iter().map(convert::ec2::route_table));
+        }
+    ) {
+        files.push((
+            "ec2-describe-route-tables.json",
+            json!({"RouteTables": tables}),
+        ));
     }
     let mut acls = Vec::new();
-    if pages!(s, account, region, "ec2:DescribeNetworkAcls", None, ec2.describe_network_acls().filters(vpc_filter("vpc-id")), |p| {
-        acls.extend(p.network_acls().iter().map(convert::ec2::network_acl));
-    }) {
-        files.push(("ec2-describe-network-acls.json", json!({"NetworkAcls": acls})));
+    if pages!(
+        s,
+        account,
+        region,
+        "ec2:DescribeNetworkAcls",
+        None,
+        ec2.describe_network_acls().filters(vpc_filter("vpc-id")),
+        |p| {
+            acls.extend(p.network_acls().iter().map(convert::ec2::network_acl));
+        }
+    ) {
+        files.push((
+            "ec2-describe-network-acls.json",
+            json!({"NetworkAcls": acls}),
+        ));
     }
     let mut igws = Vec::new();
-    if pages!(s, account, region, "ec2:DescribeInternetGateways", None, ec2.describe_internet_gateways().filters(vpc_filter("attachment.vpc-id")), |p| {
-        igws.extend(p.internet_gateways().iter().map(convert::ec2::internet_gateway));
-    }) {
-        files.push(("ec2-describe-internet-gateways.json", json!({"InternetGateways": igws})));
+    if pages!(
+        s,
+        account,
+        region,
+        "ec2:DescribeInternetGateways",
+        None,
+        ec2.describe_internet_gateways()
+            .filters(vpc_filter("attachment.vpc-id")),
+        |p| {
+            igws.extend(
+                p.internet_gateways()
+                    .iter()
+                    .map(convert::ec2::internet_gateway),
+            );
+        }
+    ) {
+        files.push((
+            "ec2-describe-internet-gateways.json",
+            json!({"InternetGateways": igws}),
+        ));
     }
     files
 }
@@ -445,9 +596,20 @@ async fn inspector_findings(
             .resource_type(eq("AWS_ECR_CONTAINER_IMAGE"))
             .set_ecr_image_repository_name(Some(chunk.iter().map(|r| eq(r)).collect()))
             .build();
-        let complete = pages!(s, account, region, "inspector2:ListFindings", None, inspector.list_findings().filter_criteria(criteria).max_results(100), |p| {
-            findings.extend(p.findings().iter().map(convert::inspector::finding));
-        });
+        let complete = pages!(
+            s,
+            account,
+            region,
+            "inspector2:ListFindings",
+            None,
+            inspector
+                .list_findings()
+                .filter_criteria(criteria)
+                .max_results(100),
+            |p| {
+                findings.extend(p.findings().iter().map(convert::inspector::finding));
+            }
+        );
         if !complete {
             return None;
         }
@@ -460,8 +622,14 @@ mod tests {
     #[test]
     fn ecr_repository_of_images() {
         let f = super::ecr_repository;
-        assert_eq!(f("1.dkr.ecr.eu-west-1.amazonaws.com/team/web:1.2").as_deref(), Some("team/web"));
-        assert_eq!(f("1.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:ab").as_deref(), Some("web"));
+        assert_eq!(
+            f("1.dkr.ecr.eu-west-1.amazonaws.com/team/web:1.2").as_deref(),
+            Some("team/web")
+        );
+        assert_eq!(
+            f("1.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:ab").as_deref(),
+            Some("web")
+        );
         assert_eq!(f("nginx:latest"), None);
         assert_eq!(f("ghcr.io/org/app:1"), None);
     }

@@ -119,14 +119,17 @@ impl Session {
             .to_string()
         });
         let message = e.message().map(str::to_string).unwrap_or_else(|| chain(e));
-        self.failures.lock().expect("not poisoned").push(CallFailure {
-            account: account.to_string(),
-            region: region.to_string(),
-            operation: operation.to_string(),
-            target: target.map(str::to_string),
-            code,
-            message,
-        });
+        self.failures
+            .lock()
+            .expect("not poisoned")
+            .push(CallFailure {
+                account: account.to_string(),
+                region: region.to_string(),
+                operation: operation.to_string(),
+                target: target.map(str::to_string),
+                code,
+                message,
+            });
     }
 
     pub async fn permit(&self) -> tokio::sync::SemaphorePermit<'_> {

@@ -12,8 +12,7 @@ pub const REPORT_FILE: &str = "collection.json";
 pub fn collect(aws: &AwsArgs) -> Result<Collection, String> {
     let mut role_arns = aws.role_arns.clone();
     if let Some(path) = &aws.role_arns_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         for (i, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
@@ -102,7 +101,8 @@ pub fn write(c: &Collection, out: &std::path::Path) -> Result<(), String> {
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
 }

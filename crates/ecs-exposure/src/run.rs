@@ -1,6 +1,6 @@
 //! One run of the CLI: load, analyse, report, exit code.
 
-use crate::args::{AwsArgs, Cli, ColorChoice, CollectArgs, Command, Format, ScanArgs};
+use crate::args::{AwsArgs, Cli, CollectArgs, ColorChoice, Command, Format, ScanArgs};
 use crate::inputs;
 use ecs_exposure_core::engine::analyze;
 use ecs_exposure_core::report::{self, ReportOptions, ScanTime};
@@ -95,7 +95,9 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
             let _ = out.write_all(rendered.as_bytes()).and_then(|_| out.flush());
         }
     }
-    if args.strict && (!analysis.not_evaluated.is_empty() || !analysis.collection_failures.is_empty()) {
+    if args.strict
+        && (!analysis.not_evaluated.is_empty() || !analysis.collection_failures.is_empty())
+    {
         eprintln!(
             "ecs-exposure: error: --strict: {} check(s) could not be made and {} API call(s) failed (see not_evaluated and collection_failures)",
             analysis.not_evaluated.len(),
@@ -103,10 +105,7 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
         );
         return Ok(EXIT_ERROR);
     }
-    let failing = analysis
-        .findings
-        .iter()
-        .any(|f| f.severity >= args.fail_on);
+    let failing = analysis.findings.iter().any(|f| f.severity >= args.fail_on);
     Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
 }
 

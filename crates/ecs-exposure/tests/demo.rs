@@ -70,7 +70,10 @@ fn every_service_gets_the_promised_severity_and_traits() {
         "public-ip",
         "open-security-group",
     ] {
-        assert!(traits("storefront").contains(&id.to_string()), "storefront lacks {id}");
+        assert!(
+            traits("storefront").contains(&id.to_string()),
+            "storefront lacks {id}"
+        );
     }
     let reach = get("checkout-api")["traits"]
         .as_array()
@@ -84,7 +87,10 @@ fn every_service_gets_the_promised_severity_and_traits() {
         "host-pid-namespace",
         "host-filesystem-mount",
     ] {
-        assert!(traits("node-agent").contains(&id.to_string()), "node-agent lacks {id}");
+        assert!(
+            traits("node-agent").contains(&id.to_string()),
+            "node-agent lacks {id}"
+        );
     }
     // The undeployed privileged revision of metrics-exporter does not count.
     assert!(!traits("metrics-exporter").contains(&"privileged-container".to_string()));
@@ -107,7 +113,10 @@ fn no_credential_value_appears_in_any_output() {
     ];
     for format in ["text", "json", "ocsf"] {
         let (_, out) = scan(&["--format", format, "--min-severity", "informational"]);
-        assert!(out.contains("AWS_SECRET_ACCESS_KEY"), "{format}: the variable is named");
+        assert!(
+            out.contains("AWS_SECRET_ACCESS_KEY"),
+            "{format}: the variable is named"
+        );
         for s in SECRETS {
             assert!(!out.contains(s), "{format} output contains `{s}`");
         }

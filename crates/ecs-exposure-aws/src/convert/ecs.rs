@@ -30,20 +30,23 @@ pub fn cluster(c: &t::Cluster) -> Value {
 }
 
 pub fn service(s: &t::Service) -> Value {
-    let network = s.network_configuration().and_then(|n| n.awsvpc_configuration()).map(|a| {
-        Obj::new()
-            .v(
-                "awsvpcConfiguration",
-                Some(
-                    Obj::new()
-                        .strs("subnets", a.subnets())
-                        .strs("securityGroups", a.security_groups())
-                        .s("assignPublicIp", a.assign_public_ip().map(|x| x.as_str()))
-                        .done(),
-                ),
-            )
-            .done()
-    });
+    let network = s
+        .network_configuration()
+        .and_then(|n| n.awsvpc_configuration())
+        .map(|a| {
+            Obj::new()
+                .v(
+                    "awsvpcConfiguration",
+                    Some(
+                        Obj::new()
+                            .strs("subnets", a.subnets())
+                            .strs("securityGroups", a.security_groups())
+                            .s("assignPublicIp", a.assign_public_ip().map(|x| x.as_str()))
+                            .done(),
+                    ),
+                )
+                .done()
+        });
     let o = Obj::new()
         .s("serviceArn", s.service_arn())
         .s("serviceName", s.service_name())
@@ -74,7 +77,10 @@ pub fn service(s: &t::Service) -> Value {
         .s("platformVersion", s.platform_version())
         .s("taskDefinition", s.task_definition())
         .v("networkConfiguration", network)
-        .s("schedulingStrategy", s.scheduling_strategy().map(|x| x.as_str()))
+        .s(
+            "schedulingStrategy",
+            s.scheduling_strategy().map(|x| x.as_str()),
+        )
         .s("createdAt", time(s.created_at()).as_deref())
         .b("enableExecuteCommand", Some(s.enable_execute_command()));
     tags(s.tags())("tags", o).done()
@@ -118,7 +124,11 @@ pub fn task_definition(td: &t::TaskDefinition) -> Value {
                 )
                 .done()
         })
-        .list("containerDefinitions", td.container_definitions(), container)
+        .list(
+            "containerDefinitions",
+            td.container_definitions(),
+            container,
+        )
         .s("registeredAt", time(td.registered_at()).as_deref())
         .done()
 }
@@ -142,7 +152,10 @@ fn container(c: &t::ContainerDefinition) -> Value {
         // The value is copied as the CLI prints it: the snapshot is the user's own data.
         // Reports never print it (the core holds it as a SecretString).
         .list("environment", c.environment(), |kv| {
-            Obj::new().s("name", kv.name()).s("value", kv.value()).done()
+            Obj::new()
+                .s("name", kv.name())
+                .s("value", kv.value())
+                .done()
         })
         .list("secrets", c.secrets(), |s| {
             Obj::new()

@@ -13,9 +13,18 @@ pub fn finding(f: &t::Finding) -> Value {
         .s("description", Some(f.description()))
         .s("severity", Some(f.severity().as_str()))
         .s("status", Some(f.status().as_str()))
-        .s("firstObservedAt", time(Some(f.first_observed_at())).as_deref())
-        .s("lastObservedAt", time(Some(f.last_observed_at())).as_deref())
-        .s("exploitAvailable", f.exploit_available().map(|x| x.as_str()))
+        .s(
+            "firstObservedAt",
+            time(Some(f.first_observed_at())).as_deref(),
+        )
+        .s(
+            "lastObservedAt",
+            time(Some(f.last_observed_at())).as_deref(),
+        )
+        .s(
+            "exploitAvailable",
+            f.exploit_available().map(|x| x.as_str()),
+        )
         .s("fixAvailable", f.fix_available().map(|x| x.as_str()))
         .f("inspectorScore", f.inspector_score())
         .v(
@@ -40,7 +49,8 @@ pub fn finding(f: &t::Finding) -> Value {
         )
         .v(
             "epss",
-            f.epss().map(|e| Obj::new().f("score", Some(e.score())).done()),
+            f.epss()
+                .map(|e| Obj::new().f("score", Some(e.score())).done()),
         )
         .v(
             "packageVulnerabilityDetails",
@@ -76,22 +86,24 @@ pub fn finding(f: &t::Finding) -> Value {
                 .s("partition", r.partition())
                 .v(
                     "details",
-                    r.details().and_then(|d| d.aws_ecr_container_image()).map(|i| {
-                        Obj::new()
-                            .v(
-                                "awsEcrContainerImage",
-                                Some(
-                                    Obj::new()
-                                        .s("repositoryName", Some(i.repository_name()))
-                                        .s("imageHash", Some(i.image_hash()))
-                                        .s("registry", Some(i.registry()))
-                                        .strs("imageTags", i.image_tags())
-                                        .s("platform", i.platform())
-                                        .done(),
-                                ),
-                            )
-                            .done()
-                    }),
+                    r.details()
+                        .and_then(|d| d.aws_ecr_container_image())
+                        .map(|i| {
+                            Obj::new()
+                                .v(
+                                    "awsEcrContainerImage",
+                                    Some(
+                                        Obj::new()
+                                            .s("repositoryName", Some(i.repository_name()))
+                                            .s("imageHash", Some(i.image_hash()))
+                                            .s("registry", Some(i.registry()))
+                                            .strs("imageTags", i.image_tags())
+                                            .s("platform", i.platform())
+                                            .done(),
+                                    ),
+                                )
+                                .done()
+                        }),
                 )
                 .done()
         })

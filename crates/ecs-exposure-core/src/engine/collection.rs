@@ -51,7 +51,10 @@ pub fn traits_fed_by(operation: &str) -> Vec<TraitId> {
         // Clusters are context only.
         "ecs:DescribeClusters" => Vec::new(),
         // Without the services (or the account and its regions) nothing can be judged.
-        "ecs:ListClusters" | "ecs:ListServices" | "ecs:DescribeServices" | "ec2:DescribeRegions"
+        "ecs:ListClusters"
+        | "ecs:ListServices"
+        | "ecs:DescribeServices"
+        | "ec2:DescribeRegions"
         | "sts:GetCallerIdentity" => all(),
         "ecs:DescribeTaskDefinition" => TASK_DEFINITION_TRAITS.to_vec(),
         "ec2:DescribeSecurityGroups" => vec![OpenSecurityGroup, InternetReachable],
@@ -67,7 +70,10 @@ pub fn traits_fed_by(operation: &str) -> Vec<TraitId> {
 }
 
 pub fn failed_calls(inv: &Inventory) -> Vec<FailedCall> {
-    inv.collection_failures.iter().map(|f| describe(inv, f)).collect()
+    inv.collection_failures
+        .iter()
+        .map(|f| describe(inv, f))
+        .collect()
 }
 
 fn describe(inv: &Inventory, f: &CallFailure) -> FailedCall {
@@ -123,8 +129,14 @@ mod tests {
             traits_fed_by("inspector2:ListFindings"),
             vec![ExploitableVulnerability, SoftwareVulnerability]
         );
-        assert_eq!(traits_fed_by("ec2:DescribeRouteTables"), vec![InternetReachable]);
-        assert_eq!(traits_fed_by("ecs:ListServices").len(), crate::traits::ALL.len());
+        assert_eq!(
+            traits_fed_by("ec2:DescribeRouteTables"),
+            vec![InternetReachable]
+        );
+        assert_eq!(
+            traits_fed_by("ecs:ListServices").len(),
+            crate::traits::ALL.len()
+        );
         assert!(traits_fed_by("ecs:DescribeClusters").is_empty());
         assert!(traits_fed_by("iam:GetRole").contains(&AdminIamRole));
     }

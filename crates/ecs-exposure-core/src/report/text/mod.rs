@@ -56,7 +56,11 @@ pub fn render(analysis: &Analysis, opts: &ReportOptions, color: bool) -> String 
                 .filter(|p| !p.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ");
-            let target = c.target.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+            let target = c
+                .target
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default();
             para(
                 &mut out,
                 2,
@@ -72,7 +76,11 @@ pub fn render(analysis: &Analysis, opts: &ReportOptions, color: bool) -> String 
                 4,
                 &format!(
                     "not evaluated: {} for {} service(s)",
-                    if traits.is_empty() { "nothing".to_string() } else { traits.join(", ") },
+                    if traits.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        traits.join(", ")
+                    },
                     c.resources.len()
                 ),
             );
