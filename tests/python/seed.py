@@ -67,7 +67,9 @@ def ecr_image(repo, tag):
     return f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{repo}:{tag}"
 
 
-def seed(endpoint, fillers=0, region=REGION):
+def seed(endpoint, fillers=0, region=REGION, distinct_task_defs=False):
+    """Seeds one region; `fillers` more clean services in `prod`, each with its own task
+    definition family when `distinct_task_defs`, else all sharing one revision."""
     c = clients(endpoint, region)
     ec2, iam, ecs, elb = c["ec2"], c["iam"], c["ecs"], c["elbv2"]
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
@@ -143,7 +145,11 @@ def seed(endpoint, fillers=0, region=REGION):
         "legacy-reporting": svc("ops", "legacy-reporting", legacy, launchType="EC2"),
     }
     for i in range(fillers):
-        services[f"filler-{i}"] = svc("prod", f"filler-{i:04d}", internal, launchType="FARGATE", networkConfiguration={
+        taskdef = internal
+        if distinct_task_defs:
+            taskdef = td(f"filler-{i:04d}", [{"name": "app", "image": ecr_image(f"filler-{i:04d}", "1"), "essential": True,
+                                              "user": "1000", "readonlyRootFilesystem": True}], **fargate)
+        services[f"filler-{i}"] = svc("prod", f"filler-{i:04d}", taskdef, launchType="FARGATE", networkConfiguration={
             "awsvpcConfiguration": {"subnets": [priv], "securityGroups": [internal_sg], "assignPublicIp": "DISABLED"}})
     return services
 

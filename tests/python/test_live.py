@@ -198,3 +198,22 @@ def test_role_arn_assumes_a_role_per_account(moto, account, aws_env, tmp_path):
 def test_unreachable_endpoint_is_a_clear_error(aws_env):
     p = run(["scan", "--live", "--endpoint-url", "http://127.0.0.1:9"], aws_env, (2,))
     assert "sts:GetCallerIdentity" in p.stderr and "could not identify any account" in p.stderr
+
+
+def test_progress_only_on_a_terminal(moto, account, aws_env, tmp_path):
+    # Not a terminal: stderr holds only the closing line.
+    _, proc = scan_live(moto, aws_env)
+    assert "\x1b[2K" not in proc.stderr
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    # Under a pseudo-terminal (util-linux `script`), progress lines name region and kind.
+    import shutil
+    import subprocess
+    from conftest import BIN
+    assert shutil.which("script"), "util-linux `script` is needed to give the scanner a terminal"
+    out = tmp_path / "out.json"
+    cmd = f"{BIN} scan --live --endpoint-url {moto} --format json --output {out}"
+    p = subprocess.run(["script", "-qec", cmd, "/dev/null"], capture_output=True, text=True, env=aws_env, timeout=300)
+    assert p.returncode in (0, 1), p.stdout + p.stderr
+    assert "\x1b[2K" in p.stdout
+    assert "us-east-1: task definitions" in p.stdout or "us-east-1: " in p.stdout
+    assert "API calls" in p.stdout
