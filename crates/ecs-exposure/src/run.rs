@@ -44,6 +44,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
 }
 
 fn scan(args: ScanArgs) -> Result<u8, String> {
+    let mut timer = Timer::from_env();
     let loaded = if args.live {
         let collection = live_collect(&args.aws)?;
         load_collection(&collection)
@@ -66,7 +67,9 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
     for w in &warnings {
         eprintln!("ecs-exposure: warning: {w}");
     }
+    timer.lap("load");
     let analysis = analyze(&inventory);
+    timer.lap("analyze");
     let opts = ReportOptions {
         min_severity: args.min_severity,
         warnings,
@@ -81,20 +84,8 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
             to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let rendered = match args.format {
-        Format::Json => report::json::render(&analysis, &opts),
-        Format::Text => report::text::render(&analysis, &opts, color),
-        Format::Ocsf => report::ocsf::render(&analysis, &opts),
-    };
-    match &args.output {
-        Some(path) => std::fs::write(path, rendered)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a message.
-            let _ = out.write_all(rendered.as_bytes()).and_then(|_| out.flush());
-        }
-    }
+    write_report(&args, &analysis, &opts, color)?;
+    timer.lap("report");
     if args.strict
         && (!analysis.not_evaluated.is_empty() || !analysis.collection_failures.is_empty())
     {
@@ -106,7 +97,43 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
         return Ok(EXIT_ERROR);
     }
     let failing = analysis.findings.iter().any(|f| f.severity >= args.fail_on);
+    // The process ends right after this: freeing a large account's inventory and analysis
+    // piece by piece would take a tenth of the run for nothing.
+    std::mem::forget(analysis);
+    std::mem::forget(inventory);
     Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// Writes the report to `--output` or stdout, streaming the large formats.
+fn write_report(
+    args: &ScanArgs,
+    analysis: &ecs_exposure_core::engine::Analysis,
+    opts: &ReportOptions,
+    color: bool,
+) -> Result<(), String> {
+    let (mut sink, name): (Box<dyn Write>, String) = match &args.output {
+        Some(path) => (
+            Box::new(
+                std::fs::File::create(path)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+            ),
+            path.display().to_string(),
+        ),
+        None => (Box::new(std::io::stdout().lock()), "standard output".to_string()),
+    };
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut sink);
+    let result = match args.format {
+        Format::Json => report::json::write(analysis, opts, &mut w),
+        Format::Ocsf => report::ocsf::write(analysis, opts, &mut w),
+        Format::Text => w.write_all(report::text::render(analysis, opts, color).as_bytes()),
+    }
+    .and_then(|_| w.flush());
+    match result {
+        Ok(()) => Ok(()),
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && args.output.is_none() => Ok(()),
+        Err(e) => Err(format!("cannot write {name}: {e}")),
+    }
 }
 
 fn collect(args: CollectArgs) -> Result<u8, String> {
@@ -157,6 +184,26 @@ fn write_collection(c: &Collection, _: &std::path::Path) -> Result<(), String> {
 #[cfg(not(feature = "live"))]
 fn has_failures(c: &Collection) -> bool {
     match *c {}
+}
+
+/// Phase timings on stderr when `ECS_EXPOSURE_TIMINGS` is set, for benchmarking.
+struct Timer(Option<std::time::Instant>);
+
+impl Timer {
+    fn from_env() -> Self {
+        Timer(
+            std::env::var_os("ECS_EXPOSURE_TIMINGS")
+                .is_some()
+                .then(std::time::Instant::now),
+        )
+    }
+
+    fn lap(&mut self, phase: &str) {
+        if let Some(start) = self.0 {
+            eprintln!("ecs-exposure: timing: {phase} {:.3} s", start.elapsed().as_secs_f64());
+            self.0 = Some(std::time::Instant::now());
+        }
+    }
 }
 
 /// Now, or `SOURCE_DATE_EPOCH` (seconds) when set, so that reports can be reproduced.

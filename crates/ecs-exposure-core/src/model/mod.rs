@@ -120,6 +120,7 @@ struct Index {
     nacl_by_subnet: HashMap<String, String>,
     default_nacl_by_vpc: HashMap<String, String>,
     listeners_by_lb: HashMap<String, Vec<String>>,
+    listeners_by_target_group: HashMap<String, Vec<String>>,
     role_by_name: HashMap<String, String>,
     findings_by_repository: HashMap<String, Vec<usize>>,
 }
@@ -165,6 +166,12 @@ impl Inventory {
                 .entry(l.load_balancer_arn.clone())
                 .or_default()
                 .push(l.listener_arn.clone());
+            for tg in l.forward_target_groups() {
+                let v = ix.listeners_by_target_group.entry(tg.to_string()).or_default();
+                if !v.contains(&l.listener_arn) {
+                    v.push(l.listener_arn.clone());
+                }
+            }
         }
         for r in self.roles.values() {
             ix.role_by_name.insert(r.name().to_string(), r.arn.clone());
@@ -224,6 +231,16 @@ impl Inventory {
         self.index
             .listeners_by_lb
             .get(load_balancer_arn)
+            .into_iter()
+            .flatten()
+            .filter_map(|arn| self.listeners.get(arn))
+    }
+
+    /// Listeners whose default action forwards to this target group.
+    pub fn listeners_forwarding_to(&self, target_group_arn: &str) -> impl Iterator<Item = &Listener> {
+        self.index
+            .listeners_by_target_group
+            .get(target_group_arn)
             .into_iter()
             .flatten()
             .filter_map(|arn| self.listeners.get(arn))

@@ -30,13 +30,27 @@ const AWS_ACCOUNT: u8 = 10;
 const RESOURCE_UID: u8 = 10;
 
 pub fn render(analysis: &Analysis, opts: &ReportOptions) -> String {
-    let v: Vec<Value> = opts
-        .shown(analysis)
-        .map(|f| finding(f, analysis, opts))
-        .collect();
-    let mut s = serde_json::to_string_pretty(&v).expect("report serializes");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write(analysis, opts, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the JSON array one finding at a time, so that only one finding's OCSF document is
+/// in memory at once. The layout is the same as `serde_json::to_writer_pretty` of the array.
+pub fn write(
+    analysis: &Analysis,
+    opts: &ReportOptions,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut first = true;
+    for f in opts.shown(analysis) {
+        w.write_all(if first { b"[\n  " } else { b",\n  " })?;
+        first = false;
+        let text = serde_json::to_string_pretty(&finding(f, analysis, opts))?;
+        // Indent the finding one level, as it sits inside the array.
+        w.write_all(text.replace('\n', "\n  ").as_bytes())?;
+    }
+    w.write_all(if first { b"[]\n" } else { b"\n]\n" })
 }
 
 /// `ecs-exposure:<region>:<account>:risk:<finding id>`, like Security Hub's

@@ -641,9 +641,7 @@ fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, gaps: &mut G
         // The load balancers of a target group: its own list, and any listener forwarding to it.
         let mut lb_arns: Vec<&str> = tg.load_balancer_arns.iter().map(String::as_str).collect();
         lb_arns.extend(
-            inv.listeners
-                .values()
-                .filter(|l| l.forward_target_groups().any(|t| t == tg_arn))
+            inv.listeners_forwarding_to(tg_arn)
                 .map(|l| l.load_balancer_arn.as_str()),
         );
         lb_arns.sort();
