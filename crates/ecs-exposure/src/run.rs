@@ -2,7 +2,7 @@
 
 use crate::args::{AwsArgs, Cli, CollectArgs, ColorChoice, Command, Format, ScanArgs};
 use crate::inputs;
-use ecs_exposure_core::engine::analyze;
+use ecs_exposure_core::engine::analyze_on;
 use ecs_exposure_core::report::{self, ReportOptions, ScanTime};
 use ecs_exposure_core::traits;
 use std::io::{IsTerminal, Write};
@@ -68,13 +68,15 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
         eprintln!("ecs-exposure: warning: {w}");
     }
     timer.lap("load");
-    let analysis = analyze(&inventory);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let analysis = analyze_on(&inventory, threads);
     timer.lap("analyze");
     let opts = ReportOptions {
         min_severity: args.min_severity,
         warnings,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         time: scan_time(),
+        threads,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
@@ -119,7 +121,10 @@ fn write_report(
             ),
             path.display().to_string(),
         ),
-        None => (Box::new(std::io::stdout().lock()), "standard output".to_string()),
+        None => (
+            Box::new(std::io::stdout().lock()),
+            "standard output".to_string(),
+        ),
     };
     let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut sink);
     let result = match args.format {
@@ -200,7 +205,19 @@ impl Timer {
 
     fn lap(&mut self, phase: &str) {
         if let Some(start) = self.0 {
-            eprintln!("ecs-exposure: timing: {phase} {:.3} s", start.elapsed().as_secs_f64());
+            // Resident memory after the phase (Linux only), to see which phase holds what.
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmRSS:"))
+                        .map(|l| l.trim_start_matches("VmRSS:").trim().to_string())
+                })
+                .unwrap_or_default();
+            eprintln!(
+                "ecs-exposure: timing: {phase} {:.3} s, rss {rss}",
+                start.elapsed().as_secs_f64()
+            );
             self.0 = Some(std::time::Instant::now());
         }
     }

@@ -76,11 +76,58 @@ pub struct Analysis {
     pub services_scanned: usize,
 }
 
-/// Runs every trait on every service of the inventory.
+/// Runs every trait on every service of the inventory, on one thread.
 pub fn analyze(inv: &Inventory) -> Analysis {
-    let mut findings = Vec::with_capacity(inv.services.len());
+    analyze_on(inv, 1)
+}
+
+/// Runs every trait on every service, spreading the services over `threads` threads (the
+/// caller decides how many: the core does not look at the machine). Services are judged
+/// independently, so the result is the same for any number of threads.
+pub fn analyze_on(inv: &Inventory, threads: usize) -> Analysis {
+    let services: Vec<&crate::model::Service> = inv.services.values().collect();
+    let threads = threads.clamp(1, 64).min(services.len().max(1));
+    let chunk = services.len().div_ceil(threads).max(1);
+    let parts: Vec<(Vec<Finding>, Vec<Gap>)> = if threads == 1 {
+        vec![analyze_services(inv, &services)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = services
+                .chunks(chunk)
+                .map(|c| scope.spawn(move || analyze_services(inv, c)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let mut findings = Vec::with_capacity(services.len());
+    let mut gaps = Vec::new();
+    for (mut f, mut g) in parts {
+        findings.append(&mut f);
+        gaps.append(&mut g);
+    }
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.resource.uid.cmp(&b.resource.uid))
+    });
+    Analysis {
+        findings,
+        not_evaluated: group_gaps(gaps),
+        collection_failures: collection::failed_calls(inv),
+        services_scanned: inv.services.len(),
+    }
+}
+
+fn analyze_services(
+    inv: &Inventory,
+    services: &[&crate::model::Service],
+) -> (Vec<Finding>, Vec<Gap>) {
+    let mut findings = Vec::with_capacity(services.len());
     let mut gaps: Vec<Gap> = Vec::new();
-    for service in inv.services.values() {
+    for service in services {
         let ctx = ServiceContext::new(inv, service);
         let mut hits = Vec::new();
         for def in traits::ALL {
@@ -115,17 +162,7 @@ pub fn analyze(inv: &Inventory) -> Analysis {
             findings.push(assess(resource_ref(&ctx), hits));
         }
     }
-    findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.resource.uid.cmp(&b.resource.uid))
-    });
-    Analysis {
-        findings,
-        not_evaluated: group_gaps(gaps),
-        collection_failures: collection::failed_calls(inv),
-        services_scanned: inv.services.len(),
-    }
+    (findings, gaps)
 }
 
 fn resource_ref(ctx: &ServiceContext<'_>) -> ResourceRef {
@@ -181,4 +218,42 @@ fn group_gaps(mut gaps: Vec<Gap>) -> Vec<NotEvaluated> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Loader;
+
+    /// The demo account, read as the CLI would (tests may touch files; the core may not).
+    fn demo() -> Inventory {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo-account");
+        let mut loader = Loader::new();
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            loader
+                .add(&p.display().to_string(), &std::fs::read(&p).unwrap())
+                .unwrap();
+        }
+        loader.finish().0
+    }
+
+    #[test]
+    fn threads_do_not_change_the_result() {
+        let inv = demo();
+        let one = serde_json::to_value(analyze(&inv)).unwrap();
+        for threads in [2, 3, 8, 100] {
+            assert_eq!(
+                serde_json::to_value(analyze_on(&inv, threads)).unwrap(),
+                one,
+                "{threads} threads"
+            );
+        }
+    }
 }

@@ -1,28 +1,16 @@
 //! `--format json`: the public, versioned JSON report.
 
-use super::ReportOptions;
-use crate::engine::{Analysis, Finding, FailedCall, NotEvaluated, Severity};
-use crate::load::Diagnostic;
+use super::{ReportOptions, map_parallel, pretty_indented};
+use crate::engine::{Analysis, Finding, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 
+/// Findings rendered at once: enough to keep the threads busy, few enough to stay small.
+pub(crate) const BLOCK: usize = 1024;
+
 /// Schema version of the JSON report; bumped only on incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// The report document. It borrows the analysis and is serialized straight to the output:
-/// a large account's report is hundreds of megabytes, and building it as a `Value` tree
-/// first would hold it in memory several times over.
-#[derive(Serialize)]
-struct Report<'a> {
-    schema_version: u32,
-    tool: Tool<'a>,
-    findings: Vec<&'a Finding>,
-    not_evaluated: &'a [NotEvaluated],
-    collection_failures: &'a [FailedCall],
-    warnings: &'a [Diagnostic],
-    summary: Summary,
-}
 
 #[derive(Serialize)]
 struct Tool<'a> {
@@ -38,7 +26,9 @@ struct Summary {
     by_severity: BTreeMap<&'static str, usize>,
 }
 
-/// Writes the JSON report (pretty-printed, with a final newline).
+/// Writes the JSON report: byte for byte what `serde_json::to_writer_pretty` gives for the
+/// document, but the findings (the bulk of a large account's report, hundreds of megabytes)
+/// are serialized on `opts.threads` threads and streamed, never built as a `Value` tree.
 pub fn write(analysis: &Analysis, opts: &ReportOptions, w: &mut dyn Write) -> std::io::Result<()> {
     let findings: Vec<&Finding> = opts.shown(analysis).collect();
     let mut by_severity = BTreeMap::new();
@@ -54,25 +44,51 @@ pub fn write(analysis: &Analysis, opts: &ReportOptions, w: &mut dyn Write) -> st
             analysis.findings.iter().filter(|f| f.severity == s).count(),
         );
     }
-    let report = Report {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool {
+    let summary = Summary {
+        services_scanned: analysis.services_scanned,
+        findings_shown: findings.len(),
+        min_severity: opts.min_severity,
+        by_severity,
+    };
+    w.write_all(b"{\n")?;
+    field(w, "schema_version", &SCHEMA_VERSION)?;
+    field(
+        w,
+        "tool",
+        &Tool {
             name: "ecs-exposure",
             version: &opts.tool_version,
         },
-        summary: Summary {
-            services_scanned: analysis.services_scanned,
-            findings_shown: findings.len(),
-            min_severity: opts.min_severity,
-            by_severity,
-        },
-        findings,
-        not_evaluated: &analysis.not_evaluated,
-        collection_failures: &analysis.collection_failures,
-        warnings: &opts.warnings,
-    };
-    serde_json::to_writer_pretty(&mut *w, &report)?;
-    w.write_all(b"\n")
+    )?;
+    if findings.is_empty() {
+        w.write_all(b"  \"findings\": [],\n")?;
+    } else {
+        w.write_all(b"  \"findings\": [\n")?;
+        // Blocks bound the memory held by rendered text; each block renders in parallel.
+        for (b, block) in findings.chunks(BLOCK).enumerate() {
+            let rendered = map_parallel(block, opts.threads, |f| pretty_indented(f, 4));
+            for (i, f) in rendered.iter().enumerate() {
+                let last = b * BLOCK + i + 1 == findings.len();
+                w.write_all(b"    ")?;
+                w.write_all(f)?;
+                w.write_all(if last { b"\n" } else { b",\n" })?;
+            }
+        }
+        w.write_all(b"  ],\n")?;
+    }
+    field(w, "not_evaluated", &analysis.not_evaluated)?;
+    field(w, "collection_failures", &analysis.collection_failures)?;
+    field(w, "warnings", &opts.warnings)?;
+    w.write_all(b"  \"summary\": ")?;
+    w.write_all(&pretty_indented(&summary, 2))?;
+    w.write_all(b"\n}\n")
+}
+
+/// One `"key": value,` line of the top-level object.
+fn field<T: Serialize + ?Sized>(w: &mut dyn Write, key: &str, value: &T) -> std::io::Result<()> {
+    w.write_all(format!("  {}: ", serde_json::Value::from(key)).as_bytes())?;
+    w.write_all(&pretty_indented(value, 2))?;
+    w.write_all(b",\n")
 }
 
 /// The JSON report as a string.
@@ -87,6 +103,66 @@ mod tests {
     use super::*;
     use crate::report::testing;
     use serde_json::Value;
+
+    /// The hand-assembled document is exactly serde_json's pretty form of the same data
+    /// (checked against a derived `Serialize` of the whole document, fields in order).
+    #[test]
+    fn layout_is_serde_json_pretty() {
+        use crate::engine::{FailedCall, NotEvaluated};
+        use crate::load::Diagnostic;
+        #[derive(Serialize)]
+        struct Whole<'a> {
+            schema_version: u32,
+            tool: Tool<'a>,
+            findings: Vec<&'a Finding>,
+            not_evaluated: &'a [NotEvaluated],
+            collection_failures: &'a [FailedCall],
+            warnings: &'a [Diagnostic],
+            summary: Summary,
+        }
+        let mut empty = testing::analysis();
+        empty.findings.clear();
+        for (analysis, min) in [
+            (testing::analysis(), Severity::Critical),
+            (testing::analysis(), Severity::Low),
+            (empty, Severity::Low),
+        ] {
+            let opts = testing::options(min);
+            let out = render(&analysis, &opts);
+            let findings: Vec<&Finding> = opts.shown(&analysis).collect();
+            let parsed: Value = serde_json::from_str(&out).unwrap();
+            let by_severity = serde_json::from_value(parsed["summary"]["by_severity"].clone())
+                .map(|m: BTreeMap<String, usize>| {
+                    m.into_iter()
+                        .map(|(k, v)| {
+                            let k: &'static str = Severity::parse(&k).unwrap().as_str();
+                            (k, v)
+                        })
+                        .collect()
+                })
+                .unwrap();
+            let whole = Whole {
+                schema_version: SCHEMA_VERSION,
+                tool: Tool {
+                    name: "ecs-exposure",
+                    version: &opts.tool_version,
+                },
+                summary: Summary {
+                    services_scanned: analysis.services_scanned,
+                    findings_shown: findings.len(),
+                    min_severity: opts.min_severity,
+                    by_severity,
+                },
+                findings,
+                not_evaluated: &analysis.not_evaluated,
+                collection_failures: &analysis.collection_failures,
+                warnings: &opts.warnings,
+            };
+            let mut expected = serde_json::to_string_pretty(&whole).unwrap();
+            expected.push('\n');
+            assert_eq!(out, expected);
+        }
+    }
 
     #[test]
     fn snapshot() {

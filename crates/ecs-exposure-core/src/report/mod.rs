@@ -22,6 +22,8 @@ pub struct ReportOptions {
     /// Time of the scan (RFC 3339 and epoch milliseconds), supplied by the caller so that the
     /// core stays pure and snapshots stay stable.
     pub time: ScanTime,
+    /// Threads to render large reports with (1 renders on the caller's thread).
+    pub threads: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -35,4 +37,42 @@ impl ReportOptions {
         let min = self.min_severity;
         analysis.findings.iter().filter(move |f| f.severity >= min)
     }
+}
+
+/// `f` over `items` on up to `threads` threads, results in input order.
+pub(crate) fn map_parallel<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads.clamp(1, 64).min(items.len().max(1));
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// `serde_json`'s pretty form of `value`, indented by `indent` spaces after each line
+/// break, so that it can be placed inside an enclosing pretty document.
+pub(crate) fn pretty_indented<T: serde::Serialize + ?Sized>(value: &T, indent: usize) -> Vec<u8> {
+    let text = serde_json::to_vec_pretty(value).expect("report values serialize");
+    let mut out = Vec::with_capacity(text.len() + text.len() / 8);
+    for b in text {
+        out.push(b);
+        if b == b'\n' {
+            out.extend(std::iter::repeat_n(b' ', indent));
+        }
+    }
+    out
 }

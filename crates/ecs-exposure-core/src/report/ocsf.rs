@@ -42,13 +42,17 @@ pub fn write(
     opts: &ReportOptions,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    let shown: Vec<&Finding> = opts.shown(analysis).collect();
     let mut first = true;
-    for f in opts.shown(analysis) {
-        w.write_all(if first { b"[\n  " } else { b",\n  " })?;
-        first = false;
-        let text = serde_json::to_string_pretty(&finding(f, analysis, opts))?;
-        // Indent the finding one level, as it sits inside the array.
-        w.write_all(text.replace('\n', "\n  ").as_bytes())?;
+    for block in shown.chunks(super::json::BLOCK) {
+        let rendered = super::map_parallel(block, opts.threads, |f| {
+            super::pretty_indented(&finding(f, analysis, opts), 2)
+        });
+        for text in rendered {
+            w.write_all(if first { b"[\n  " } else { b",\n  " })?;
+            first = false;
+            w.write_all(&text)?;
+        }
     }
     w.write_all(if first { b"[]\n" } else { b"\n]\n" })
 }

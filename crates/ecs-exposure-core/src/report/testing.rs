@@ -288,5 +288,6 @@ pub fn options(min_severity: Severity) -> ReportOptions {
             rfc3339: "2026-11-30T00:53:20Z".to_string(),
             epoch_ms: 1_796_000_000_000,
         },
+        threads: 2,
     }
 }

@@ -271,12 +271,9 @@ pub fn evidence(m: &ImageFinding<'_>, what: &str) -> Evidence {
     if let Some(h) = &m.ecr.image_hash {
         e = e.detail("image_digest", h.as_str());
     }
-    if let Some(r) = &m.ecr.repository_name {
-        e = e.detail("repository", r.as_str());
-    }
-    if let Some(id) = &m.resource.id {
-        e = e.detail("image_resource", id.as_str());
-    }
+    // The repository and the image resource id are left out: the image reference and digest
+    // identify the image, and on a large account (hundreds of thousands of findings) every
+    // repeated field costs real memory. The image resource ids are the trait's `resources`.
     e
 }
 
@@ -393,7 +390,9 @@ pub fn fix_steps(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Vec<String>
     steps.extend(rollout_steps(ctx));
     if let Some(repo) = evidence
         .iter()
-        .find_map(|e| e.details.get("repository").and_then(Value::as_str))
+        .find_map(|e| e.details.get("image").and_then(Value::as_str))
+        .and_then(ImageRef::parse)
+        .map(|i| i.repository)
     {
         steps.push(format!(
             "Once the new image is scanned, check that no ACTIVE finding remains: `aws inspector2 list-findings --filter-criteria '{{\"ecrImageRepositoryName\":[{{\"comparison\":\"EQUALS\",\"value\":\"{repo}\"}}],\"findingStatus\":[{{\"comparison\":\"EQUALS\",\"value\":\"ACTIVE\"}}]}}'`."
