@@ -176,32 +176,17 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     let mut steps = vec![format!(
         "Find out what the application really calls: generate a policy from the role's CloudTrail activity with IAM Access Analyzer (`aws accessanalyzer start-policy-generation` with the ARN of `{role_name}`), and check `aws iam generate-service-last-accessed-details` for services the role never uses."
     )];
-    let mut seen = Vec::new();
-    for e in evidence {
-        let detail = |k: &str| e.details.get(k).and_then(Value::as_str).unwrap_or("");
-        let (name, arn, kind) = (
-            detail("policy_name"),
-            detail("policy_arn"),
-            detail("policy_type"),
-        );
-        let statement = e.details.get("statement").and_then(Value::as_u64);
-        let step = match (kind, statement) {
-            ("aws-managed", _) => format!(
+    steps.extend(super::iam_policy::policy_steps(
+        evidence,
+        &role_name,
+        "Rewrite",
+        "to list only the actions and resource ARNs the tasks use",
+        |name, arn| {
+            format!(
                 "Detach `{name}` from the task role once a least-privilege policy is attached: `aws iam detach-role-policy --role-name {role_name} --policy-arn {arn}`."
-            ),
-            ("inline", Some(i)) => format!(
-                "Rewrite statement {i} of inline policy `{name}` to list only the actions and resource ARNs the tasks use, then `aws iam put-role-policy --role-name {role_name} --policy-name {name} --policy-document file://{name}.json`."
-            ),
-            (_, Some(i)) => format!(
-                "Rewrite statement {i} of customer-managed policy `{name}` to list only the actions and resource ARNs the tasks use, and make that the default version: `aws iam create-policy-version --policy-arn {arn} --policy-document file://{name}.json --set-as-default`."
-            ),
-            _ => continue,
-        };
-        if !seen.contains(&step) {
-            seen.push(step.clone());
-            steps.push(step);
-        }
-    }
+            )
+        },
+    ));
     steps.push("Policy changes apply to running tasks without a redeployment: the tasks' credentials carry the role's permissions as they are at each call. If some containers need more than others, split them into services with their own narrow task roles.".to_string());
     Remediation {
         summary: format!(

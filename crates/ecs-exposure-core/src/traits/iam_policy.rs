@@ -5,7 +5,7 @@
 //! object or a list, `Action`/`NotAction`/`Resource`/`NotResource` may be one string or a list.
 //! This module reads that grammar once so the traits can talk about statements.
 
-use super::{Outcome, ServiceContext};
+use super::{Evidence, Outcome, ServiceContext};
 use crate::model::{Kind, ManagedPolicy, Role};
 use serde_json::Value;
 
@@ -391,6 +391,43 @@ pub fn aws_managed_name(arn: &str) -> Option<&str> {
 
 fn policy_name_from_arn(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
+}
+
+/// One remediation step per policy named in the evidence (details `policy_name`,
+/// `policy_arn`, `policy_type`, `statement`), without repeats: `detach(name, arn)` for an AWS
+/// managed policy, else "`verb` statement i of … `goal`" with the command that replaces an
+/// inline policy or makes a new default version of a customer-managed one.
+pub fn policy_steps(
+    evidence: &[Evidence],
+    role_name: &str,
+    verb: &str,
+    goal: &str,
+    detach: impl Fn(&str, &str) -> String,
+) -> Vec<String> {
+    let mut steps: Vec<String> = Vec::new();
+    for e in evidence {
+        let detail = |k: &str| e.details.get(k).and_then(Value::as_str).unwrap_or("");
+        let (name, arn, kind) = (
+            detail("policy_name"),
+            detail("policy_arn"),
+            detail("policy_type"),
+        );
+        let statement = e.details.get("statement").and_then(Value::as_u64);
+        let step = match (kind, statement) {
+            ("aws-managed", _) => detach(name, arn),
+            ("inline", Some(i)) => format!(
+                "{verb} statement {i} of inline policy `{name}` {goal}, then `aws iam put-role-policy --role-name {role_name} --policy-name {name} --policy-document file://{name}.json`."
+            ),
+            (_, Some(i)) => format!(
+                "{verb} statement {i} of customer-managed policy `{name}` {goal}, and make that the default version: `aws iam create-policy-version --policy-arn {arn} --policy-document file://{name}.json --set-as-default`."
+            ),
+            _ => continue,
+        };
+        if !steps.contains(&step) {
+            steps.push(step);
+        }
+    }
+    steps
 }
 
 #[cfg(test)]

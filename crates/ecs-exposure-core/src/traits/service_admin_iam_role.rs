@@ -149,32 +149,17 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     steps.push(format!(
         "Generate a least-privilege policy from the role's CloudTrail activity with IAM Access Analyzer (`aws accessanalyzer start-policy-generation` with the ARN of `{role_name}`), so that each service keeps only the actions the application calls, on the resource ARNs it uses (its bucket, its table, its queue)."
     ));
-    let mut seen = Vec::new();
-    for e in evidence {
-        let detail = |k: &str| e.details.get(k).and_then(Value::as_str).unwrap_or("");
-        let (name, arn, kind) = (
-            detail("policy_name"),
-            detail("policy_arn"),
-            detail("policy_type"),
-        );
-        let statement = e.details.get("statement").and_then(Value::as_u64);
-        let step = match (kind, statement) {
-            ("aws-managed", _) => format!(
+    steps.extend(super::iam_policy::policy_steps(
+        evidence,
+        &role_name,
+        "Narrow",
+        "to named actions and resource ARNs",
+        |name, arn| {
+            format!(
                 "Replace `{name}` with the narrower policy: `aws iam detach-role-policy --role-name {role_name} --policy-arn {arn}`."
-            ),
-            ("inline", Some(i)) => format!(
-                "Narrow statement {i} of inline policy `{name}` to named actions and resource ARNs, then `aws iam put-role-policy --role-name {role_name} --policy-name {name} --policy-document file://{name}.json`."
-            ),
-            (_, Some(i)) => format!(
-                "Narrow statement {i} of customer-managed policy `{name}` to named actions and resource ARNs, and make that the default version: `aws iam create-policy-version --policy-arn {arn} --policy-document file://{name}.json --set-as-default`."
-            ),
-            _ => continue,
-        };
-        if !seen.contains(&step) {
-            seen.push(step.clone());
-            steps.push(step);
-        }
-    }
+            )
+        },
+    ));
     Remediation {
         summary: format!(
             "Limit task role `{role_name}` to the actions and resources the application uses instead of whole services."
