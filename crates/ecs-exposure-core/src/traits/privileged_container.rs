@@ -33,17 +33,9 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
 }
 
 fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
-    let containers: Vec<&str> = evidence
-        .iter()
-        .filter_map(|e| e.container.as_deref())
-        .collect();
     let mut steps = vec![format!(
         "In a new revision of the task definition, remove `privileged` (or set it to false) for container(s) {}.",
-        containers
-            .iter()
-            .map(|c| format!("`{c}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        super::util::containers_named(evidence)
     ),
     "If the workload needs one kernel feature, grant only that Linux capability in `linuxParameters.capabilities.add` instead of full privilege.".to_string()];
     steps.extend(rollout_steps(ctx));

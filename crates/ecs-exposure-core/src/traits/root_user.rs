@@ -59,15 +59,11 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
 }
 
 fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
-    let containers: Vec<String> = evidence
-        .iter()
-        .filter_map(|e| e.container.as_deref())
-        .map(|c| format!("`{c}`"))
-        .collect();
+    let containers = super::util::containers_named(evidence);
     let mut steps = vec![
         format!(
             "In a new revision of the task definition, set `user` to a non-root UID and GID (for example `\"user\": \"1000:1000\"`, or a user the image defines) for container(s) {}.",
-            containers.join(", ")
+            containers
         ),
         "Make sure that user can read the application's files and write where it must (a mounted volume, `/tmp`), and move a listener on a port below 1024 to a higher port.".to_string(),
         "Better still, add a non-root `USER` to the image's Dockerfile so the image is safe wherever it runs.".to_string(),

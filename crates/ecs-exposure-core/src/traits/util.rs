@@ -30,3 +30,18 @@ pub fn rollout_steps(ctx: &super::ServiceContext<'_>) -> Vec<String> {
         ),
     ]
 }
+
+/// The containers named in the evidence, as "`a`, `b`", each once, in evidence order.
+pub fn containers_named(evidence: &[super::Evidence]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for c in evidence.iter().filter_map(|e| e.container.as_deref()) {
+        if !names.contains(&c) {
+            names.push(c);
+        }
+    }
+    names
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

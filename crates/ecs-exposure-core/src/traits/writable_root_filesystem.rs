@@ -43,15 +43,11 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
 }
 
 fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
-    let containers: Vec<String> = evidence
-        .iter()
-        .filter_map(|e| e.container.as_deref())
-        .map(|c| format!("`{c}`"))
-        .collect();
+    let containers = super::util::containers_named(evidence);
     let mut steps = vec![
         format!(
             "In a new revision of the task definition, set `\"readonlyRootFilesystem\": true` for container(s) {}.",
-            containers.join(", ")
+            containers
         ),
         "For the paths the process must write (`/tmp`, caches, pid files), add a volume without `host` (task-scoped storage) and mount it there with `mountPoints`; test the container with a read-only root before rolling out.".to_string(),
     ];
