@@ -316,29 +316,44 @@ async fn services_of(
             arns.extend(p.service_arns().iter().cloned());
         }
     );
-    let mut out = Vec::new();
-    // DescribeServices takes at most 10 services per call.
-    for chunk in arns.chunks(10) {
-        if let Some(r) = s
-            .call(
-                account,
-                region,
-                "ecs:DescribeServices",
-                Some(cluster),
-                async {
-                    ecs.describe_services()
-                        .cluster(cluster)
-                        .set_services(Some(chunk.to_vec()))
-                        .include(aws_sdk_ecs::types::ServiceField::Tags)
-                        .send()
-                        .await
-                },
-            )
-            .await
-        {
-            out.extend(r.services().iter().cloned());
-        }
+    // DescribeServices takes at most 10 services per call; the batches run concurrently
+    // (within the session's limit), and come back in ListServices order.
+    let mut set = JoinSet::new();
+    for (i, chunk) in arns.chunks(10).enumerate() {
+        let (s, ecs, account, region, cluster, chunk) = (
+            s.clone(),
+            ecs.clone(),
+            account.to_string(),
+            region.to_string(),
+            cluster.to_string(),
+            chunk.to_vec(),
+        );
+        set.spawn(async move {
+            let r = s
+                .call(
+                    &account,
+                    &region,
+                    "ecs:DescribeServices",
+                    Some(&cluster),
+                    async {
+                        ecs.describe_services()
+                            .cluster(&cluster)
+                            .set_services(Some(chunk))
+                            .include(aws_sdk_ecs::types::ServiceField::Tags)
+                            .send()
+                            .await
+                    },
+                )
+                .await;
+            (i, r.map(|r| r.services().to_vec()).unwrap_or_default())
+        });
     }
+    let mut batches = Vec::new();
+    while let Some(res) = set.join_next().await {
+        batches.push(res.expect("service batches do not panic"));
+    }
+    batches.sort_by_key(|(i, _)| *i);
+    let out: Vec<aws_sdk_ecs::types::Service> = batches.into_iter().flat_map(|(_, v)| v).collect();
     (cluster.to_string(), out)
 }
 
@@ -579,6 +594,45 @@ async fn inspector_findings(
     region: &str,
     repositories: &BTreeSet<String>,
 ) -> Option<Vec<Value>> {
+    let repos: Vec<String> = repositories.iter().cloned().collect();
+    // A string filter takes at most 10 values; the chunks run concurrently.
+    let mut set = JoinSet::new();
+    for (i, chunk) in repos.chunks(10).enumerate() {
+        let (s, inspector, account, region, chunk) = (
+            s.clone(),
+            inspector.clone(),
+            account.to_string(),
+            region.to_string(),
+            chunk.to_vec(),
+        );
+        set.spawn(async move {
+            let mut findings = Vec::new();
+            let complete =
+                findings_page(&s, &inspector, &account, &region, &chunk, &mut findings).await;
+            (i, complete.then_some(findings))
+        });
+    }
+    let mut parts = Vec::new();
+    while let Some(res) = set.join_next().await {
+        parts.push(res.expect("Inspector collection does not panic"));
+    }
+    parts.sort_by_key(|(i, _)| *i);
+    let mut all = Vec::new();
+    for (_, part) in parts {
+        all.extend(part?);
+    }
+    Some(all)
+}
+
+/// Every page of ListFindings for up to 10 repositories; `false` when a page failed.
+async fn findings_page(
+    s: &Session,
+    inspector: &aws_sdk_inspector2::Client,
+    account: &str,
+    region: &str,
+    repos: &[String],
+    findings: &mut Vec<Value>,
+) -> bool {
     use aws_sdk_inspector2::types::{FilterCriteria, StringComparison, StringFilter};
     let eq = |v: &str| {
         StringFilter::builder()
@@ -587,34 +641,25 @@ async fn inspector_findings(
             .build()
             .expect("comparison and value are both set")
     };
-    let repos: Vec<String> = repositories.iter().cloned().collect();
-    let mut findings = Vec::new();
-    // A string filter takes at most 10 values.
-    for chunk in repos.chunks(10) {
-        let criteria = FilterCriteria::builder()
-            .finding_status(eq("ACTIVE"))
-            .resource_type(eq("AWS_ECR_CONTAINER_IMAGE"))
-            .set_ecr_image_repository_name(Some(chunk.iter().map(|r| eq(r)).collect()))
-            .build();
-        let complete = pages!(
-            s,
-            account,
-            region,
-            "inspector2:ListFindings",
-            None,
-            inspector
-                .list_findings()
-                .filter_criteria(criteria)
-                .max_results(100),
-            |p| {
-                findings.extend(p.findings().iter().map(convert::inspector::finding));
-            }
-        );
-        if !complete {
-            return None;
+    let criteria = FilterCriteria::builder()
+        .finding_status(eq("ACTIVE"))
+        .resource_type(eq("AWS_ECR_CONTAINER_IMAGE"))
+        .set_ecr_image_repository_name(Some(repos.iter().map(|r| eq(r)).collect()))
+        .build();
+    pages!(
+        s,
+        account,
+        region,
+        "inspector2:ListFindings",
+        None,
+        inspector
+            .list_findings()
+            .filter_criteria(criteria)
+            .max_results(100),
+        |p| {
+            findings.extend(p.findings().iter().map(convert::inspector::finding));
         }
-    }
-    Some(findings)
+    )
 }
 
 #[cfg(test)]
