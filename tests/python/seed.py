@@ -25,12 +25,15 @@ TRUST = {
 }
 
 
-def clients(endpoint, region=REGION):
+def clients(endpoint, region=REGION, credentials=None):
+    """boto3 clients; `credentials` (from sts.assume_role) select another moto account."""
+    creds = credentials or {"AccessKeyId": "testing", "SecretAccessKey": "testing"}
     kw = dict(
         endpoint_url=endpoint,
         region_name=region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds.get("SessionToken"),
     )
     return {n: boto3.client(n, **kw) for n in ["ec2", "iam", "ecs", "elbv2"]}
 
@@ -67,10 +70,17 @@ def ecr_image(repo, tag):
     return f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{repo}:{tag}"
 
 
-def seed(endpoint, fillers=0, region=REGION, distinct_task_defs=False):
+def assumed(endpoint, role_arn):
+    """Credentials for `role_arn`: moto switches to the role's account."""
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name=REGION,
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    return sts.assume_role(RoleArn=role_arn, RoleSessionName="seed")["Credentials"]
+
+
+def seed(endpoint, fillers=0, region=REGION, distinct_task_defs=False, credentials=None):
     """Seeds one region; `fillers` more clean services in `prod`, each with its own task
     definition family when `distinct_task_defs`, else all sharing one revision."""
-    c = clients(endpoint, region)
+    c = clients(endpoint, region, credentials)
     ec2, iam, ecs, elb = c["ec2"], c["iam"], c["ecs"], c["elbv2"]
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
     az = region + "a"

@@ -12,7 +12,7 @@ import pytest
 
 from awsproxy import Proxy
 from conftest import ROOT, reset, run
-from seed import ACCOUNT, default_findings, seed, seed_inspector
+from seed import ACCOUNT, assumed, default_findings, seed, seed_inspector
 
 READ_ONLY = re.compile(r"^(Describe|List|Get|BatchGet)[A-Za-z]+$")
 
@@ -184,11 +184,20 @@ def test_regions_and_all_regions(moto, aws_env):
 
 
 def test_role_arn_assumes_a_role_per_account(moto, account, aws_env, tmp_path):
-    role = f"arn:aws:iam::{ACCOUNT}:role/platform-admin"
+    other = "111111111111"
+    other_role = f"arn:aws:iam::{other}:role/ecs-exposure-read-only"
+    seed(moto, credentials=assumed(moto, other_role))
     arns = tmp_path / "roles.txt"
-    arns.write_text(f"# accounts to scan\n{role}\n")
+    arns.write_text(f"# accounts to scan\narn:aws:iam::{ACCOUNT}:role/ecs-exposure-read-only\n{other_role}\n")
     report, proc = scan_live(moto, aws_env, "--role-arns-file", str(arns))
-    assert findings_by_name(report)["storefront"]["resource"]["account"] == ACCOUNT
+    accounts = {}
+    for f in report["findings"]:
+        accounts.setdefault(f["resource"]["name"], set()).add(f["resource"]["account"])
+    assert accounts["storefront"] == {ACCOUNT, other}, accounts
+    assert "from 2 account(s)" in proc.stderr
+    # --role-arn on the command line works the same way.
+    single, _ = scan_live(moto, aws_env, "--role-arn", other_role)
+    assert {f["resource"]["account"] for f in single["findings"]} == {other}
     bad = tmp_path / "bad.txt"
     bad.write_text("not-an-arn\n")
     p = run(["scan", "--live", "--endpoint-url", moto, "--role-arns-file", str(bad)], aws_env, (2,))
