@@ -67,12 +67,16 @@ pub(crate) fn map_parallel<T: Sync, R: Send>(
 /// break, so that it can be placed inside an enclosing pretty document.
 pub(crate) fn pretty_indented<T: serde::Serialize + ?Sized>(value: &T, indent: usize) -> Vec<u8> {
     let text = serde_json::to_vec_pretty(value).expect("report values serialize");
+    let pad = vec![b' '; indent];
     let mut out = Vec::with_capacity(text.len() + text.len() / 8);
-    for b in text {
-        out.push(b);
-        if b == b'\n' {
-            out.extend(std::iter::repeat_n(b' ', indent));
-        }
+    let mut lines = text.split(|&b| b == b'\n');
+    if let Some(first) = lines.next() {
+        out.extend_from_slice(first);
+    }
+    for line in lines {
+        out.push(b'\n');
+        out.extend_from_slice(&pad);
+        out.extend_from_slice(line);
     }
     out
 }
