@@ -58,12 +58,18 @@ pub fn load(files: &[PathBuf]) -> Loaded {
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
+                // One read buffer per thread, reused: a fresh buffer per file would page-fault
+                // new memory for every one of tens of thousands of files.
+                let mut buf = Vec::new();
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
                     let name = path.display().to_string();
-                    let parsed = match std::fs::read(path) {
-                        Ok(bytes) => parse_document(&name, &bytes),
+                    buf.clear();
+                    let read = std::fs::File::open(path)
+                        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut buf));
+                    let parsed = match read {
+                        Ok(_) => parse_document(&name, &buf),
                         Err(e) => Err(Diagnostic {
                             file: name,
                             path: None,
