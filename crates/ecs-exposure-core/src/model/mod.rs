@@ -86,7 +86,7 @@ impl Kind {
 }
 
 /// Everything known about one account (or several), merged from any number of sources.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Inventory {
     pub clusters: BTreeMap<String, Cluster>,
     /// Keyed by service ARN; ordered so that reports are stable.
@@ -112,7 +112,7 @@ pub struct Inventory {
 }
 
 /// Lookups derived from the inventory, rebuilt by [`Inventory::reindex`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Index {
     task_def_by_short: HashMap<String, String>,
     route_table_by_subnet: HashMap<String, String>,
@@ -167,7 +167,10 @@ impl Inventory {
                 .or_default()
                 .push(l.listener_arn.clone());
             for tg in l.forward_target_groups() {
-                let v = ix.listeners_by_target_group.entry(tg.to_string()).or_default();
+                let v = ix
+                    .listeners_by_target_group
+                    .entry(tg.to_string())
+                    .or_default();
                 if !v.contains(&l.listener_arn) {
                     v.push(l.listener_arn.clone());
                 }
@@ -237,7 +240,10 @@ impl Inventory {
     }
 
     /// Listeners whose default action forwards to this target group.
-    pub fn listeners_forwarding_to(&self, target_group_arn: &str) -> impl Iterator<Item = &Listener> {
+    pub fn listeners_forwarding_to(
+        &self,
+        target_group_arn: &str,
+    ) -> impl Iterator<Item = &Listener> {
         self.index
             .listeners_by_target_group
             .get(target_group_arn)
