@@ -449,20 +449,54 @@ pub fn diff(before: &str, after: &str, from: &str, to: &str) -> String {
             };
         }
     }
-    let mut out = format!("--- {from}\n+++ {to}\n");
+    let mut ops: Vec<(char, &str)> = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         if i < a.len() && j < b.len() && a[i] == b[j] {
-            out.push_str(&format!(" {}\n", a[i]));
+            ops.push((' ', a[i]));
             i += 1;
             j += 1;
         } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push_str(&format!("+{}\n", b[j]));
+            ops.push(('+', b[j]));
             j += 1;
         } else {
-            out.push_str(&format!("-{}\n", a[i]));
+            ops.push(('-', a[i]));
             i += 1;
         }
     }
+    // Only changed lines and three lines of context around them.
+    const CONTEXT: usize = 3;
+    let changed: Vec<usize> = (0..ops.len()).filter(|&k| ops[k].0 != ' ').collect();
+    let mut out = format!("--- {from}\n+++ {to}\n");
+    let mut last: Option<usize> = None;
+    for (k, (sign, line)) in ops.iter().enumerate() {
+        let near = changed
+            .iter()
+            .any(|&c| k + CONTEXT >= c && k <= c + CONTEXT);
+        if !near {
+            continue;
+        }
+        if last.is_none_or(|l| l + 1 != k) {
+            out.push_str("@@\n");
+        }
+        out.push(*sign);
+        out.push_str(line);
+        out.push('\n');
+        last = Some(k);
+    }
     out
+}
+
+/// The task definition ARN a document is loaded under, as the loader names it: its
+/// `taskDefinitionArn`, or `<file name>#<family>` for `register-task-definition` input.
+pub fn document_arn(origin: &str, doc: &Value) -> Option<String> {
+    if let Some(td) = doc.get("taskDefinition") {
+        return td
+            .get("taskDefinitionArn")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+    }
+    let family = task_definition_object(doc)?.get("family")?.as_str()?;
+    let file = origin.rsplit(['/', '\\']).next().unwrap_or(origin);
+    Some(format!("{file}#{family}"))
 }

@@ -287,11 +287,35 @@ pub fn plan(inv: &Inventory, analysis: &Analysis, min_severity: Severity) -> Pla
 /// input, from the original documents (by task definition ARN; `describe-task-definition`
 /// output or `register-task-definition` input). The model keeps only the fields the traits
 /// read, so the caller, which has the files, supplies them.
-pub fn attach_task_definitions(plan: &mut Plan, documents: &HashMap<String, serde_json::Value>) {
+///
+/// A revision that would still hold plaintext credentials (the task definition has some and
+/// this remediation does not move them) is not given: a plan is shared (a pull request
+/// comment, a ticket) and must never carry a credential. A note says why instead.
+pub fn attach_task_definitions(
+    plan: &mut Plan,
+    analysis: &Analysis,
+    documents: &HashMap<String, serde_json::Value>,
+) {
+    let credentials = credential_variables(analysis);
     for r in &mut plan.remediations {
         let Some(arn) = r.change.task_definition() else {
             continue;
         };
+        if let Some(vars) = credentials.get(arn) {
+            let moved = match &r.change {
+                Change::MoveEnvToSecrets { variables, .. } => {
+                    vars.iter().all(|v| variables.contains(v))
+                }
+                _ => false,
+            };
+            if !moved {
+                r.fix.notes.push(format!(
+                    "The new revision is not shown because task definition `{}` holds plaintext credentials that this change does not move; move them to `secrets` first (`move-env-to-secrets`), or run `ecs-exposure fix` on the task definition file.",
+                    arn.rsplit('/').next().unwrap_or(arn)
+                ));
+                continue;
+            }
+        }
         let Some(mut input) = documents.get(arn).and_then(fix::register_input) else {
             continue;
         };
@@ -299,6 +323,36 @@ pub fn attach_task_definitions(plan: &mut Plan, documents: &HashMap<String, serd
             r.fix.task_definition = Some(input);
         }
     }
+}
+
+/// The environment variables that `plaintext-credentials` found, by task definition ARN.
+pub fn credential_variables(analysis: &Analysis) -> HashMap<String, Vec<EnvVar>> {
+    let mut out: HashMap<String, Vec<EnvVar>> = HashMap::new();
+    for f in &analysis.findings {
+        for hit in f
+            .traits
+            .iter()
+            .filter(|t| t.id == TraitId::PlaintextCredentials)
+        {
+            for e in &hit.evidence {
+                let (Some(container), Some(name)) = (
+                    e.container.clone(),
+                    e.details.get("variable").and_then(|v| v.as_str()),
+                ) else {
+                    continue;
+                };
+                let v = EnvVar {
+                    container,
+                    name: name.to_string(),
+                };
+                let list = out.entry(e.resource.clone()).or_default();
+                if !list.contains(&v) {
+                    list.push(v);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Writes each remediation's projection onto the trait hits it was derived from, for the
