@@ -287,3 +287,173 @@ fn no_secret_value_in_any_plan_output() {
     }
     assert!(checked >= 10, "{checked}");
 }
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = assert_cmd::cargo::cargo_bin_cmd!("ecs-exposure")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn demo_dir() -> String {
+    root().join("examples/demo-account").display().to_string()
+}
+
+/// `plan --format json` is a public contract: these keys, these values.
+#[test]
+fn plan_json_contract() {
+    let (code, out, err) = run(&["plan", &demo_dir(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    let rs = v["remediations"].as_array().unwrap();
+    assert!(rs.len() >= 10);
+    for r in rs {
+        for key in ["id", "title", "traits", "resources", "findings", "fix"] {
+            assert!(r.get(key).is_some(), "{key} in {r}");
+        }
+        for f in r["findings"].as_array().unwrap() {
+            assert!(f["resource"].as_str().unwrap().contains(":service/"));
+            for key in ["severity", "projected_severity"] {
+                assert!(Severity::parse(f[key].as_str().unwrap()).is_some());
+            }
+            assert!(["Resolves", "Reduces", "Unchanged"].contains(&f["outcome"].as_str().unwrap()));
+        }
+        assert!(
+            ["safe", "unsafe", "manual"].contains(&r["fix"]["applicability"].as_str().unwrap())
+        );
+    }
+    // Ranked: the risk removed never grows down the list.
+    let risk = |r: &Value| -> u32 {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let w = |k: &str| plan::weight(Severity::parse(f[k].as_str().unwrap()).unwrap());
+                w("severity") - w("projected_severity")
+            })
+            .sum()
+    };
+    assert!(rs.windows(2).all(|w| risk(&w[0]) >= risk(&w[1])));
+    let (code, md, _) = run(&["plan", &demo_dir(), "--format", "markdown"]);
+    assert_eq!(code, 0);
+    assert!(md.starts_with("## ecs-exposure remediation plan"));
+    assert!(md.contains("| 1 |"));
+}
+
+/// `scan --what-if` adds the projection to each trait; without it the report is unchanged.
+#[test]
+fn scan_what_if() {
+    let (_, out, _) = run(&["scan", &demo_dir(), "--format", "json", "--what-if"]);
+    assert!(out.contains("\"what_if\""));
+    assert!(out.contains("\"projected_severity\""));
+    let (_, out, _) = run(&["scan", &demo_dir(), "--format", "json"]);
+    assert!(!out.contains("\"what_if\""));
+}
+
+/// `fix FILE` rewrites a task definition file as register-task-definition input; the
+/// re-scanned file no longer has the traits fixed; no credential value is shown or copied.
+#[test]
+fn fix_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let src =
+        root().join("examples/demo-account/ecs-describe-task-definition-legacy-reporting-31.json");
+    let original: Value = serde_json::from_slice(&std::fs::read(&src).unwrap()).unwrap();
+    let secrets: Vec<String> = original["taskDefinition"]["containerDefinitions"][0]["environment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DATABASE_URL"]
+                .contains(&e["name"].as_str().unwrap())
+        })
+        .map(|e| e["value"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(secrets.len(), 3);
+    let file = dir.path().join("reporting.json");
+    std::fs::copy(&src, &file).unwrap();
+    let f = file.display().to_string();
+    let out_file = dir.path().join("out.json").display().to_string();
+
+    // Safe fixes only: none apply here, and copying the credentials elsewhere is refused.
+    let (code, _, err) = run(&["fix", &f, "--output", &out_file]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("plaintext credentials"), "{err}");
+
+    let (code, diff, err) = run(&["fix", &f, "--dry-run", "--unsafe"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        diff.contains("+      \"readonlyRootFilesystem\": true"),
+        "{diff}"
+    );
+    assert!(diff.contains("\"valueFrom\""), "{diff}");
+    for s in &secrets {
+        assert!(
+            !diff.contains(s.as_str()) && !err.contains(s.as_str()),
+            "a credential is shown"
+        );
+    }
+    assert_eq!(
+        std::fs::read(&src).unwrap(),
+        std::fs::read(&file).unwrap(),
+        "dry run writes nothing"
+    );
+
+    let (code, out, err) = run(&["fix", &f, "--unsafe", "--output", &out_file]);
+    assert_eq!(code, 0, "{err}");
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    for s in &secrets {
+        assert!(
+            !written.contains(s.as_str()) && !err.contains(s.as_str()) && !out.contains(s.as_str())
+        );
+    }
+    assert!(err.contains("aws secretsmanager create-secret --name legacy-reporting/reporting/DATABASE_URL --secret-string file://DATABASE_URL.txt"), "{err}");
+    let fixed: Value = serde_json::from_str(&written).unwrap();
+    assert_register_input(&fixed, "fix output");
+
+    // The fixed file, scanned as the demo's task definition, has lost the fixed traits.
+    let mut docs = demo_docs();
+    for (n, d) in &mut docs {
+        if n.ends_with("legacy-reporting-31.json") {
+            let mut td = fixed.clone();
+            td["taskDefinitionArn"] = original["taskDefinition"]["taskDefinitionArn"].clone();
+            *d = serde_json::json!({ "taskDefinition": td });
+        }
+    }
+    let after = analyze(&load(&docs));
+    let f = after
+        .findings
+        .iter()
+        .find(|f| f.resource.name == "legacy-reporting");
+    for t in [
+        ecs_exposure_core::traits::TraitId::PlaintextCredentials,
+        ecs_exposure_core::traits::TraitId::WritableRootFilesystem,
+        ecs_exposure_core::traits::TraitId::RootUser,
+    ] {
+        assert!(!f.is_some_and(|f| f.has(t)), "{t} is still there");
+    }
+
+    // The register-task-definition shape is read back too, and fixing again converges.
+    let (code, _, err) = run(&["fix", &out_file, "--unsafe"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), written);
+}
+
+#[test]
+fn fix_rejects_other_documents() {
+    let (code, _, err) = run(&[
+        "fix",
+        &root()
+            .join("examples/demo-account/ec2-describe-subnets.json")
+            .display()
+            .to_string(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a task definition"), "{err}");
+}
