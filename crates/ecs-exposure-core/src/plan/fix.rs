@@ -202,38 +202,62 @@ impl Fix {
                         "aws iam detach-role-policy --role-name {name} --policy-arn {p}"
                     ));
                 }
-                let mut work = inv.clone();
-                let saved = super::apply(&mut work, change);
+                // The current documents with the administrative statements removed, edited
+                // on copies of just these documents (never a copy of the inventory).
+                let mut by_policy: std::collections::BTreeMap<(&str, bool), Vec<usize>> =
+                    Default::default();
                 for s in statements {
-                    if s.inline {
-                        let doc = work
-                            .role(role)
-                            .and_then(|r| r.role_policy_list.iter().find(|p| p.policy_name == s.policy))
-                            .map(|p| p.policy_document.clone());
-                        if let Some(doc) = doc {
-                            let file = format!("{}.json", s.policy);
-                            fix.files.insert(file.clone(), doc);
-                            fix.commands.push(format!(
-                                "aws iam put-role-policy --role-name {name} --policy-name {} --policy-document file://{file}",
-                                s.policy
-                            ));
-                        }
-                    } else if let Some(doc) = work
-                        .managed_policies
-                        .get(&s.policy)
-                        .and_then(|p| p.default_document())
-                    {
-                        let short = s.policy.rsplit('/').next().unwrap_or(&s.policy);
-                        let file = format!("{short}.json");
-                        fix.files.insert(file.clone(), doc.clone());
-                        fix.commands.push(format!(
-                            "aws iam create-policy-version --policy-arn {} --policy-document file://{file} --set-as-default",
-                            s.policy
-                        ));
-                    }
+                    by_policy
+                        .entry((s.policy.as_str(), s.inline))
+                        .or_default()
+                        .push(s.statement);
                 }
-                super::undo(&mut work, saved);
-                fix.commands.sort_by_key(|c| c.contains("detach-role-policy"));
+                for ((policy, inline), idx) in by_policy {
+                    let doc = if inline {
+                        inv.role(role).and_then(|r| {
+                            r.role_policy_list
+                                .iter()
+                                .find(|p| p.policy_name == policy)
+                                .map(|p| p.policy_document.clone())
+                        })
+                    } else {
+                        inv.managed_policies
+                            .get(policy)
+                            .and_then(|p| p.default_document())
+                            .cloned()
+                    };
+                    let Some(mut doc) = doc else { continue };
+                    super::apply::remove_statements(&mut doc, idx);
+                    // IAM rejects a document without statements: remove the policy instead.
+                    if doc
+                        .get("Statement")
+                        .and_then(Value::as_array)
+                        .is_some_and(Vec::is_empty)
+                    {
+                        fix.commands.push(if inline {
+                            format!("aws iam delete-role-policy --role-name {name} --policy-name {policy}")
+                        } else {
+                            format!("aws iam detach-role-policy --role-name {name} --policy-arn {policy}")
+                        });
+                        continue;
+                    }
+                    let short = policy.rsplit('/').next().unwrap_or(policy);
+                    let file = format!("{short}.json");
+                    fix.files.insert(file.clone(), doc);
+                    fix.commands.push(if inline {
+                        format!(
+                            "aws iam put-role-policy --role-name {name} --policy-name {policy} --policy-document file://{file}"
+                        )
+                    } else {
+                        format!(
+                            "aws iam create-policy-version --policy-arn {policy} --policy-document file://{file} --set-as-default"
+                        )
+                    });
+                }
+                // Grant the narrow policy first, take the broad access away last.
+                fix.commands.sort_by_key(|c| {
+                    c.contains("detach-role-policy") || c.contains("delete-role-policy")
+                });
                 fix.commands.dedup();
                 fix.notes.push(format!(
                     "Fill `{name}-least-privilege.json` with what the tasks really call (IAM Access Analyzer can generate it from CloudTrail: `aws accessanalyzer start-policy-generation`) and attach it before removing the administrative access; the other documents are the current policies with the administrative statements removed."
