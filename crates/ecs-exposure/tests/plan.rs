@@ -355,6 +355,13 @@ fn scan_what_if() {
     assert!(out.contains("\"projected_severity\""));
     let (_, out, _) = run(&["scan", &demo_dir(), "--format", "json"]);
     assert!(!out.contains("\"what_if\""));
+    let (_, out, _) = run(&["scan", &demo_dir(), "--what-if", "--color", "never"]);
+    assert!(
+        out.contains("What if: done alone, this makes the finding HIGH (Reduces;"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["scan", &demo_dir(), "--what-if", "--format", "ocsf"]);
+    assert!(out.contains("\"projected_severity\": \"HIGH\""));
 }
 
 /// `fix FILE` rewrites a task definition file as register-task-definition input; the
@@ -456,4 +463,14 @@ fn fix_rejects_other_documents() {
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("not a task definition"), "{err}");
+}
+
+/// The demo account's plan, as a reviewer reads it (text) and as a pull request shows it.
+#[test]
+fn demo_plan_snapshots() {
+    let (code, text, _) = run(&["plan", &demo_dir()]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("demo_plan_text", text);
+    let (_, md, _) = run(&["plan", &demo_dir(), "--format", "markdown"]);
+    insta::assert_snapshot!("demo_plan_markdown", md);
 }

@@ -194,7 +194,7 @@ pub struct TraitHit {
     #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub facets: std::collections::BTreeSet<Facet>,
     pub remediation: Remediation,
-    /// What-if of this trait's remediation (only when asked for: `scan --what-if`, `plan`):
+    /// What-if of this trait's remediation (only when asked for: `scan --what-if`):
     /// the finding's severity if only that remediation were done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub what_if: Option<WhatIf>,
