@@ -76,6 +76,72 @@ fn check(what: &str, r: &PlannedRemediation, after: &Analysis) {
     }
 }
 
+/// What `update-service` and `revoke-security-group-ingress` do, done on the documents
+/// (`describe-services`, `describe-security-groups`) independently of the planner's model
+/// change; `None` for other changes.
+fn edit_documents(docs: &[(String, Value)], change: &Change) -> Option<Vec<(String, Value)>> {
+    let mut out = docs.to_vec();
+    match change {
+        Change::DisablePublicIp { service } | Change::DisableExecuteCommand { service } => {
+            for (_, d) in &mut out {
+                for s in d
+                    .get_mut("services")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    if s["serviceArn"] != service.as_str() {
+                        continue;
+                    }
+                    if matches!(change, Change::DisableExecuteCommand { .. }) {
+                        s["enableExecuteCommand"] = false.into();
+                    } else {
+                        s["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] =
+                            "DISABLED".into();
+                    }
+                }
+            }
+        }
+        Change::RevokeIngress { rules } => {
+            for (_, d) in &mut out {
+                for g in d
+                    .get_mut("SecurityGroups")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    let id = g["GroupId"].as_str().unwrap_or_default().to_string();
+                    for p in g
+                        .get_mut("IpPermissions")
+                        .and_then(Value::as_array_mut)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let proto = p["IpProtocol"].as_str().unwrap_or_default().to_string();
+                        let (from, to) = (p["FromPort"].as_i64(), p["ToPort"].as_i64());
+                        let revoked = |cidr: &str| {
+                            rules.iter().any(|r| {
+                                r.group_id == id
+                                    && r.cidr == cidr
+                                    && r.protocol == proto
+                                    && (!matches!(proto.as_str(), "tcp" | "udp")
+                                        || (r.from_port == from && r.to_port == to))
+                            })
+                        };
+                        for (list, key) in [("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6")] {
+                            if let Some(ranges) = p.get_mut(list).and_then(Value::as_array_mut) {
+                                ranges.retain(|x| !revoked(x[key].as_str().unwrap_or_default()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
 /// Plans over the documents, proves every remediation, and returns the rendered outputs.
 fn prove(what: &str, docs: &[(String, Value)]) -> (usize, usize, String) {
     let inv = load(docs);
@@ -92,6 +158,12 @@ fn prove(what: &str, docs: &[(String, Value)]) -> (usize, usize, String) {
         let mut changed = inv.clone();
         plan::apply(&mut changed, &r.change);
         check(&format!("{what} (model)"), r, &analyze(&changed));
+        // Service and security group changes made the way their AWS CLI commands make them,
+        // on the input documents, then scanned again.
+        if let Some(edited) = edit_documents(docs, &r.change) {
+            check(&format!("{what} (documents)"), r, &analyze(&load(&edited)));
+            documents += 1;
+        }
         // The generated document, loaded back as input and scanned again.
         let Some(td) = r.change.task_definition() else {
             continue;
