@@ -5,5 +5,6 @@
 pub mod engine;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod traits;

@@ -28,6 +28,56 @@ pub enum Command {
     Traits,
     /// Save a live account's data as a snapshot folder of AWS CLI JSON, for `scan PATH`.
     Collect(CollectArgs),
+    /// Rank the account's remediations by the risk they remove, with the fix for each.
+    Plan(PlanArgs),
+    /// Rewrite a task definition file (describe-task-definition output or
+    /// register-task-definition input) as register-task-definition input with its fixes made.
+    Fix(FixArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PlanArgs {
+    /// Files and folders holding AWS CLI JSON output; folders are read recursively (*.json).
+    #[arg(required_unless_present = "live", conflicts_with = "live")]
+    pub paths: Vec<PathBuf>,
+    /// Collect from the AWS account now (read-only calls) instead of reading files.
+    #[arg(long)]
+    pub live: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// Write the plan to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Plan only for findings at or above this severity.
+    #[arg(long, value_parser = parse_severity, default_value = "low")]
+    pub min_severity: ecs_exposure_core::engine::Severity,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct FixArgs {
+    /// A task definition JSON file: `aws ecs describe-task-definition` output or
+    /// `aws ecs register-task-definition --cli-input-json` input.
+    pub file: PathBuf,
+    /// Print a diff of the change instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also apply fixes that may break the workload or hold placeholders (privileged removed,
+    /// non-root user, variables moved to secrets…); by default only safe fixes are applied.
+    #[arg(long = "unsafe")]
+    pub unsafe_fixes: bool,
+    /// Write the result here instead of rewriting FILE in place.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -97,6 +147,10 @@ pub struct ScanArgs {
     /// Exit with 1 when a finding at or above this severity exists.
     #[arg(long, value_parser = parse_severity, default_value = "low")]
     pub fail_on: ecs_exposure_core::engine::Severity,
+    /// Add to each trait of the JSON and OCSF reports the severity its finding would have if
+    /// only that trait's remediation were done (as `ecs-exposure plan` computes it).
+    #[arg(long)]
+    pub what_if: bool,
     /// Colour in text output: auto (only on a terminal, honouring NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

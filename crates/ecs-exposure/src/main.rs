@@ -5,6 +5,7 @@ mod args;
 mod inputs;
 #[cfg(feature = "live")]
 mod live;
+mod plan_cmd;
 mod run;
 
 use std::process::ExitCode;

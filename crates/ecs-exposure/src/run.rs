@@ -3,6 +3,7 @@
 use crate::args::{AwsArgs, Cli, CollectArgs, ColorChoice, Command, Format, ScanArgs};
 use crate::inputs;
 use ecs_exposure_core::engine::analyze_on;
+use ecs_exposure_core::plan;
 use ecs_exposure_core::report::{self, ReportOptions, ScanTime};
 use ecs_exposure_core::traits;
 use std::io::{IsTerminal, Write};
@@ -15,6 +16,8 @@ pub fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Collect(args) => collect(args),
+        Command::Plan(args) => crate::plan_cmd::plan(args),
+        Command::Fix(args) => crate::plan_cmd::fix(args),
         Command::Explain { trait_id } => {
             let def = traits::by_id(&trait_id).ok_or_else(|| {
                 format!(
@@ -43,34 +46,65 @@ pub fn run(cli: Cli) -> Result<u8, String> {
     }
 }
 
-fn scan(args: ScanArgs) -> Result<u8, String> {
-    let mut timer = Timer::from_env();
-    let loaded = if args.live {
-        let collection = live_collect(&args.aws)?;
-        load_collection(&collection)
+/// Loaded input and, for `plan`, the documents it came from (files are re-read on demand).
+pub(crate) enum Source {
+    Files(Vec<std::path::PathBuf>),
+    #[cfg_attr(not(feature = "live"), allow(dead_code))]
+    Memory(Vec<(String, Vec<u8>)>),
+}
+
+/// Loads files or a live collection, printing errors; `None` means exit with an error.
+pub(crate) fn load_input(
+    paths: &[std::path::PathBuf],
+    live: bool,
+    aws: &AwsArgs,
+) -> Result<
+    Option<(
+        ecs_exposure_core::model::Inventory,
+        Vec<ecs_exposure_core::load::Diagnostic>,
+        Source,
+    )>,
+    String,
+> {
+    let (loaded, source) = if live {
+        let collection = live_collect(aws)?;
+        let docs = collection_documents(&collection);
+        (inputs::load_documents(&docs), Source::Memory(docs))
     } else {
-        let files = inputs::collect_files(&args.paths)?;
+        let files = inputs::collect_files(paths)?;
         if files.is_empty() {
             return Err("no *.json files found in the given paths".to_string());
         }
-        inputs::load(&files)
+        (inputs::load(&files), Source::Files(files))
     };
-    let (inventory, warnings) = match loaded {
-        Ok(x) => x,
+    match loaded {
+        Ok((inv, warnings)) => Ok(Some((inv, warnings, source))),
         Err(errors) => {
             for e in &errors {
                 eprintln!("ecs-exposure: error: {e}");
             }
-            return Ok(EXIT_ERROR);
+            Ok(None)
         }
+    }
+}
+
+fn scan(args: ScanArgs) -> Result<u8, String> {
+    let mut timer = Timer::from_env();
+    let Some((inventory, warnings, _)) = load_input(&args.paths, args.live, &args.aws)? else {
+        return Ok(EXIT_ERROR);
     };
     for w in &warnings {
         eprintln!("ecs-exposure: warning: {w}");
     }
     timer.lap("load");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let analysis = analyze_on(&inventory, threads);
+    let mut analysis = analyze_on(&inventory, threads);
     timer.lap("analyze");
+    if args.what_if {
+        let plan = plan::plan(&inventory, &analysis, args.min_severity);
+        plan::annotate(&mut analysis, &plan);
+        timer.lap("what-if");
+    }
     let opts = ReportOptions {
         min_severity: args.min_severity,
         warnings,
@@ -162,8 +196,8 @@ fn live_collect(aws: &AwsArgs) -> Result<Collection, String> {
     crate::live::collect(aws)
 }
 #[cfg(feature = "live")]
-fn load_collection(c: &Collection) -> inputs::Loaded {
-    inputs::load_documents(&crate::live::documents(c))
+fn collection_documents(c: &Collection) -> Vec<(String, Vec<u8>)> {
+    crate::live::documents(c)
 }
 #[cfg(feature = "live")]
 fn write_collection(c: &Collection, out: &std::path::Path) -> Result<(), String> {
@@ -179,7 +213,7 @@ fn live_collect(_: &AwsArgs) -> Result<Collection, String> {
     Err("this build has no live collection (built without the `live` feature)".to_string())
 }
 #[cfg(not(feature = "live"))]
-fn load_collection(c: &Collection) -> inputs::Loaded {
+fn collection_documents(c: &Collection) -> Vec<(String, Vec<u8>)> {
     match *c {}
 }
 #[cfg(not(feature = "live"))]
@@ -224,7 +258,7 @@ impl Timer {
 }
 
 /// Now, or `SOURCE_DATE_EPOCH` (seconds) when set, so that reports can be reproduced.
-fn scan_time() -> ScanTime {
+pub(crate) fn scan_time() -> ScanTime {
     let secs = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())

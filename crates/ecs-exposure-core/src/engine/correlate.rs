@@ -250,6 +250,7 @@ mod tests {
                 steps: vec![],
                 references: vec![],
             },
+            what_if: None,
         }
     }
 

@@ -9,7 +9,7 @@ pub use collection::{FailedCall, traits_fed_by};
 pub use correlate::{assess, likelihood_and_impact};
 pub use severity::{Impact, Likelihood, Severity};
 
-use crate::model::{Inventory, arn_account_region, arn_partition};
+use crate::model::{Inventory, Service, arn_account_region, arn_partition};
 use crate::traits::{self, Gap, Outcome, ServiceContext, TraitHit, TraitId};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -128,41 +128,49 @@ fn analyze_services(
     let mut findings = Vec::with_capacity(services.len());
     let mut gaps: Vec<Gap> = Vec::new();
     for service in services {
-        let ctx = ServiceContext::new(inv, service);
-        let mut hits = Vec::new();
-        for def in traits::ALL {
-            let mut out = Outcome::new(def.id, &service.service_arn);
-            (def.check)(&ctx, &mut out);
-            gaps.append(&mut out.gaps);
-            if out.fired() {
-                let remediation = (def.remediation)(&ctx, &out.evidence);
-                let mut resources: Vec<String> = Vec::new();
-                for r in out
-                    .evidence
-                    .iter()
-                    .map(|e| e.resource.clone())
-                    .chain(out.extra_resources.drain(..))
-                {
-                    if !resources.contains(&r) {
-                        resources.push(r);
-                    }
-                }
-                hits.push(TraitHit {
-                    id: def.id,
-                    category: def.category,
-                    title: def.title,
-                    evidence: out.evidence,
-                    resources,
-                    facets: out.facets,
-                    remediation,
-                });
-            }
-        }
-        if !hits.is_empty() {
-            findings.push(assess(resource_ref(&ctx), hits));
+        if let Some(f) = analyze_service(inv, service, &mut gaps) {
+            findings.push(f);
         }
     }
     (findings, gaps)
+}
+
+/// Runs every trait on one service: its finding (`None` when no trait fired), with the gaps
+/// met appended to `gaps`. What-if analysis (`plan`) re-runs exactly this on a changed
+/// inventory, so a projected severity can never drift from a real scan.
+pub fn analyze_service(inv: &Inventory, service: &Service, gaps: &mut Vec<Gap>) -> Option<Finding> {
+    let ctx = ServiceContext::new(inv, service);
+    let mut hits = Vec::new();
+    for def in traits::ALL {
+        let mut out = Outcome::new(def.id, &service.service_arn);
+        (def.check)(&ctx, &mut out);
+        gaps.append(&mut out.gaps);
+        if out.fired() {
+            let remediation = (def.remediation)(&ctx, &out.evidence);
+            let mut resources: Vec<String> = Vec::new();
+            for r in out
+                .evidence
+                .iter()
+                .map(|e| e.resource.clone())
+                .chain(out.extra_resources.drain(..))
+            {
+                if !resources.contains(&r) {
+                    resources.push(r);
+                }
+            }
+            hits.push(TraitHit {
+                id: def.id,
+                category: def.category,
+                title: def.title,
+                evidence: out.evidence,
+                resources,
+                facets: out.facets,
+                remediation,
+                what_if: None,
+            });
+        }
+    }
+    (!hits.is_empty()).then(|| assess(resource_ref(&ctx), hits))
 }
 
 fn resource_ref(ctx: &ServiceContext<'_>) -> ResourceRef {

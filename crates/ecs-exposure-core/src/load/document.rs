@@ -161,7 +161,7 @@ pub fn parse_document(origin: &str, bytes: &[u8]) -> Result<Parsed, Diagnostic> 
     if let Ok(doc) = Document::deserialize(&mut de)
         && de.end().is_ok()
     {
-        return Ok(known_or_unknown(origin, doc));
+        return known_or_unknown(origin, doc, bytes);
     }
     let mut de = serde_json::Deserializer::from_slice(strip_bom(bytes));
     let result: Result<Document, _> = serde_path_to_error::deserialize(&mut de);
@@ -201,11 +201,61 @@ pub fn parse_document(origin: &str, bytes: &[u8]) -> Result<Parsed, Diagnostic> 
             });
         }
     };
-    Ok(known_or_unknown(origin, doc))
+    known_or_unknown(origin, doc, bytes)
 }
 
 /// A parsed document, or a warning when it holds none of the known top-level keys.
-fn known_or_unknown(origin: &str, doc: Document) -> Parsed {
+fn known_or_unknown(origin: &str, mut doc: Document, bytes: &[u8]) -> Result<Parsed, Diagnostic> {
+    if doc.is_empty()
+        && let Some(td) = register_input(origin, bytes)?
+    {
+        doc.task_definition = Some(td);
+    }
+    Ok(known_or_unknown_parsed(origin, doc))
+}
+
+/// `aws ecs register-task-definition --cli-input-json` input (top-level `family` and
+/// `containerDefinitions`, as infrastructure-as-code repositories keep task definitions): a
+/// task definition with no ARN yet, so it gets a synthetic one, `<file name>#<family>`.
+/// Only documents of no other kind are tried, so it costs nothing on AWS CLI output.
+fn register_input(origin: &str, bytes: &[u8]) -> Result<Option<TaskDefinition>, Diagnostic> {
+    let Ok(serde_json::Value::Object(mut obj)) = serde_json::from_slice(strip_bom(bytes)) else {
+        return Ok(None);
+    };
+    let Some(family) = obj
+        .get("family")
+        .and_then(|f| f.as_str())
+        .map(str::to_string)
+    else {
+        return Ok(None);
+    };
+    if !obj
+        .get("containerDefinitions")
+        .is_some_and(|c| c.is_array())
+    {
+        return Ok(None);
+    }
+    let file = origin.rsplit(['/', '\\']).next().unwrap_or(origin);
+    obj.insert(
+        "taskDefinitionArn".to_string(),
+        format!("{file}#{family}").into(),
+    );
+    let mut td: TaskDefinition = serde_path_to_error::deserialize(serde_json::Value::Object(obj))
+        .map_err(|e| Diagnostic {
+        file: origin.to_string(),
+        path: Some(e.path().to_string()).filter(|p| p != "."),
+        line: None,
+        column: None,
+        message: format!(
+            "{} (this looks like `aws ecs register-task-definition` input)",
+            e.into_inner()
+        ),
+    })?;
+    td.tags = Vec::new();
+    Ok(Some(td))
+}
+
+fn known_or_unknown_parsed(origin: &str, doc: Document) -> Parsed {
     if doc.is_empty() {
         let keys: Vec<&str> = KNOWN_KEYS.iter().map(|(k, _)| *k).collect();
         return Parsed::Unknown(Diagnostic {
@@ -290,6 +340,31 @@ mod tests {
                 _ => panic!("expected a warning for {json}"),
             }
         }
+    }
+
+    #[test]
+    fn register_task_definition_input_is_a_task_definition() {
+        let json = r#"{"family": "web", "networkMode": "awsvpc", "tags": [{"key": "team", "value": "a"}],
+            "containerDefinitions": [{"name": "app", "image": "nginx", "privileged": true}]}"#;
+        let mut loader = crate::load::Loader::new();
+        loader.add("infra/ecs/web.json", json.as_bytes()).unwrap();
+        let (inv, warnings) = loader.finish();
+        assert!(warnings.is_empty());
+        let td = inv.task_definition("web.json#web").expect("synthetic ARN");
+        assert_eq!(td.container_definitions[0].privileged, Some(true));
+        assert_eq!(td.tags.len(), 1);
+        // Neither half alone is a task definition.
+        for json in [r#"{"family": "web"}"#, r#"{"containerDefinitions": []}"#] {
+            assert!(matches!(
+                parse_document("x.json", json.as_bytes()),
+                Ok(Parsed::Unknown(_))
+            ));
+        }
+        let d = err(r#"{"family": "web", "containerDefinitions": [{"privileged": "yes"}]}"#);
+        assert_eq!(
+            d.path.as_deref(),
+            Some("containerDefinitions[0].privileged")
+        );
     }
 
     #[test]

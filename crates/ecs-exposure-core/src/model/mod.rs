@@ -86,7 +86,7 @@ impl Kind {
 }
 
 /// Everything known about one account (or several), merged from any number of sources.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Inventory {
     pub clusters: BTreeMap<String, Cluster>,
     /// Keyed by service ARN; ordered so that reports are stable.
@@ -112,7 +112,7 @@ pub struct Inventory {
 }
 
 /// Lookups derived from the inventory, rebuilt by [`Inventory::reindex`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Index {
     task_def_by_short: HashMap<String, String>,
     route_table_by_subnet: HashMap<String, String>,

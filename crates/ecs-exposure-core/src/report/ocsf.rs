@@ -247,17 +247,30 @@ fn evidence(t: &TraitHit, e: &Evidence) -> Value {
 fn unmapped(f: &Finding, analysis: &Analysis) -> Value {
     let mut v = json!({
         "related_events_count": f.traits.len(),
-        "related_events": f.traits.iter().map(|t| json!({
-            "uid": related_uid(f, t),
-            "title": t.title,
-            "product": {"uid": PRODUCT_UID, "name": PRODUCT_NAME},
-            "traits": [{
-                "category": t.category.as_str(),
-                "name": t.title,
-                "uid": t.id,
-                "values": t.facets,
-            }],
-        })).collect::<Vec<_>>(),
+        "related_events": f.traits.iter().map(|t| {
+            let mut e = json!({
+                "uid": related_uid(f, t),
+                "title": t.title,
+                "product": {"uid": PRODUCT_UID, "name": PRODUCT_NAME},
+                "traits": [{
+                    "category": t.category.as_str(),
+                    "name": t.title,
+                    "uid": t.id,
+                    "values": t.facets,
+                }],
+            });
+            // `scan --what-if`: the severity if only this trait's remediation were done,
+            // as Security Hub's ListExposuresByRemediationV2 reports it.
+            if let Some(w) = &t.what_if {
+                e["remediation"] = json!({
+                    "uid": w.remediation_id,
+                    "previous_severity": f.severity.as_str(),
+                    "projected_severity": w.projected_severity.as_str(),
+                    "impact": w.outcome.as_str(),
+                });
+            }
+            e
+        }).collect::<Vec<_>>(),
     });
     if let Some(l) = f.likelihood {
         v["likelihood"] = json!(l.as_str());

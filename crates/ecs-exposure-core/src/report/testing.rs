@@ -68,6 +68,7 @@ fn hit(
                     .to_string(),
             ],
         },
+        what_if: None,
     }
 }
 

@@ -149,4 +149,18 @@ fn fix(out: &mut String, t: &TraitHit, st: Style) {
     if let Some(r) = rem.references.first() {
         para(out, 6, "See ", 4, r);
     }
+    if let Some(w) = &t.what_if {
+        para(
+            out,
+            6,
+            "What if: ",
+            9,
+            &format!(
+                "done alone, this makes the finding {} ({}; `{}` in `ecs-exposure plan`).",
+                w.projected_severity.as_str(),
+                w.outcome.as_str(),
+                w.remediation_id
+            ),
+        );
+    }
 }

@@ -1,0 +1,383 @@
+//! The remediation planner: what each remediation is worth before it is done.
+//!
+//! For every finding and every trait on it, [`change_for`] states the remediation as a typed
+//! change to the model ([`Change`]). Identical changes found on several services (one role,
+//! one security group, one image repository shared by many) are planned once. The what-if is
+//! the real analysis re-run on the changed model: the inventory is cloned once, each change is
+//! applied, the services it touches are re-analysed with [`engine::analyze_service`], and the
+//! change is undone. There is no table of expected effects that could drift from the scan.
+//!
+//! Like Security Hub's `ListExposuresByRemediationV2`, each affected finding gets its current
+//! severity, its projected severity and an [`Impact`]: Resolves, Reduces or Unchanged.
+
+mod apply;
+mod change;
+pub mod fix;
+pub mod render;
+
+pub use apply::{NON_ROOT_USER, apply, apply_to_task_definition, secret_name, undo};
+pub use change::{Applicability, Change, EnvVar, IngressRule, StatementRef, change_for};
+
+use crate::engine::{self, Analysis, Finding, Severity};
+use crate::model::{ImageRef, Inventory};
+use crate::traits::{TraitId, WhatIf};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What a remediation does to one finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Impact {
+    /// No finding is left, or only an INFORMATIONAL one (which is not published).
+    Resolves,
+    /// The severity drops.
+    Reduces,
+    Unchanged,
+}
+
+impl Impact {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Impact::Resolves => "Resolves",
+            Impact::Reduces => "Reduces",
+            Impact::Unchanged => "Unchanged",
+        }
+    }
+
+    fn of(before: Severity, after: Option<Severity>) -> Impact {
+        match after {
+            None | Some(Severity::Informational) if before > Severity::Informational => {
+                Impact::Resolves
+            }
+            Some(a) if a < before => Impact::Reduces,
+            _ => Impact::Unchanged,
+        }
+    }
+}
+
+/// One finding's projection under one remediation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Projection {
+    /// The service ARN.
+    pub resource: String,
+    #[serde(skip)]
+    pub name: String,
+    pub severity: Severity,
+    pub projected_severity: Severity,
+    pub outcome: Impact,
+    /// Traits of the finding that the remediation removes.
+    #[serde(skip)]
+    pub traits_removed: Vec<TraitId>,
+}
+
+/// One remediation of the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedRemediation {
+    /// Stable for the same input: the kind of change and the resource it edits.
+    pub id: String,
+    pub title: String,
+    /// Trait ids it removes from at least one finding.
+    pub traits: Vec<TraitId>,
+    /// ARNs/ids of the resources it changes.
+    pub resources: Vec<String>,
+    pub findings: Vec<Projection>,
+    pub fix: fix::Fix,
+    #[serde(skip)]
+    pub change: Change,
+    /// Risk removed, in severity weights (see [`weight`]); the ranking key.
+    #[serde(skip)]
+    pub risk_removed: u32,
+    /// The (service ARN, trait) hits this change was derived from.
+    #[serde(skip)]
+    pub derived_from: Vec<(String, TraitId)>,
+}
+
+/// The plan: remediations ranked by the risk they remove.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub schema_version: u32,
+    pub remediations: Vec<PlannedRemediation>,
+}
+
+/// Weight of a severity for ranking: each level counts about twice the one below, so one
+/// CRITICAL resolved outranks a few LOWs resolved.
+pub fn weight(s: Severity) -> u32 {
+    match s {
+        Severity::Informational => 0,
+        Severity::Low => 1,
+        Severity::Medium => 3,
+        Severity::High => 6,
+        Severity::Critical => 10,
+    }
+}
+
+/// Which services read each resource (task definition ARN, role ARN, managed policy ARN,
+/// security group id, ECR repository name, service ARN), so a change re-analyses only them.
+fn readers(inv: &Inventory) -> HashMap<String, BTreeSet<String>> {
+    let mut m: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut add = |k: &str, s: &str| {
+        m.entry(k.to_string()).or_default().insert(s.to_string());
+    };
+    for s in inv.services.values() {
+        let arn = s.service_arn.as_str();
+        add(arn, arn);
+        if let Some(a) = s.awsvpc() {
+            a.security_groups.iter().for_each(|g| add(g, arn));
+        }
+        for slb in &s.load_balancers {
+            let lbs = slb
+                .target_group_arn
+                .as_deref()
+                .and_then(|t| inv.target_groups.get(t))
+                .into_iter()
+                .flat_map(|t| &t.load_balancer_arns)
+                .filter_map(|l| inv.load_balancers.get(l));
+            for lb in lbs {
+                lb.security_groups.iter().for_each(|g| add(g, arn));
+            }
+        }
+        let Some(td) = s
+            .task_definition
+            .as_deref()
+            .and_then(|t| inv.task_definition(t))
+        else {
+            continue;
+        };
+        add(&td.task_definition_arn, arn);
+        for role in [&td.task_role_arn, &td.execution_role_arn]
+            .into_iter()
+            .flatten()
+            .filter_map(|r| inv.role(r))
+        {
+            add(&role.arn, arn);
+            for p in &role.attached_managed_policies {
+                add(&p.policy_arn, arn);
+            }
+        }
+        for image in td
+            .container_definitions
+            .iter()
+            .filter_map(|c| c.image.as_deref())
+        {
+            if let Some(r) = ImageRef::parse(image) {
+                add(&r.repository, arn);
+            }
+        }
+    }
+    m
+}
+
+/// Plans the remediations of the findings at or above `min_severity`.
+pub fn plan(inv: &Inventory, analysis: &Analysis, min_severity: Severity) -> Plan {
+    let shown: Vec<&Finding> = analysis
+        .findings
+        .iter()
+        .filter(|f| f.severity >= min_severity)
+        .collect();
+    let mut changes: BTreeMap<Change, Vec<(String, TraitId)>> = BTreeMap::new();
+    for f in &shown {
+        let public_ip = inv
+            .services
+            .get(&f.resource.uid)
+            .is_some_and(|s| s.assigns_public_ip());
+        for hit in &f.traits {
+            if let Some(c) = change_for(f, hit, public_ip) {
+                changes
+                    .entry(c)
+                    .or_default()
+                    .push((f.resource.uid.clone(), hit.id));
+            }
+        }
+    }
+    if changes.is_empty() {
+        return Plan {
+            schema_version: 1,
+            remediations: Vec::new(),
+        };
+    }
+    let before: HashMap<&str, &Finding> = shown
+        .iter()
+        .map(|f| (f.resource.uid.as_str(), *f))
+        .collect();
+    let readers = readers(inv);
+    let mut work = inv.clone();
+    let mut remediations = Vec::new();
+    for (change, derived_from) in changes {
+        let mut services: BTreeSet<String> = derived_from.iter().map(|d| d.0.clone()).collect();
+        for r in change.resources() {
+            services.extend(readers.get(&r).into_iter().flatten().cloned());
+        }
+        let saved = apply(&mut work, &change);
+        let mut findings = Vec::new();
+        let mut removed: BTreeSet<TraitId> = BTreeSet::new();
+        for arn in &services {
+            let (Some(old), Some(service)) = (before.get(arn.as_str()), work.services.get(arn))
+            else {
+                continue;
+            };
+            let new = engine::analyze_service(&work, service, &mut Vec::new());
+            let after = new.as_ref().map(|n| n.severity);
+            let traits_removed: Vec<TraitId> = old
+                .traits
+                .iter()
+                .map(|t| t.id)
+                .filter(|id| !new.as_ref().is_some_and(|n| n.has(*id)))
+                .collect();
+            let outcome = Impact::of(old.severity, after);
+            let derived = derived_from.iter().any(|d| &d.0 == arn);
+            if !derived && outcome == Impact::Unchanged && traits_removed.is_empty() {
+                continue;
+            }
+            removed.extend(traits_removed.iter().copied());
+            findings.push(Projection {
+                resource: arn.clone(),
+                name: old.resource.name.clone(),
+                severity: old.severity,
+                projected_severity: after.unwrap_or(Severity::Informational),
+                outcome,
+                traits_removed,
+            });
+        }
+        undo(&mut work, saved);
+        findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.resource.cmp(&b.resource))
+        });
+        let risk_removed = findings
+            .iter()
+            .map(|p| weight(p.severity) - weight(p.projected_severity).min(weight(p.severity)))
+            .sum();
+        remediations.push(PlannedRemediation {
+            id: String::new(),
+            title: change.title(),
+            traits: removed.into_iter().collect(),
+            resources: change.resources(),
+            fix: fix::Fix::for_change(inv, &change, &services),
+            findings,
+            change,
+            risk_removed,
+            derived_from,
+        });
+    }
+    remediations.sort_by(|a, b| {
+        b.risk_removed
+            .cmp(&a.risk_removed)
+            .then_with(|| b.findings.len().cmp(&a.findings.len()))
+            .then_with(|| a.change.cmp(&b.change))
+    });
+    let mut used: HashMap<String, usize> = HashMap::new();
+    for r in &mut remediations {
+        let first = r.resources.first().map(String::as_str).unwrap_or("");
+        let base = format!(
+            "{}:{}",
+            r.change.kind(),
+            first.rsplit('/').next().unwrap_or(first)
+        );
+        let n = used.entry(base.clone()).or_default();
+        *n += 1;
+        r.id = if *n == 1 { base } else { format!("{base}#{n}") };
+    }
+    Plan {
+        schema_version: 1,
+        remediations,
+    }
+}
+
+/// Adds to each task definition remediation its new revision as `register-task-definition`
+/// input, from the original documents (by task definition ARN; `describe-task-definition`
+/// output or `register-task-definition` input). The model keeps only the fields the traits
+/// read, so the caller, which has the files, supplies them.
+///
+/// A revision that would still hold plaintext credentials (the task definition has some and
+/// this remediation does not move them) is not given: a plan is shared (a pull request
+/// comment, a ticket) and must never carry a credential. A note says why instead.
+pub fn attach_task_definitions(
+    plan: &mut Plan,
+    analysis: &Analysis,
+    documents: &HashMap<String, serde_json::Value>,
+) {
+    let credentials = credential_variables(analysis);
+    for r in &mut plan.remediations {
+        let Some(arn) = r.change.task_definition() else {
+            continue;
+        };
+        if let Some(vars) = credentials.get(arn) {
+            let moved = match &r.change {
+                Change::MoveEnvToSecrets { variables, .. } => {
+                    vars.iter().all(|v| variables.contains(v))
+                }
+                _ => false,
+            };
+            if !moved {
+                r.fix.notes.push(format!(
+                    "The new revision is not shown because task definition `{}` holds plaintext credentials that this change does not move; move them to `secrets` first (`move-env-to-secrets`), or run `ecs-exposure fix` on the task definition file.",
+                    arn.rsplit('/').next().unwrap_or(arn)
+                ));
+                continue;
+            }
+        }
+        let Some(mut input) = documents.get(arn).and_then(fix::register_input) else {
+            continue;
+        };
+        if fix::rewrite(&mut input, &r.change, arn) {
+            r.fix.task_definition = Some(input);
+        }
+    }
+}
+
+/// The environment variables that `plaintext-credentials` found, by task definition ARN.
+pub fn credential_variables(analysis: &Analysis) -> HashMap<String, Vec<EnvVar>> {
+    let mut out: HashMap<String, Vec<EnvVar>> = HashMap::new();
+    for f in &analysis.findings {
+        for hit in f
+            .traits
+            .iter()
+            .filter(|t| t.id == TraitId::PlaintextCredentials)
+        {
+            for e in &hit.evidence {
+                let (Some(container), Some(name)) = (
+                    e.container.clone(),
+                    e.details.get("variable").and_then(|v| v.as_str()),
+                ) else {
+                    continue;
+                };
+                let v = EnvVar {
+                    container,
+                    name: name.to_string(),
+                };
+                let list = out.entry(e.resource.clone()).or_default();
+                if !list.contains(&v) {
+                    list.push(v);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Writes each remediation's projection onto the trait hits it was derived from, for the
+/// per-finding reports (`scan --what-if`).
+pub fn annotate(analysis: &mut Analysis, plan: &Plan) {
+    let mut by_hit: HashMap<(&str, TraitId), (&str, &Projection)> = HashMap::new();
+    for r in &plan.remediations {
+        for (service, t) in &r.derived_from {
+            if let Some(p) = r.findings.iter().find(|p| &p.resource == service) {
+                by_hit.insert((service.as_str(), *t), (r.id.as_str(), p));
+            }
+        }
+    }
+    for f in &mut analysis.findings {
+        for hit in &mut f.traits {
+            if let Some((id, p)) = by_hit.get(&(f.resource.uid.as_str(), hit.id)) {
+                hit.what_if = Some(WhatIf {
+                    remediation_id: id.to_string(),
+                    projected_severity: p.projected_severity,
+                    outcome: p.outcome,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

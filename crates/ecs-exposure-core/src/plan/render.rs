@@ -1,0 +1,160 @@
+//! `plan` output: JSON (the public contract), text and Markdown (for a pull request comment).
+
+use super::{Impact, Plan, PlannedRemediation};
+use crate::engine::Severity;
+use std::collections::BTreeMap;
+
+/// `plan --format json`: `{"schema_version": 1, "remediations": [...]}`.
+pub fn json(plan: &Plan) -> String {
+    let mut s = serde_json::to_string_pretty(plan).expect("a plan serializes");
+    s.push('\n');
+    s
+}
+
+/// "2 findings: 1 resolved, 1 CRITICAL→MEDIUM".
+pub fn summary(r: &PlannedRemediation) -> String {
+    let mut moves: BTreeMap<(std::cmp::Reverse<Severity>, Severity), usize> = BTreeMap::new();
+    let (mut resolved, mut unchanged) = (0, 0);
+    for p in &r.findings {
+        match p.outcome {
+            Impact::Resolves => resolved += 1,
+            Impact::Reduces => {
+                *moves
+                    .entry((std::cmp::Reverse(p.severity), p.projected_severity))
+                    .or_default() += 1
+            }
+            Impact::Unchanged => unchanged += 1,
+        }
+    }
+    let mut parts: Vec<String> = moves
+        .into_iter()
+        .map(|((from, to), n)| format!("{n} {}→{}", from.0.as_str(), to.as_str()))
+        .collect();
+    if resolved > 0 {
+        parts.push(format!("{resolved} resolved"));
+    }
+    if unchanged > 0 {
+        parts.push(format!("{unchanged} unchanged"));
+    }
+    let n = r.findings.len();
+    format!(
+        "{n} finding{}: {}",
+        if n == 1 { "" } else { "s" },
+        parts.join(", ")
+    )
+}
+
+/// The plan for a terminal.
+pub fn text(plan: &Plan) -> String {
+    if plan.remediations.is_empty() {
+        return "No remediation to plan: no finding at or above the minimum severity.\n"
+            .to_string();
+    }
+    let mut out = format!(
+        "{} remediation(s), ranked by the risk they remove:\n",
+        plan.remediations.len()
+    );
+    for (i, r) in plan.remediations.iter().enumerate() {
+        out.push_str(&format!(
+            "\n{}. {} [{}]\n   id: {}\n   {}\n",
+            i + 1,
+            r.title,
+            applicability(r),
+            r.id,
+            summary(r)
+        ));
+        if !r.traits.is_empty() {
+            out.push_str(&format!(
+                "   removes: {}\n",
+                r.traits
+                    .iter()
+                    .map(|t| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        for p in &r.findings {
+            out.push_str(&format!(
+                "   - {}: {} → {} ({})\n",
+                p.name,
+                p.severity.as_str(),
+                p.projected_severity.as_str(),
+                p.outcome.as_str()
+            ));
+        }
+        if !r.fix.commands.is_empty() {
+            out.push_str("   commands:\n");
+            for c in &r.fix.commands {
+                out.push_str(&format!("     {c}\n"));
+            }
+        }
+        for n in &r.fix.notes {
+            out.push_str(&format!("   note: {n}\n"));
+        }
+    }
+    out
+}
+
+fn applicability(r: &PlannedRemediation) -> &'static str {
+    match r.fix.applicability {
+        super::Applicability::Safe => "safe",
+        super::Applicability::Unsafe => "unsafe",
+        super::Applicability::Manual => "manual",
+    }
+}
+
+/// The plan as a Markdown pull request comment.
+pub fn markdown(plan: &Plan) -> String {
+    let mut out = String::from("## ecs-exposure remediation plan\n\n");
+    if plan.remediations.is_empty() {
+        out.push_str("No remediation to plan: no finding at or above the minimum severity.\n");
+        return out;
+    }
+    out.push_str("| # | Remediation | Fix | Effect |\n|---|---|---|---|\n");
+    for (i, r) in plan.remediations.iter().enumerate() {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            i + 1,
+            r.title.replace('|', "\\|"),
+            applicability(r),
+            summary(r)
+        ));
+    }
+    for (i, r) in plan.remediations.iter().enumerate() {
+        out.push_str(&format!(
+            "\n<details><summary>{}. {}</summary>\n\n",
+            i + 1,
+            r.title
+        ));
+        out.push_str(&format!("Id: `{}`\n\n", r.id));
+        for p in &r.findings {
+            out.push_str(&format!(
+                "- `{}`: {} → {} ({})\n",
+                p.name,
+                p.severity.as_str(),
+                p.projected_severity.as_str(),
+                p.outcome.as_str()
+            ));
+        }
+        if !r.fix.commands.is_empty() {
+            out.push_str("\n```sh\n");
+            for c in &r.fix.commands {
+                out.push_str(c);
+                out.push('\n');
+            }
+            out.push_str("```\n");
+        }
+        if let Some(td) = &r.fix.task_definition {
+            out.push_str(
+                "\nNew task definition revision (`register-task-definition` input):\n\n```json\n",
+            );
+            out.push_str(&serde_json::to_string_pretty(td).expect("JSON value"));
+            out.push_str("\n```\n");
+        }
+        for n in &r.fix.notes {
+            out.push_str(&format!("\n> {n}\n"));
+        }
+        out.push_str("\n</details>\n");
+    }
+    out
+}

@@ -1,0 +1,217 @@
+//! `ecs-exposure plan` and `ecs-exposure fix FILE`: the remediation planner's front end.
+
+use crate::args::{FixArgs, PlanArgs, PlanFormat};
+use crate::run::{EXIT_ERROR, EXIT_OK, Source, load_input};
+use ecs_exposure_core::engine::{Severity, analyze};
+use ecs_exposure_core::load::Loader;
+use ecs_exposure_core::plan::{self, Applicability, fix};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+pub fn plan(args: PlanArgs) -> Result<u8, String> {
+    let Some((inventory, warnings, source)) = load_input(&args.paths, args.live, &args.aws)? else {
+        return Ok(EXIT_ERROR);
+    };
+    for w in &warnings {
+        eprintln!("ecs-exposure: warning: {w}");
+    }
+    let analysis = analyze(&inventory);
+    let mut plan = plan::plan(&inventory, &analysis, args.min_severity);
+    plan::attach_task_definitions(&mut plan, &analysis, &task_definition_documents(&source));
+    let text = match args.format {
+        PlanFormat::Json => plan::render::json(&plan),
+        PlanFormat::Text => plan::render::text(&plan),
+        PlanFormat::Markdown => plan::render::markdown(&plan),
+    };
+    write_out(args.output.as_deref(), &text)?;
+    Ok(EXIT_OK)
+}
+
+/// The original task definition documents of the input, by the ARN the loader gives them:
+/// the model keeps only the fields the traits read, a new revision needs all of them.
+fn task_definition_documents(source: &Source) -> HashMap<String, Value> {
+    let mut out = HashMap::new();
+    let mut add = |name: &str, bytes: &[u8]| {
+        // Cheap test first: most files of a snapshot are not task definitions.
+        if !bytes
+            .windows(b"containerDefinitions".len())
+            .any(|w| w == b"containerDefinitions")
+        {
+            return;
+        }
+        if let Ok(doc) = serde_json::from_slice::<Value>(bytes)
+            && let Some(arn) = fix::document_arn(name, &doc)
+        {
+            out.insert(arn, doc);
+        }
+    };
+    match source {
+        Source::Files(files) => {
+            for f in files {
+                if let Ok(bytes) = std::fs::read(f) {
+                    add(&f.display().to_string(), &bytes);
+                }
+            }
+        }
+        Source::Memory(docs) => docs.iter().for_each(|(n, b)| add(n, b)),
+    }
+    out
+}
+
+/// The values of the credential variables in a task definition document.
+fn credential_values(doc: &Value, vars: &[plan::EnvVar]) -> Vec<String> {
+    let mut out = Vec::new();
+    let containers = fix::task_definition_object(doc)
+        .and_then(|t| t.get("containerDefinitions"))
+        .and_then(Value::as_array);
+    for c in containers.into_iter().flatten() {
+        for e in c["environment"].as_array().into_iter().flatten() {
+            let hit = vars
+                .iter()
+                .any(|v| c["name"] == v.container.as_str() && e["name"] == v.name.as_str());
+            if let (true, Some(v)) = (hit, e["value"].as_str())
+                && !v.is_empty()
+            {
+                out.push(v.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn write_out(path: Option<&Path>, text: &str) -> Result<(), String> {
+    match path {
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(format!("cannot write standard output: {e}"))
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+/// The service `fix` analyses a lone task definition under: a file has no service, and the
+/// traits judge what a service runs.
+fn synthetic_service(arn: &str, doc: &Value) -> Value {
+    let td = fix::task_definition_object(doc);
+    let fargate = td
+        .and_then(|t| t.get("requiresCompatibilities"))
+        .and_then(Value::as_array)
+        .is_some_and(|c| c.iter().any(|x| x == "FARGATE"));
+    serde_json::json!({"services": [{
+        "serviceArn": format!("{arn}#service"),
+        "serviceName": td.and_then(|t| t.get("family")).cloned().unwrap_or(Value::Null),
+        "taskDefinition": arn,
+        "launchType": if fargate { "FARGATE" } else { "EC2" },
+    }]})
+}
+
+pub fn fix(args: FixArgs) -> Result<u8, String> {
+    let name = args.file.display().to_string();
+    let original =
+        std::fs::read_to_string(&args.file).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let doc: Value =
+        serde_json::from_str(&original).map_err(|e| format!("{name}: not valid JSON: {e}"))?;
+    let (Some(arn), Some(mut output)) = (fix::document_arn(&name, &doc), fix::register_input(&doc))
+    else {
+        return Err(format!(
+            "{name}: not a task definition (expected `aws ecs describe-task-definition` output or `register-task-definition` input with `family` and `containerDefinitions`)"
+        ));
+    };
+    let mut loader = Loader::new();
+    loader
+        .add(&name, original.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let service = serde_json::to_vec(&synthetic_service(&arn, &doc)).expect("JSON");
+    loader.add("(fix)", &service).map_err(|e| e.to_string())?;
+    let (inventory, _) = loader.finish();
+    let analysis = analyze(&inventory);
+    // Context traits too (root user, writable root file system): a file is fixed whole.
+    let plan = plan::plan(&inventory, &analysis, Severity::Informational);
+    let mut applied = Vec::new();
+    for r in &plan.remediations {
+        if r.change.task_definition() != Some(arn.as_str()) {
+            continue;
+        }
+        let level = r.fix.applicability;
+        if level != Applicability::Safe && !args.unsafe_fixes {
+            eprintln!(
+                "ecs-exposure: skipped ({}; use --unsafe): {}",
+                match level {
+                    Applicability::Manual => "needs a value from you",
+                    _ => "may break the workload",
+                },
+                r.title
+            );
+            continue;
+        }
+        if fix::rewrite(&mut output, &r.change, &arn) {
+            eprintln!("ecs-exposure: fixed: {}", r.title);
+            for c in r
+                .fix
+                .commands
+                .iter()
+                .filter(|c| c.contains("create-secret"))
+            {
+                eprintln!("ecs-exposure: run: {c}");
+            }
+            for n in &r.fix.notes {
+                eprintln!("ecs-exposure: note: {n}");
+            }
+            applied.push(r);
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&output).expect("JSON");
+    text.push('\n');
+    // Credential values of the file: never shown, never copied to another file.
+    let credentials = credential_values(
+        &doc,
+        plan::credential_variables(&analysis)
+            .get(&arn)
+            .map(Vec::as_slice)
+            .unwrap_or_default(),
+    );
+    if args.dry_run {
+        let target = args
+            .output
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| name.clone());
+        let before = fix::register_input(&doc).expect("checked above");
+        let mut diff = fix::diff(
+            &serde_json::to_string_pretty(&before).expect("JSON"),
+            &text,
+            &name,
+            &target,
+        );
+        for v in &credentials {
+            diff = diff.replace(v.as_str(), "****");
+        }
+        print!("{diff}");
+        return Ok(EXIT_OK);
+    }
+    let target = args.output.as_deref().unwrap_or(&args.file);
+    let same_file = target == args.file.as_path();
+    if !same_file && credentials.iter().any(|v| text.contains(v.as_str())) {
+        return Err(format!(
+            "{name} holds plaintext credentials that stay in the result; refusing to copy them to {} (add --unsafe to move them to `secrets`, or rewrite {name} in place)",
+            target.display()
+        ));
+    }
+    write_out(Some(target), &text)?;
+    eprintln!(
+        "ecs-exposure: {} fix(es) applied; wrote {} (register it with `aws ecs register-task-definition --cli-input-json file://{}`)",
+        applied.len(),
+        target.display(),
+        target.display()
+    );
+    Ok(EXIT_OK)
+}
