@@ -119,7 +119,10 @@ fn write_report(
             ),
             path.display().to_string(),
         ),
-        None => (Box::new(std::io::stdout().lock()), "standard output".to_string()),
+        None => (
+            Box::new(std::io::stdout().lock()),
+            "standard output".to_string(),
+        ),
     };
     let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut sink);
     let result = match args.format {
@@ -200,7 +203,10 @@ impl Timer {
 
     fn lap(&mut self, phase: &str) {
         if let Some(start) = self.0 {
-            eprintln!("ecs-exposure: timing: {phase} {:.3} s", start.elapsed().as_secs_f64());
+            eprintln!(
+                "ecs-exposure: timing: {phase} {:.3} s",
+                start.elapsed().as_secs_f64()
+            );
             self.0 = Some(std::time::Instant::now());
         }
     }

@@ -3,6 +3,7 @@
 
 mod collection;
 mod correlate;
+mod iac;
 pub mod severity;
 
 pub use collection::{FailedCall, traits_fed_by};
@@ -88,6 +89,7 @@ pub fn analyze(inv: &Inventory) -> Analysis {
             (def.check)(&ctx, &mut out);
             gaps.append(&mut out.gaps);
             if out.fired() {
+                iac::locate(inv, &mut out.evidence);
                 let remediation = (def.remediation)(&ctx, &out.evidence);
                 let mut resources: Vec<String> = Vec::new();
                 for r in out
@@ -111,6 +113,7 @@ pub fn analyze(inv: &Inventory) -> Analysis {
                 });
             }
         }
+        iac::unresolved_gaps(&ctx, &mut gaps);
         if !hits.is_empty() {
             findings.push(assess(resource_ref(&ctx), hits));
         }

@@ -138,6 +138,9 @@ impl Document {
 ///   ([`Parsed::Unknown`]), so that unrelated JSON files in a folder do not stop a scan;
 /// - a known kind whose values have the wrong types: error, with the JSON path.
 pub fn parse_document(origin: &str, bytes: &[u8]) -> Result<Parsed, Diagnostic> {
+    if let Some(iac) = super::iac::try_parse(origin, bytes) {
+        return iac;
+    }
     let first = bytes
         .iter()
         .copied()

@@ -5,6 +5,7 @@
 //! them in order. Nothing here reads files: the caller passes bytes and a name for messages.
 
 mod document;
+pub mod iac;
 
 pub use document::{Document, parse_document};
 
@@ -44,6 +45,8 @@ impl std::fmt::Display for Diagnostic {
 /// recognised (an unknown kind is not an error: the rest of the input is still scanned).
 pub enum Parsed {
     Known(Box<Document>),
+    /// Infrastructure as code, converted into the model.
+    Iac(Box<iac::IacDocument>),
     Unknown(Diagnostic),
 }
 
@@ -69,6 +72,7 @@ impl Loader {
     pub fn merge(&mut self, parsed: Parsed) {
         match parsed {
             Parsed::Known(doc) => doc.merge_into(&mut self.inventory),
+            Parsed::Iac(doc) => doc.merge_into(&mut self.inventory),
             Parsed::Unknown(w) => self.warnings.push(w),
         }
     }

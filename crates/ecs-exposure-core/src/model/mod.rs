@@ -10,6 +10,7 @@ mod iam;
 mod image;
 mod inspector;
 mod secret;
+mod source;
 
 pub use collection::{CallFailure, CollectionReport};
 pub use ec2::*;
@@ -19,6 +20,7 @@ pub use iam::*;
 pub use image::ImageRef;
 pub use inspector::*;
 pub use secret::SecretString;
+pub use source::{Location, SourceMap, Unresolved};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -108,6 +110,10 @@ pub struct Inventory {
     /// Which kinds of input were present (even if empty): absence means "not collected",
     /// which is different from "collected and found nothing".
     pub loaded: BTreeSet<Kind>,
+    /// Infrastructure as code only: where each converted resource is written, by resource id.
+    pub sources: HashMap<String, SourceMap>,
+    /// Infrastructure as code only: values that could not be resolved.
+    pub unresolved: Vec<Unresolved>,
     index: Index,
 }
 
@@ -167,7 +173,10 @@ impl Inventory {
                 .or_default()
                 .push(l.listener_arn.clone());
             for tg in l.forward_target_groups() {
-                let v = ix.listeners_by_target_group.entry(tg.to_string()).or_default();
+                let v = ix
+                    .listeners_by_target_group
+                    .entry(tg.to_string())
+                    .or_default();
                 if !v.contains(&l.listener_arn) {
                     v.push(l.listener_arn.clone());
                 }
@@ -192,6 +201,11 @@ impl Inventory {
             }
         }
         self.index = ix;
+    }
+
+    /// Where a field of a resource read from infrastructure as code is written.
+    pub fn locate(&self, resource: &str, field: Option<&str>) -> Option<&Location> {
+        self.sources.get(resource)?.locate(field)
     }
 
     /// The task definition a service runs, by full ARN or by `family:revision`.
@@ -237,7 +251,10 @@ impl Inventory {
     }
 
     /// Listeners whose default action forwards to this target group.
-    pub fn listeners_forwarding_to(&self, target_group_arn: &str) -> impl Iterator<Item = &Listener> {
+    pub fn listeners_forwarding_to(
+        &self,
+        target_group_arn: &str,
+    ) -> impl Iterator<Item = &Listener> {
         self.index
             .listeners_by_target_group
             .get(target_group_arn)

@@ -1,7 +1,7 @@
 //! `--format json`: the public, versioned JSON report.
 
 use super::ReportOptions;
-use crate::engine::{Analysis, Finding, FailedCall, NotEvaluated, Severity};
+use crate::engine::{Analysis, FailedCall, Finding, NotEvaluated, Severity};
 use crate::load::Diagnostic;
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -1,0 +1,163 @@
+//! CloudFormation templates through the whole pipeline: recognition, conversion, traits, and
+//! the line each piece of evidence points at.
+
+use crate::engine::analyze;
+use crate::load::Loader;
+use crate::traits::TraitId;
+
+const WEB_YAML: &str = include_str!("../../../../../examples/iac/web-public.yaml");
+const WEB_JSON: &str = include_str!("../../../../../examples/iac/web-public.template.json");
+const TRAPS: &str = include_str!("../../../../../examples/iac/private-traps.yaml");
+
+fn scan(name: &str, text: &str) -> crate::engine::Analysis {
+    let mut l = Loader::new();
+    l.add(name, text.as_bytes()).unwrap();
+    let (inv, warnings) = l.finish();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    analyze(&inv)
+}
+
+/// The line of the first line of `text` containing `needle` (after `after`).
+fn line_of(text: &str, after: &str, needle: &str) -> usize {
+    let start = text.find(after).unwrap();
+    let at = start + text[start..].find(needle).unwrap();
+    text[..at].matches('\n').count() + 1
+}
+
+fn located(a: &crate::engine::Analysis, id: TraitId) -> Vec<(String, usize)> {
+    let f = &a.findings[0];
+    f.traits
+        .iter()
+        .find(|t| t.id == id)
+        .unwrap_or_else(|| panic!("{id} did not fire"))
+        .evidence
+        .iter()
+        .map(|e| {
+            let l = e.location.as_ref().expect("IaC evidence has a location");
+            (l.snippet.clone().unwrap_or_default(), l.line)
+        })
+        .collect()
+}
+
+#[test]
+fn yaml_template_fires_and_points_at_lines() {
+    let a = scan("stack.yaml", WEB_YAML);
+    assert_eq!(a.findings.len(), 1);
+    let f = &a.findings[0];
+    assert_eq!(f.resource.uid, "stack.yaml#WebService");
+    assert_eq!(f.resource.resource_type, "AWS::ECS::Service");
+    for id in [
+        TraitId::PrivilegedContainer,
+        TraitId::HostPidNamespace,
+        TraitId::OpenSecurityGroup,
+        TraitId::PublicIp,
+        TraitId::AdminIamRole,
+        TraitId::InternetReachable,
+    ] {
+        assert!(f.has(id), "{id} should fire");
+    }
+    let priv_line = line_of(WEB_YAML, "ContainerDefinitions", "Privileged: true");
+    assert_eq!(
+        located(&a, TraitId::PrivilegedContainer),
+        vec![("Privileged: true".to_string(), priv_line)]
+    );
+    assert_eq!(
+        located(&a, TraitId::PublicIp),
+        vec![(
+            "AssignPublicIp: ENABLED".to_string(),
+            line_of(WEB_YAML, "WebService:", "AssignPublicIp")
+        )]
+    );
+    let sg = located(&a, TraitId::OpenSecurityGroup);
+    assert!(sg.iter().all(|(s, _)| s == "CidrIp: 0.0.0.0/0"), "{sg:?}");
+    assert!(sg.contains(&(
+        "CidrIp: 0.0.0.0/0".to_string(),
+        line_of(WEB_YAML, "WebSGSsh:", "CidrIp")
+    )));
+    assert_eq!(
+        located(&a, TraitId::HostPidNamespace),
+        vec![(
+            "PidMode: host".to_string(),
+            line_of(WEB_YAML, "TaskDef:", "PidMode")
+        )]
+    );
+    let admin = located(&a, TraitId::AdminIamRole);
+    assert!(admin[0].0.contains("AdministratorAccess"), "{admin:?}");
+}
+
+#[test]
+fn parameter_without_default_is_a_possible_gap_not_a_pass() {
+    let a = scan("stack.yaml", WEB_YAML);
+    let gap = a
+        .not_evaluated
+        .iter()
+        .find(|n| n.trait_id == TraitId::PrivilegedContainer)
+        .expect("the unresolved Privileged value is reported");
+    assert!(gap.reason.starts_with("possible:"), "{}", gap.reason);
+    assert!(gap.reason.contains("`AgentPrivileged`"), "{}", gap.reason);
+    assert!(gap.reason.contains("containerDefinitions[1].privileged"));
+    assert_eq!(gap.resources, vec!["stack.yaml#WebService"]);
+}
+
+#[test]
+fn json_template_gives_the_same_findings() {
+    let y = scan("stack.yaml", WEB_YAML);
+    let j = scan("stack.template.json", WEB_JSON);
+    let ids = |a: &crate::engine::Analysis| {
+        a.findings[0]
+            .traits
+            .iter()
+            .map(|t| t.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&y), ids(&j));
+    assert_eq!(y.findings[0].severity, j.findings[0].severity);
+    let l = located(&j, TraitId::PrivilegedContainer);
+    assert_eq!(l[0].0, "\"Privileged\": true,");
+    assert_eq!(
+        l[0].1,
+        line_of(WEB_JSON, "ContainerDefinitions", "\"Privileged\": true")
+    );
+}
+
+#[test]
+fn traps_do_not_fire() {
+    let a = scan("traps.yaml", TRAPS);
+    assert_eq!(a.services_scanned, 1);
+    assert!(a.findings.is_empty(), "{:#?}", a.findings);
+    // Only the Inspector checks lack data; nothing is left unresolved.
+    assert!(
+        a.not_evaluated.iter().all(|n| matches!(
+            n.trait_id,
+            TraitId::ExploitableVulnerability | TraitId::SoftwareVulnerability
+        )),
+        "{:#?}",
+        a.not_evaluated
+    );
+}
+
+#[test]
+fn non_template_yaml_is_skipped_with_a_warning() {
+    let mut l = Loader::new();
+    l.add("compose.yaml", b"services:\n  web:\n    image: nginx\n")
+        .unwrap();
+    let (_, w) = l.finish();
+    assert_eq!(w.len(), 1);
+    let e = Loader::new()
+        .add("bad.yaml", b"Resources: [\n")
+        .unwrap_err();
+    assert!(e.message.starts_with("not valid YAML"), "{e}");
+}
+
+#[test]
+fn import_value_is_unresolved() {
+    let t = "Resources:\n  S:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !ImportValue shared-td\n";
+    let a = scan("s.yaml", t);
+    assert!(
+        a.not_evaluated
+            .iter()
+            .any(|n| n.reason.contains("imported from another stack")),
+        "{:#?}",
+        a.not_evaluated
+    );
+}
