@@ -74,7 +74,8 @@ pub struct AwsArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ScanArgs {
-    /// Files and folders holding AWS CLI JSON output; folders are read recursively (*.json).
+    /// Files and folders holding AWS CLI JSON output or CloudFormation templates; folders are
+    /// read recursively (*.json, *.yaml, *.yml, *.template).
     #[arg(required_unless_present = "live", conflicts_with = "live")]
     pub paths: Vec<PathBuf>,
     /// Collect from the AWS account now (read-only calls) instead of reading files.
@@ -107,6 +108,8 @@ pub enum Format {
     Text,
     Json,
     Ocsf,
+    /// SARIF 2.1.0 for code scanning (GitHub, GitLab), with file and line for IaC inputs.
+    Sarif,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -128,6 +128,7 @@ fn write_report(
     let result = match args.format {
         Format::Json => report::json::write(analysis, opts, &mut w),
         Format::Ocsf => report::ocsf::write(analysis, opts, &mut w),
+        Format::Sarif => report::sarif::write(analysis, opts, &mut w),
         Format::Text => w.write_all(report::text::render(analysis, opts, color).as_bytes()),
     }
     .and_then(|_| w.flush());

@@ -161,3 +161,20 @@ fn import_value_is_unresolved() {
         a.not_evaluated
     );
 }
+
+#[test]
+fn text_report_snapshot() {
+    let a = scan("examples/iac/web-public.yaml", WEB_YAML);
+    let opts = crate::report::ReportOptions {
+        min_severity: crate::engine::Severity::Low,
+        warnings: Vec::new(),
+        tool_version: "0.0.0".into(),
+        time: crate::report::ScanTime {
+            rfc3339: "2026-11-30T00:00:00Z".into(),
+            epoch_ms: 0,
+        },
+    };
+    let text = crate::report::text::render(&a, &opts, false);
+    assert!(text.contains("--> examples/iac/web-public.yaml:"));
+    insta::assert_snapshot!(text);
+}
