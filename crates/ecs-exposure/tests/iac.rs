@@ -26,8 +26,9 @@ fn templates_in_a_folder_are_found_and_located() {
     );
     assert!(text.contains("| Privileged: true"));
     assert!(text.contains("examples/iac/web-public.template.json#WebService"));
-    // The trap template's service is scanned and clean.
-    assert!(text.contains("3 services scanned"), "{text}");
+    // The trap template's service is scanned and clean; the Terraform plan is found too.
+    assert!(text.contains("4 services scanned"), "{text}");
+    assert!(text.contains("examples/iac/terraform/plan.json#module.web.aws_ecs_service.app"));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Infrastructure as code, recognised by content and mixed freely with snapshot files:
-//! CloudFormation templates in YAML or JSON (CDK output included). Each resource is converted
+//! CloudFormation templates in YAML or JSON (CDK output included) and Terraform plan JSON. Each resource is converted
 //! into the AWS API shape the model holds, so every trait reads it unchanged, and a source map
 //! records where in the file each model field comes from.
 //!
@@ -9,6 +9,7 @@
 mod cfn;
 mod node;
 mod resolve;
+mod tf;
 
 use super::{Diagnostic, Parsed};
 use crate::model::*;
@@ -158,7 +159,7 @@ pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic
         .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
     let json_like = matches!(first, Some(b'{') | Some(b'['));
     // A cheap test first: large AWS CLI snapshots never go through the YAML parser.
-    if json_like && !contains(bytes, b"\"Resources\"") {
+    if json_like && !contains(bytes, b"\"Resources\"") && !contains(bytes, b"\"planned_values\"") {
         return None;
     }
     let yaml = yaml_name(origin);
@@ -177,6 +178,13 @@ pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic
         }
         Err(_) => return None,
     };
+    if json_like && root.get("planned_values").is_some() && root.get("format_version").is_some() {
+        return Some(
+            tf::convert(origin, &root, text)
+                .map(|d| Parsed::Iac(Box::new(d)))
+                .map_err(|m| diag(origin, None, m)),
+        );
+    }
     let is_template = root
         .get("Resources")
         .and_then(node::Node::map)

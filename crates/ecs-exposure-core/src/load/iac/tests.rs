@@ -178,3 +178,39 @@ fn text_report_snapshot() {
     assert!(text.contains("--> examples/iac/web-public.yaml:"));
     insta::assert_snapshot!(text);
 }
+
+const PLAN: &str = include_str!("../../../../../examples/iac/terraform/plan.json");
+
+#[test]
+fn terraform_plan_links_unknown_ids_through_configuration() {
+    let a = scan("plan.json", PLAN);
+    assert_eq!(a.findings.len(), 1);
+    let f = &a.findings[0];
+    assert_eq!(f.resource.uid, "plan.json#module.web.aws_ecs_service.app");
+    // The task definition and security group are new (ids unknown until apply): found
+    // through the module's configuration references.
+    for id in [
+        TraitId::PrivilegedContainer,
+        TraitId::HostPidNamespace,
+        TraitId::OpenSecurityGroup,
+        TraitId::PublicIp,
+        TraitId::AdminIamRole,
+    ] {
+        assert!(f.has(id), "{id} should fire");
+    }
+    let pid = located(&a, TraitId::HostPidNamespace);
+    assert_eq!(
+        pid[0],
+        (
+            "\"pid_mode\": \"host\",".to_string(),
+            line_of(PLAN, "aws_ecs_task_definition", "\"pid_mode\"")
+        )
+    );
+    // Subnets come from a module variable: reachability is possible, not ruled out.
+    let gap = a
+        .not_evaluated
+        .iter()
+        .find(|n| n.trait_id == TraitId::InternetReachable)
+        .expect("unresolved subnets are reported");
+    assert!(gap.reason.contains("var.subnet_ids"), "{}", gap.reason);
+}
