@@ -6,4 +6,5 @@ pub mod engine;
 pub mod load;
 pub mod model;
 pub mod report;
+pub mod suppress;
 pub mod traits;

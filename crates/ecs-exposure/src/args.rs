@@ -98,6 +98,9 @@ pub struct ScanArgs {
     /// Exit with 1 when a finding at or above this severity exists.
     #[arg(long, value_parser = parse_severity, default_value = "low")]
     pub fail_on: ecs_exposure_core::engine::Severity,
+    /// Suppressions file; default: `.ecs-exposure.toml` in the current folder, if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Colour in text output: auto (only on a terminal, honouring NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

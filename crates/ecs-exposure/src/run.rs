@@ -3,7 +3,9 @@
 use crate::args::{AwsArgs, Cli, CollectArgs, ColorChoice, Command, Format, ScanArgs};
 use crate::inputs;
 use ecs_exposure_core::engine::analyze;
+use ecs_exposure_core::load::Diagnostic;
 use ecs_exposure_core::report::{self, ReportOptions, ScanTime};
+use ecs_exposure_core::suppress;
 use ecs_exposure_core::traits;
 use std::io::{IsTerminal, Write};
 
@@ -51,7 +53,9 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
     } else {
         let files = inputs::collect_files(&args.paths)?;
         if files.is_empty() {
-            return Err("no *.json files found in the given paths".to_string());
+            return Err(
+                "no *.json, *.yaml, *.yml or *.template files found in the given paths".to_string(),
+            );
         }
         inputs::load(&files)
     };
@@ -68,13 +72,30 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
         eprintln!("ecs-exposure: warning: {w}");
     }
     timer.lap("load");
-    let analysis = analyze(&inventory);
+    let mut suppressions = match &args.config {
+        Some(path) => crate::config::load(path, true)?,
+        None => crate::config::load(std::path::Path::new(".ecs-exposure.toml"), false)?,
+    };
+    suppressions.extend(inventory.suppressions.iter().cloned());
+    let mut analysis = analyze(&inventory);
+    let time = scan_time();
+    let mut warnings = warnings;
+    for notice in suppress::apply(&mut analysis, &suppressions, &time.rfc3339[..10]) {
+        eprintln!("ecs-exposure: warning: {notice}");
+        warnings.push(Diagnostic {
+            file: "suppressions".to_string(),
+            path: None,
+            line: None,
+            column: None,
+            message: notice,
+        });
+    }
     timer.lap("analyze");
     let opts = ReportOptions {
         min_severity: args.min_severity,
         warnings,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        time: scan_time(),
+        time,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {

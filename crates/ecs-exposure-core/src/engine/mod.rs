@@ -75,6 +75,9 @@ pub struct Analysis {
     /// Live collection only: API calls that failed and the checks they kept from running.
     pub collection_failures: Vec<FailedCall>,
     pub services_scanned: usize,
+    /// Traits accepted by a suppression (see [`crate::suppress`]): listed, not dropped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<crate::suppress::Suppressed>,
 }
 
 /// Runs every trait on every service of the inventory.
@@ -128,6 +131,7 @@ pub fn analyze(inv: &Inventory) -> Analysis {
         not_evaluated: group_gaps(gaps),
         collection_failures: collection::failed_calls(inv),
         services_scanned: inv.services.len(),
+        suppressed: Vec::new(),
     }
 }
 

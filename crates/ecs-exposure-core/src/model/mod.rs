@@ -114,6 +114,9 @@ pub struct Inventory {
     pub sources: HashMap<String, SourceMap>,
     /// Infrastructure as code only: values that could not be resolved.
     pub unresolved: Vec<Unresolved>,
+    /// Infrastructure as code only: suppressions written beside the resources
+    /// (CloudFormation `Metadata`, Terraform tags); the caller applies them.
+    pub suppressions: Vec<crate::suppress::Suppression>,
     index: Index,
 }
 

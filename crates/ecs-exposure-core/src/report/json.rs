@@ -21,6 +21,9 @@ struct Report<'a> {
     not_evaluated: &'a [NotEvaluated],
     collection_failures: &'a [FailedCall],
     warnings: &'a [Diagnostic],
+    /// Traits accepted by a suppression, with its reason (absent when none).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    suppressed: &'a [crate::suppress::Suppressed],
     summary: Summary,
 }
 
@@ -70,6 +73,7 @@ pub fn write(analysis: &Analysis, opts: &ReportOptions, w: &mut dyn Write) -> st
         not_evaluated: &analysis.not_evaluated,
         collection_failures: &analysis.collection_failures,
         warnings: &opts.warnings,
+        suppressed: &analysis.suppressed,
     };
     serde_json::to_writer_pretty(&mut *w, &report)?;
     w.write_all(b"\n")

@@ -79,6 +79,23 @@ pub fn write(analysis: &Analysis, opts: &ReportOptions, w: &mut dyn Write) -> st
             }
         }
     }
+    // Suppressed traits stay in the log, marked so code scanning shows them as dismissed.
+    for x in &analysis.suppressed {
+        for e in &x.hit.evidence {
+            let mut r = suppressed_result(x, e);
+            let s = &x.suppression;
+            let inline = !s.source.contains(".toml");
+            r["suppressions"] = json!([{
+                "kind": if inline { "inSource" } else { "external" },
+                "status": "accepted",
+                "justification": match &s.expires {
+                    Some(d) => format!("{} (until {d}; {})", s.reason, s.source),
+                    None => format!("{} ({})", s.reason, s.source),
+                },
+            }]);
+            results.push(r);
+        }
+    }
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -106,19 +123,7 @@ pub fn write(analysis: &Analysis, opts: &ReportOptions, w: &mut dyn Write) -> st
 
 fn result(f: &Finding, t: &TraitHit, e: &Evidence) -> Value {
     let index = traits::ALL.iter().position(|d| d.id == t.id).unwrap_or(0);
-    let mut location = json!({
-        "logicalLocations": [{"fullyQualifiedName": e.resource, "kind": "resource"}],
-    });
-    if let Some(l) = &e.location {
-        let mut region = json!({"startLine": l.line, "startColumn": l.column});
-        if let Some(s) = &l.snippet {
-            region["snippet"] = json!({"text": s});
-        }
-        location["physicalLocation"] = json!({
-            "artifactLocation": {"uri": uri(&l.file)},
-            "region": region,
-        });
-    }
+    let location = location(e);
     let mut r = json!({
         "ruleId": t.id.as_str(),
         "ruleIndex": index,
@@ -140,6 +145,41 @@ fn result(f: &Finding, t: &TraitHit, e: &Evidence) -> Value {
         r["properties"]["field"] = json!(field);
     }
     r
+}
+
+fn suppressed_result(x: &crate::suppress::Suppressed, e: &Evidence) -> Value {
+    let index = traits::ALL
+        .iter()
+        .position(|d| d.id == x.hit.id)
+        .unwrap_or(0);
+    json!({
+        "ruleId": x.hit.id.as_str(),
+        "ruleIndex": index,
+        "level": "note",
+        "message": {"text": e.message},
+        "locations": [location(e)],
+        "partialFingerprints": {
+            "ecsExposure/v1": fingerprint(x.hit.id.as_str(), &x.service, e.field.as_deref()),
+        },
+        "properties": {"service": x.service, "resource": e.resource},
+    })
+}
+
+fn location(e: &Evidence) -> Value {
+    let mut location = json!({
+        "logicalLocations": [{"fullyQualifiedName": e.resource, "kind": "resource"}],
+    });
+    if let Some(l) = &e.location {
+        let mut region = json!({"startLine": l.line, "startColumn": l.column});
+        if let Some(s) = &l.snippet {
+            region["snippet"] = json!({"text": s});
+        }
+        location["physicalLocation"] = json!({
+            "artifactLocation": {"uri": uri(&l.file)},
+            "region": region,
+        });
+    }
+    location
 }
 
 /// A relative path as a URI reference (forward slashes, no leading `./`).
@@ -187,6 +227,24 @@ mod tests {
     #[test]
     fn valid_against_the_sarif_schema() {
         validate(&sarif(&iac_analysis()));
+        let mut a = iac_analysis();
+        let s = crate::suppress::Suppression {
+            trait_id: "public-ip".into(),
+            resource: "*".into(),
+            reason: "demo".into(),
+            expires: Some("2099-01-01".into()),
+            source: ".ecs-exposure.toml (suppress[0])".into(),
+        };
+        crate::suppress::apply(&mut a, &[s], "2026-11-30");
+        let doc = sarif(&a);
+        assert!(
+            doc["runs"][0]["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["suppressions"][0]["kind"] == "external")
+        );
+        validate(&doc);
         validate(&sarif(&testing::analysis()));
     }
 

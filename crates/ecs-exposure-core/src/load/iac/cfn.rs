@@ -368,9 +368,44 @@ pub fn convert(t: &Template<'_>, text: &str) -> Result<IacDocument, String> {
             _ => {}
         }
     }
+    for (logical, r) in &t.resources {
+        inline_suppressions(t, logical, r, &mut doc.suppressions);
+    }
     doc.sources = sink.sources;
     doc.unresolved = sink.unresolved;
     Ok(doc)
+}
+
+/// `Metadata: {ecs-exposure: {suppress: [{trait, reason, expires}]}}` on a resource: the
+/// suppression applies to traits that come from that resource (or, on a service, to the
+/// service's finding).
+fn inline_suppressions(
+    t: &Template<'_>,
+    logical: &str,
+    r: &Node,
+    out: &mut Vec<crate::suppress::Suppression>,
+) {
+    let list = r
+        .get("Metadata")
+        .and_then(|m| m.get("ecs-exposure"))
+        .and_then(|m| m.get("suppress"))
+        .and_then(Node::seq)
+        .unwrap_or(&[]);
+    for s in list {
+        let Some(trait_id) = s.get("trait").and_then(Node::text) else {
+            continue;
+        };
+        out.push(crate::suppress::Suppression {
+            trait_id,
+            resource: t.id(logical),
+            reason: s
+                .get("reason")
+                .and_then(Node::text)
+                .unwrap_or_else(|| "(no reason given)".into()),
+            expires: s.get("expires").and_then(Node::text),
+            source: format!("{}:{}", t.file, s.pos.line),
+        });
+    }
 }
 
 fn listener_targets(l: &Node) -> Vec<String> {

@@ -33,6 +33,7 @@ pub struct IacDocument {
     policies: Vec<ManagedPolicy>,
     sources: HashMap<String, SourceMap>,
     unresolved: Vec<Unresolved>,
+    suppressions: Vec<crate::suppress::Suppression>,
     kinds: BTreeSet<Kind>,
 }
 
@@ -82,6 +83,7 @@ impl IacDocument {
         }
         inv.sources.extend(self.sources);
         inv.unresolved.extend(self.unresolved);
+        inv.suppressions.extend(self.suppressions);
     }
 }
 

@@ -214,3 +214,40 @@ fn terraform_plan_links_unknown_ids_through_configuration() {
         .expect("unresolved subnets are reported");
     assert!(gap.reason.contains("var.subnet_ids"), "{}", gap.reason);
 }
+
+#[test]
+fn terraform_tags_and_cloudformation_metadata_carry_suppressions() {
+    let plan = r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+      {"address": "aws_security_group.lb", "mode": "managed", "type": "aws_security_group", "name": "lb",
+       "values": {"name": "lb", "ingress": [],
+         "tags": {"ecs-exposure:suppress:open-security-group": "public load balancer; expires 2027-06-30"}}}]}}}"#;
+    let mut l = Loader::new();
+    l.add("plan.json", plan.as_bytes()).unwrap();
+    let (inv, _) = l.finish();
+    assert_eq!(inv.suppressions.len(), 1);
+    let s = &inv.suppressions[0];
+    assert_eq!(
+        (
+            s.trait_id.as_str(),
+            s.resource.as_str(),
+            s.reason.as_str(),
+            s.expires.as_deref()
+        ),
+        (
+            "open-security-group",
+            "plan.json#aws_security_group.lb",
+            "public load balancer",
+            Some("2027-06-30")
+        )
+    );
+    let mut l = Loader::new();
+    l.add(
+        "s.yaml",
+        include_bytes!("../../../../../examples/iac/suppressed.yaml"),
+    )
+    .unwrap();
+    let (inv, _) = l.finish();
+    assert_eq!(inv.suppressions.len(), 2);
+    assert_eq!(inv.suppressions[0].resource, "s.yaml#DemoService");
+    assert_eq!(inv.suppressions[0].expires.as_deref(), Some("2099-12-31"));
+}

@@ -667,6 +667,26 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
             _ => {}
         }
     }
+    // Tags `ecs-exposure:suppress:<trait-id>` = "<reason>[; expires YYYY-MM-DD]".
+    for r in &p.resources {
+        for (k, v) in r.values.get("tags").and_then(Node::map).unwrap_or(&[]) {
+            let Some(trait_id) = k.name.strip_prefix("ecs-exposure:suppress:") else {
+                continue;
+            };
+            let text = v.text().unwrap_or_default();
+            let (reason, expires) = match text.split_once("; expires ") {
+                Some((r, e)) => (r.to_string(), Some(e.trim().to_string())),
+                None => (text, None),
+            };
+            doc.suppressions.push(crate::suppress::Suppression {
+                trait_id: trait_id.to_string(),
+                resource: p.id(r),
+                reason,
+                expires,
+                source: format!("{file}:{}", k.pos.line),
+            });
+        }
+    }
     doc.sources = sink.sources;
     doc.unresolved = sink.unresolved;
     Ok(doc)
