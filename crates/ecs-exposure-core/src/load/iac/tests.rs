@@ -251,3 +251,48 @@ fn terraform_tags_and_cloudformation_metadata_carry_suppressions() {
     assert_eq!(inv.suppressions[0].resource, "s.yaml#DemoService");
     assert_eq!(inv.suppressions[0].expires.as_deref(), Some("2099-12-31"));
 }
+
+/// Side by side with Checkov's ECS fixtures (examples/iac/checkov-side-by-side): the
+/// problems they cover are caught from CloudFormation and from a real Terraform plan.
+#[test]
+fn checkov_side_by_side() {
+    let cfn = scan(
+        "template.yaml",
+        include_str!(
+            "../../../../../examples/iac/checkov-side-by-side/cloudformation/template.yaml"
+        ),
+    );
+    let plan = scan(
+        "plan.json",
+        include_str!("../../../../../examples/iac/checkov-side-by-side/terraform/plan.json"),
+    );
+    for (a, names) in [
+        (
+            &cfn,
+            ["privileged", "pidhost", "writable", "publicip", "clean"],
+        ),
+        (
+            &plan,
+            ["privileged", "pid_host", "writable", "public-ip", "clean"],
+        ),
+    ] {
+        let has = |service: &str, id: TraitId| {
+            a.findings
+                .iter()
+                .any(|f| f.resource.name == service && f.has(id))
+        };
+        assert!(has(names[0], TraitId::PrivilegedContainer));
+        assert!(has(names[1], TraitId::HostPidNamespace));
+        assert!(has(names[2], TraitId::WritableRootFilesystem));
+        assert!(has(names[3], TraitId::PublicIp));
+        for id in [
+            TraitId::PrivilegedContainer,
+            TraitId::HostPidNamespace,
+            TraitId::WritableRootFilesystem,
+            TraitId::PublicIp,
+        ] {
+            assert!(!has(names[4], id), "clean service has {id}");
+        }
+        assert_eq!(a.services_scanned, 7);
+    }
+}

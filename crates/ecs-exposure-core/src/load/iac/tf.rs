@@ -26,8 +26,8 @@ struct Plan<'a> {
     expressions: HashMap<String, &'a Node>,
     /// Known `id`/`arn`/`name` values → resource id, for references already applied.
     known: HashMap<String, String>,
-    /// Resource addresses without instance keys → ids (first instance).
-    by_config: HashMap<String, String>,
+    /// Resource addresses without instance keys → (instance key, id) of each instance.
+    by_config: HashMap<String, Vec<(String, String)>>,
 }
 
 fn strip_keys(address: &str) -> String {
@@ -103,14 +103,25 @@ impl<'a> Plan<'a> {
             let mut found = None;
             let parts: Vec<&str> = full.split('.').collect();
             for n in (2..=parts.len()).rev() {
-                if let Some(id) = self.by_config.get(&parts[..n].join(".")) {
-                    found = Some(id.clone());
+                let prefix = parts[..n].join(".");
+                if let Some(instances) = self.by_config.get(&strip_keys(&prefix)) {
+                    // A key in the reference (`aws_x.y["a"].arn`) names the instance;
+                    // else the referring resource's own key (`each.key`).
+                    let key = match instance_key(&prefix) {
+                        k if !k.is_empty() => k,
+                        _ => instance_key(&r.address),
+                    };
+                    found = pick_instance(instances, &key);
+                    if found.is_none() {
+                        unresolved.push(format!("{rf} (one of {} instances)", instances.len()));
+                    }
                     break;
                 }
             }
             match found {
                 Some(id) if !out.contains(&id) => out.push(id),
                 Some(_) => {}
+                None if unresolved.iter().any(|u| u.starts_with(rf)) => {}
                 None => unresolved.push(rf.to_string()),
             }
         }
@@ -157,7 +168,10 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
                 known.insert(v.to_string(), id.clone());
             }
         }
-        by_config.entry(strip_keys(&r.address)).or_insert(id);
+        by_config
+            .entry(strip_keys(&r.address))
+            .or_insert_with(Vec::new)
+            .push((instance_key(&r.address), id));
     }
     plan.known = known;
     plan.by_config = by_config;
@@ -735,6 +749,26 @@ fn tf_rule(
         perm["ToPort"] = json!(port("to_port"));
     }
     perms.push(perm);
+}
+
+/// The instance key of an address (`aws_x.y["a"]` → `["a"]`, `aws_x.y[0]` → `[0]`).
+fn instance_key(address: &str) -> String {
+    match (address.rfind('['), address.ends_with(']')) {
+        (Some(i), true) if !address[i..].contains('.') => address[i..].to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Which instance of a referenced resource is meant: the only one, or the one with the same
+/// instance key as the referring resource (`for_each` over the same keys: `each.key`).
+fn pick_instance(instances: &[(String, String)], key: &str) -> Option<String> {
+    if let [(_, id)] = instances {
+        return Some(id.clone());
+    }
+    instances
+        .iter()
+        .find(|(k, _)| !key.is_empty() && k == key)
+        .map(|(_, id)| id.clone())
 }
 
 fn proto_number(p: &str) -> String {
