@@ -371,6 +371,16 @@ pub fn convert(t: &Template<'_>, text: &str) -> Result<IacDocument, String> {
     for (logical, r) in &t.resources {
         inline_suppressions(t, logical, r, &mut doc.suppressions);
     }
+    for (_, o) in t.root.get("Outputs").and_then(Node::map).unwrap_or(&[]) {
+        let name = o
+            .get("Export")
+            .and_then(|e| e.get("Name"))
+            .map(|n| t.resolve(n));
+        let value = o.get("Value").map(|v| t.resolve(v));
+        if let (Some(n), Some(v)) = (name.and_then(|n| n.text()), value.and_then(|v| v.text())) {
+            doc.exports.push((n, v));
+        }
+    }
     doc.sources = sink.sources;
     doc.unresolved = sink.unresolved;
     Ok(doc)

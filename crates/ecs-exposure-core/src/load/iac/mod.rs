@@ -35,6 +35,11 @@ pub struct IacDocument {
     unresolved: Vec<Unresolved>,
     suppressions: Vec<crate::suppress::Suppression>,
     kinds: BTreeSet<Kind>,
+    /// CloudFormation `Outputs` exports (name → value) for other templates' imports.
+    pub(crate) exports: Vec<(String, String)>,
+    /// A template that imports values: its name and text, to convert again once the other
+    /// templates' exports are known.
+    pub(crate) reconvert: Option<(String, String)>,
 }
 
 impl IacDocument {
@@ -210,11 +215,31 @@ pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic
         return None;
     }
     let t = resolve::Template::new(origin, &root);
+    let imports = contains(bytes, b"ImportValue");
     Some(
         cfn::convert(&t, text)
+            .map(|mut d| {
+                if imports {
+                    d.reconvert = Some((origin.to_string(), text.to_string()));
+                }
+                d
+            })
             .map(|d| Parsed::Iac(Box::new(d)))
             .map_err(|m| diag(origin, None, m)),
     )
+}
+
+/// Converts a template again with the exports of the other templates of the scan, so that
+/// `Fn::ImportValue` between stacks (CDK apps of several stacks) resolves.
+pub(crate) fn reconvert(
+    origin: &str,
+    text: &str,
+    exports: &HashMap<String, String>,
+) -> Option<IacDocument> {
+    let root = node::parse(text).ok()?;
+    let mut t = resolve::Template::new(origin, &root);
+    t.exports = exports.clone();
+    cfn::convert(&t, text).ok()
 }
 
 fn diag(origin: &str, p: Option<node::Pos>, message: String) -> Diagnostic {

@@ -12,6 +12,11 @@ pub struct Template<'a> {
     pub params: HashMap<&'a str, Option<&'a Node>>,
     pub resources: Vec<(&'a str, &'a Node)>,
     pub types: HashMap<&'a str, &'a str>,
+    /// Exports of the other templates of the scan (name → value), for `Fn::ImportValue`.
+    pub exports: HashMap<String, String>,
+    /// `AWS::StackName`: the file name without `.template.json`/`.yaml`/… (as `cdk synth`
+    /// names its templates).
+    pub stack_name: String,
 }
 
 impl<'a> Template<'a> {
@@ -28,12 +33,27 @@ impl<'a> Template<'a> {
                 types.insert(k.name.as_str(), t);
             }
         }
+        let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+        let stack_name = [
+            ".template.json",
+            ".template.yaml",
+            ".template",
+            ".yaml",
+            ".yml",
+            ".json",
+        ]
+        .iter()
+        .find_map(|ext| base.strip_suffix(ext))
+        .unwrap_or(base)
+        .to_string();
         Template {
             file,
             root,
             params,
             resources,
             types,
+            exports: HashMap::new(),
+            stack_name,
         }
     }
 
@@ -171,12 +191,13 @@ impl<'a> Template<'a> {
                 }
             }
             "Fn::ImportValue" => {
-                let what = self
-                    .resolve(arg)
-                    .text()
-                    .unwrap_or_else(|| "an export".into());
+                let name = self.resolve(arg).text();
+                if let Some(v) = name.as_ref().and_then(|n| self.exports.get(n)) {
+                    return Node::new(V::Str(v.clone()), p);
+                }
                 unknown(format!(
-                    "it is imported from another stack (`Fn::ImportValue` {what})"
+                    "it is imported from another stack (`Fn::ImportValue` {}) whose template is not in the input",
+                    name.unwrap_or_else(|| "of an export".into())
                 ))
             }
             "Fn::FindInMap" => {
@@ -210,6 +231,7 @@ impl<'a> Template<'a> {
             "AWS::NoValue" => return Node::new(V::NoValue, p),
             "AWS::Partition" => return Node::new(V::Str("aws".into()), p),
             "AWS::URLSuffix" => return Node::new(V::Str("amazonaws.com".into()), p),
+            "AWS::StackName" => return Node::new(V::Str(self.stack_name.clone()), p),
             _ => {}
         }
         if self.types.contains_key(name) {

@@ -296,3 +296,59 @@ fn checkov_side_by_side() {
         assert_eq!(a.services_scanned, 7);
     }
 }
+
+const CDK_NET: &str =
+    include_str!("../../../../../examples/iac/cdk-app/cdk.out/NetworkStack.template.json");
+const CDK_SVC: &str =
+    include_str!("../../../../../examples/iac/cdk-app/cdk.out/ServiceStack.template.json");
+
+/// A CDK app of two stacks: the service stack imports the VPC and subnets from the network
+/// stack's exports, which resolve when both templates are scanned together (in any order).
+#[test]
+fn cdk_multi_stack_imports_resolve_across_templates() {
+    for order in [
+        [
+            ("NetworkStack.template.json", CDK_NET),
+            ("ServiceStack.template.json", CDK_SVC),
+        ],
+        [
+            ("ServiceStack.template.json", CDK_SVC),
+            ("NetworkStack.template.json", CDK_NET),
+        ],
+    ] {
+        let mut l = Loader::new();
+        for (name, text) in order {
+            l.add(name, text.as_bytes()).unwrap();
+        }
+        let a = analyze(&l.finish().0);
+        assert_eq!(a.findings.len(), 1);
+        let f = &a.findings[0];
+        assert_eq!(
+            f.resource.uid,
+            "ServiceStack.template.json#WebService4C7C9B1E"
+        );
+        assert_eq!(f.severity, crate::engine::Severity::High);
+        assert!(f.has(TraitId::InternetReachable) && f.has(TraitId::AdminIamRole));
+        assert!(
+            a.not_evaluated
+                .iter()
+                .all(|n| !n.reason.contains("imported")),
+            "{:#?}",
+            a.not_evaluated
+        );
+        let admin = located(&a, TraitId::AdminIamRole);
+        assert_eq!(admin[0].0, "\"Action\": \"*\",");
+    }
+    // The service stack alone: the imports stay unresolved and say so.
+    let a = scan("ServiceStack.template.json", CDK_SVC);
+    assert!(
+        a.not_evaluated
+            .iter()
+            .any(|n| n.trait_id == TraitId::InternetReachable
+                && n.reason.contains(
+                    "NetworkStack:ExportsOutputRefVpcPrivateSubnet1Subnet536B997AFD5B6ED4"
+                )),
+        "{:#?}",
+        a.not_evaluated
+    );
+}
