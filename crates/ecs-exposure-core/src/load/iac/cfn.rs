@@ -52,7 +52,8 @@ pub fn convert(t: &Template<'_>, text: &str) -> Result<IacDocument, String> {
 
     for (logical, ty, props, pos) in &resolved {
         let id = t.id(logical);
-        sink.at(&id, "", *pos);
+        // The resource itself: the line of its logical id.
+        sink.at(&id, "", t.logical_pos.get(logical).copied().unwrap_or(*pos));
         match *ty {
             "AWS::ECS::TaskDefinition" => {
                 let mut v = sink.json(&id, props, "", true).unwrap_or(json!({}));

@@ -12,6 +12,8 @@ pub struct Template<'a> {
     pub params: HashMap<&'a str, Option<&'a Node>>,
     pub resources: Vec<(&'a str, &'a Node)>,
     pub types: HashMap<&'a str, &'a str>,
+    /// Where each resource's logical id is written.
+    pub logical_pos: HashMap<&'a str, super::node::Pos>,
     /// Exports of the other templates of the scan (name → value), for `Fn::ImportValue`.
     pub exports: HashMap<String, String>,
     /// `AWS::StackName`: the file name without `.template.json`/`.yaml`/… (as `cdk synth`
@@ -27,8 +29,10 @@ impl<'a> Template<'a> {
         }
         let mut resources = Vec::new();
         let mut types = HashMap::new();
+        let mut logical_pos = HashMap::new();
         for (k, r) in root.get("Resources").and_then(Node::map).unwrap_or(&[]) {
             resources.push((k.name.as_str(), r));
+            logical_pos.insert(k.name.as_str(), k.pos);
             if let Some(t) = r.get("Type").and_then(Node::str) {
                 types.insert(k.name.as_str(), t);
             }
@@ -52,6 +56,7 @@ impl<'a> Template<'a> {
             params,
             resources,
             types,
+            logical_pos,
             exports: HashMap::new(),
             stack_name,
         }
