@@ -123,9 +123,20 @@ impl Sink {
         }
     }
 
+    /// The place of a model path. A line that may hold a credential (an environment entry,
+    /// Terraform's `container_definitions` string) has its value masked: snippets are output
+    /// too, and no output may show a credential.
+    fn loc_for(&self, path: &str, p: node::Pos) -> Location {
+        let mut l = self.loc(p);
+        if path.contains("environment") || path == "containerDefinitions" {
+            l.snippet = l.snippet.map(|s| mask_line(&s));
+        }
+        l
+    }
+
     /// Records where a model path of a resource comes from (the first record wins).
     fn at(&mut self, id: &str, path: &str, p: node::Pos) {
-        let loc = self.loc(p);
+        let loc = self.loc_for(path, p);
         self.sources
             .entry(id.to_string())
             .or_default()
@@ -140,7 +151,7 @@ impl Sink {
             _ => "it cannot be resolved".to_string(),
         };
         self.at(id, path, n.pos);
-        let location = Some(self.loc(n.pos));
+        let location = Some(self.loc_for(path, n.pos));
         self.unresolved.push(Unresolved {
             resource: id.to_string(),
             field: path.to_string(),
@@ -148,6 +159,25 @@ impl Sink {
             location,
         });
     }
+}
+
+/// `Value: AKIA…` → `Value: AKIA**** (20 chars)`: the key stays, the value is masked. A line
+/// with no `key:` part is masked whole.
+fn mask_line(line: &str) -> String {
+    let split = line
+        .find("\": ")
+        .map(|i| i + 3)
+        .or_else(|| line.find(": ").map(|i| i + 2));
+    let (key, value) = match split {
+        Some(i) if !line.starts_with("- ") || line[2..].contains(": ") => line.split_at(i),
+        _ => ("", line),
+    };
+    let value = value.trim_end_matches(',').trim_matches('"');
+    // Empty values and CloudFormation tags (`!Ref DbPassword`) hold no credential.
+    if value.is_empty() || value.starts_with('!') {
+        return line.to_string();
+    }
+    format!("{key}{}", SecretString::new(value).masked())
 }
 
 /// Whether a file name says YAML (a YAML file that is not a template is skipped with a

@@ -352,3 +352,66 @@ fn cdk_multi_stack_imports_resolve_across_templates() {
         a.not_evaluated
     );
 }
+
+/// Snippets are output too: a credential in an environment entry never appears in any report
+/// (YAML, JSON template, Terraform's `container_definitions` string).
+#[test]
+fn snippets_never_show_credentials() {
+    const KEY: &str = "q8Vh3kLm9Zx2Rt6Yp1Wn4Bc7Df0Gj5Hs8Ka3Qe6U";
+    let yaml = format!(
+        "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n          Image: nginx\n          Environment:\n            - Name: AWS_ACCESS_KEY_ID\n              Value: AKIAZ7QXW3PLMN4RTV2B\n            - {{Name: AWS_SECRET_ACCESS_KEY, Value: {KEY}}}\n  S:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref T\n"
+    );
+    let json = format!(
+        r#"{{"Resources": {{"T": {{"Type": "AWS::ECS::TaskDefinition", "Properties": {{"ContainerDefinitions": [
+  {{"Name": "app", "Environment": [
+    {{"Name": "AWS_SECRET_ACCESS_KEY", "Value": "{KEY}"}}]}}]}}}},
+  "S": {{"Type": "AWS::ECS::Service", "Properties": {{"TaskDefinition": {{"Ref": "T"}}}}}}}}}}"#
+    );
+    let defs = format!(
+        r#"[{{\"name\":\"app\",\"environment\":[{{\"name\":\"AWS_SECRET_ACCESS_KEY\",\"value\":\"{KEY}\"}}]}}]"#
+    );
+    let plan = format!(
+        r#"{{"format_version": "1.2", "planned_values": {{"root_module": {{"resources": [
+  {{"address": "aws_ecs_task_definition.t", "mode": "managed", "type": "aws_ecs_task_definition", "name": "t",
+    "values": {{"family": "t", "container_definitions": "{defs}"}}}},
+  {{"address": "aws_ecs_service.s", "mode": "managed", "type": "aws_ecs_service", "name": "s",
+    "values": {{"name": "s"}}}}]}}}},
+  "configuration": {{"root_module": {{"resources": [{{"address": "aws_ecs_service.s",
+    "expressions": {{"task_definition": {{"references": ["aws_ecs_task_definition.t.arn", "aws_ecs_task_definition.t"]}}}}}}]}}}}}}"#
+    );
+    for (name, text) in [
+        ("c.yaml", yaml),
+        ("c.template.json", json),
+        ("plan.json", plan),
+    ] {
+        let a = scan(name, &text);
+        assert!(a.findings[0].has(TraitId::PlaintextCredentials), "{name}");
+        let opts = crate::report::ReportOptions {
+            min_severity: crate::engine::Severity::Informational,
+            warnings: Vec::new(),
+            tool_version: "0".into(),
+            time: crate::report::ScanTime {
+                rfc3339: "2026-11-30T00:00:00Z".into(),
+                epoch_ms: 0,
+            },
+        };
+        let mut outputs = vec![crate::report::text::render(&a, &opts, false).into_bytes()];
+        for write in [
+            crate::report::json::write,
+            crate::report::sarif::write,
+            crate::report::ocsf::write,
+        ] {
+            let mut out = Vec::new();
+            write(&a, &opts, &mut out).unwrap();
+            outputs.push(out);
+        }
+        for out in outputs {
+            let out = String::from_utf8(out).unwrap();
+            assert!(
+                !out.contains(KEY) && !out.contains("Z7QXW3PLMN4RTV2B"),
+                "{name}: {out}"
+            );
+            assert!(out.contains("q8Vh****") || out.contains("****"), "{name}");
+        }
+    }
+}
