@@ -142,6 +142,17 @@ fn traits_reading(field: &str) -> &'static [TraitId] {
         "image" => &[ExploitableVulnerability, SoftwareVulnerability],
         "taskRoleArn" => &[AdminIamRole, AssumableIamRole],
         "enableExecuteCommand" => &[EcsExecEnabled],
+        // All container definitions at once (Terraform's `container_definitions` unknown
+        // until apply).
+        "containerDefinitions" => &[
+            PrivilegedContainer,
+            PlaintextCredentials,
+            HostFilesystemMount,
+            AddedCapabilities,
+            WritableRootFilesystem,
+            RootUser,
+            InternetReachable,
+        ],
         "taskDefinition" => &[
             PrivilegedContainer,
             HostPidNamespace,

@@ -415,3 +415,24 @@ fn snippets_never_show_credentials() {
         }
     }
 }
+
+/// `container_definitions` known only after apply: every container check is "possible".
+#[test]
+fn terraform_unknown_container_definitions_are_possible_not_safe() {
+    let plan = r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+      {"address": "aws_ecs_task_definition.t", "mode": "managed", "type": "aws_ecs_task_definition", "name": "t",
+       "values": {"family": "t"}},
+      {"address": "aws_ecs_service.s", "mode": "managed", "type": "aws_ecs_service", "name": "s", "values": {"name": "s"}}]}},
+      "configuration": {"root_module": {"resources": [{"address": "aws_ecs_service.s",
+        "expressions": {"task_definition": {"references": ["aws_ecs_task_definition.t.arn", "aws_ecs_task_definition.t"]}}}]}}}"#;
+    let a = scan("plan.json", plan);
+    for id in [TraitId::PrivilegedContainer, TraitId::PlaintextCredentials] {
+        assert!(
+            a.not_evaluated.iter().any(|n| n.trait_id == id
+                && n.reason
+                    .contains("`container_definitions` is known only after apply")),
+            "{id}: {:#?}",
+            a.not_evaluated
+        );
+    }
+}
