@@ -7,4 +7,5 @@ pub mod load;
 pub mod model;
 pub mod plan;
 pub mod report;
+pub mod suppress;
 pub mod traits;

@@ -124,7 +124,8 @@ pub struct AwsArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ScanArgs {
-    /// Files and folders holding AWS CLI JSON output; folders are read recursively (*.json).
+    /// Files and folders holding AWS CLI JSON output or CloudFormation templates; folders are
+    /// read recursively (*.json, *.yaml, *.yml, *.template).
     #[arg(required_unless_present = "live", conflicts_with = "live")]
     pub paths: Vec<PathBuf>,
     /// Collect from the AWS account now (read-only calls) instead of reading files.
@@ -151,6 +152,9 @@ pub struct ScanArgs {
     /// only that trait's remediation were done (as `ecs-exposure plan` computes it).
     #[arg(long)]
     pub what_if: bool,
+    /// Suppressions file; default: `.ecs-exposure.toml` in the current folder, if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Colour in text output: auto (only on a terminal, honouring NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -161,6 +165,8 @@ pub enum Format {
     Text,
     Json,
     Ocsf,
+    /// SARIF 2.1.0 for code scanning (GitHub, GitLab), with file and line for IaC inputs.
+    Sarif,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,4 +1,5 @@
-//! Reading input files: folders are walked recursively for `*.json`, files named on the
+//! Reading input files: folders are walked recursively for `*.json` and CloudFormation
+//! YAML (`*.yaml`, `*.yml`, `*.template`), files named on the
 //! command line are read whatever their extension. Files are parsed on all cores and merged
 //! in path order, so the result does not depend on scheduling.
 
@@ -32,10 +33,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
             .map_err(|e| format!("{}: {e}", path.display()))?;
         if ft.is_dir() {
             walk(&path, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
+        } else if path.extension().is_some_and(|e| {
+            ["json", "yaml", "yml", "template"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        }) {
             out.push(path);
         }
     }

@@ -2,6 +2,7 @@
 //! writes the report and sets the exit code. All analysis lives in `ecs-exposure-core`.
 
 mod args;
+mod config;
 mod inputs;
 #[cfg(feature = "live")]
 mod live;

@@ -3,8 +3,10 @@
 use crate::args::{AwsArgs, Cli, CollectArgs, ColorChoice, Command, Format, ScanArgs};
 use crate::inputs;
 use ecs_exposure_core::engine::analyze_on;
+use ecs_exposure_core::load::Diagnostic;
 use ecs_exposure_core::plan;
 use ecs_exposure_core::report::{self, ReportOptions, ScanTime};
+use ecs_exposure_core::suppress;
 use ecs_exposure_core::traits;
 use std::io::{IsTerminal, Write};
 
@@ -73,7 +75,9 @@ pub(crate) fn load_input(
     } else {
         let files = inputs::collect_files(paths)?;
         if files.is_empty() {
-            return Err("no *.json files found in the given paths".to_string());
+            return Err(
+                "no *.json, *.yaml, *.yml or *.template files found in the given paths".to_string(),
+            );
         }
         (inputs::load(&files), Source::Files(files))
     };
@@ -98,7 +102,24 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
     }
     timer.lap("load");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut suppressions = match &args.config {
+        Some(path) => crate::config::load(path, true)?,
+        None => crate::config::load(std::path::Path::new(".ecs-exposure.toml"), false)?,
+    };
+    suppressions.extend(inventory.suppressions.iter().cloned());
     let mut analysis = analyze_on(&inventory, threads);
+    let time = scan_time();
+    let mut warnings = warnings;
+    for notice in suppress::apply(&mut analysis, &suppressions, &time.rfc3339[..10]) {
+        eprintln!("ecs-exposure: warning: {notice}");
+        warnings.push(Diagnostic {
+            file: "suppressions".to_string(),
+            path: None,
+            line: None,
+            column: None,
+            message: notice,
+        });
+    }
     timer.lap("analyze");
     if args.what_if {
         let plan = plan::plan(&inventory, &analysis, args.min_severity);
@@ -109,7 +130,7 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
         min_severity: args.min_severity,
         warnings,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        time: scan_time(),
+        time,
         threads,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -164,6 +185,7 @@ fn write_report(
     let result = match args.format {
         Format::Json => report::json::write(analysis, opts, &mut w),
         Format::Ocsf => report::ocsf::write(analysis, opts, &mut w),
+        Format::Sarif => report::sarif::write(analysis, opts, &mut w),
         Format::Text => w.write_all(report::text::render(analysis, opts, color).as_bytes()),
     }
     .and_then(|_| w.flush());

@@ -135,7 +135,7 @@ fn missing_path_and_empty_folder_are_errors() {
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no *.json files"));
+        .stderr(predicate::str::contains("no *.json"));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 mod collection;
 mod correlate;
+mod iac;
 pub mod severity;
 
 pub use collection::{FailedCall, traits_fed_by};
@@ -74,6 +75,9 @@ pub struct Analysis {
     /// Live collection only: API calls that failed and the checks they kept from running.
     pub collection_failures: Vec<FailedCall>,
     pub services_scanned: usize,
+    /// Traits accepted by a suppression (see [`crate::suppress`]): listed, not dropped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<crate::suppress::Suppressed>,
 }
 
 /// Runs every trait on every service of the inventory, on one thread.
@@ -118,6 +122,7 @@ pub fn analyze_on(inv: &Inventory, threads: usize) -> Analysis {
         not_evaluated: group_gaps(gaps),
         collection_failures: collection::failed_calls(inv),
         services_scanned: inv.services.len(),
+        suppressed: Vec::new(),
     }
 }
 
@@ -146,6 +151,7 @@ pub fn analyze_service(inv: &Inventory, service: &Service, gaps: &mut Vec<Gap>) 
         (def.check)(&ctx, &mut out);
         gaps.append(&mut out.gaps);
         if out.fired() {
+            iac::locate(inv, &mut out.evidence);
             let remediation = (def.remediation)(&ctx, &out.evidence);
             let mut resources: Vec<String> = Vec::new();
             for r in out
@@ -170,6 +176,7 @@ pub fn analyze_service(inv: &Inventory, service: &Service, gaps: &mut Vec<Gap>) 
             });
         }
     }
+    iac::unresolved_gaps(&ctx, gaps);
     (!hits.is_empty()).then(|| assess(resource_ref(&ctx), hits))
 }
 

@@ -138,6 +138,27 @@ impl Document {
 ///   ([`Parsed::Unknown`]), so that unrelated JSON files in a folder do not stop a scan;
 /// - a known kind whose values have the wrong types: error, with the JSON path.
 pub fn parse_document(origin: &str, bytes: &[u8]) -> Result<Parsed, Diagnostic> {
+    // Infrastructure as code: YAML before the JSON attempt; a JSON template or plan only when
+    // it holds none of the snapshot keys, so that snapshots are never parsed twice.
+    let json_object = bytes
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF)
+        == Some(b'{');
+    if !json_object && let Some(iac) = super::iac::try_parse(origin, bytes) {
+        return iac;
+    }
+    let parsed = parse_snapshot(origin, bytes);
+    if json_object
+        && matches!(parsed, Ok(Parsed::Unknown(_)))
+        && let Some(iac) = super::iac::try_parse(origin, bytes)
+    {
+        return iac;
+    }
+    parsed
+}
+
+fn parse_snapshot(origin: &str, bytes: &[u8]) -> Result<Parsed, Diagnostic> {
     let first = bytes
         .iter()
         .copied()

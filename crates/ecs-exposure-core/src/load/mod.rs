@@ -5,6 +5,7 @@
 //! them in order. Nothing here reads files: the caller passes bytes and a name for messages.
 
 mod document;
+pub mod iac;
 
 pub use document::{Document, parse_document};
 
@@ -44,6 +45,8 @@ impl std::fmt::Display for Diagnostic {
 /// recognised (an unknown kind is not an error: the rest of the input is still scanned).
 pub enum Parsed {
     Known(Box<Document>),
+    /// Infrastructure as code, converted into the model.
+    Iac(Box<iac::IacDocument>),
     Unknown(Diagnostic),
 }
 
@@ -52,6 +55,9 @@ pub enum Parsed {
 pub struct Loader {
     inventory: Inventory,
     warnings: Vec<Diagnostic>,
+    /// CloudFormation exports seen so far, and templates waiting for them (see `iac`).
+    exports: std::collections::HashMap<String, String>,
+    importing: Vec<iac::IacDocument>,
 }
 
 impl Loader {
@@ -69,12 +75,31 @@ impl Loader {
     pub fn merge(&mut self, parsed: Parsed) {
         match parsed {
             Parsed::Known(doc) => doc.merge_into(&mut self.inventory),
+            Parsed::Iac(mut doc) => {
+                self.exports.extend(std::mem::take(&mut doc.exports));
+                if doc.reconvert.is_some() {
+                    self.importing.push(*doc);
+                } else {
+                    doc.merge_into(&mut self.inventory);
+                }
+            }
             Parsed::Unknown(w) => self.warnings.push(w),
         }
     }
 
     /// The finished inventory and the warnings met on the way.
     pub fn finish(mut self) -> (Inventory, Vec<Diagnostic>) {
+        for doc in std::mem::take(&mut self.importing) {
+            let again = doc
+                .reconvert
+                .as_ref()
+                .filter(|_| !self.exports.is_empty())
+                .and_then(|(origin, text)| iac::reconvert(origin, text, &self.exports));
+            match again {
+                Some(d) => d.merge_into(&mut self.inventory),
+                None => doc.merge_into(&mut self.inventory),
+            }
+        }
         self.inventory.reindex();
         (self.inventory, self.warnings)
     }

@@ -10,6 +10,7 @@ mod iam;
 mod image;
 mod inspector;
 mod secret;
+mod source;
 
 pub use collection::{CallFailure, CollectionReport};
 pub use ec2::*;
@@ -19,6 +20,7 @@ pub use iam::*;
 pub use image::ImageRef;
 pub use inspector::*;
 pub use secret::SecretString;
+pub use source::{Location, SourceMap, Unresolved};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -108,6 +110,13 @@ pub struct Inventory {
     /// Which kinds of input were present (even if empty): absence means "not collected",
     /// which is different from "collected and found nothing".
     pub loaded: BTreeSet<Kind>,
+    /// Infrastructure as code only: where each converted resource is written, by resource id.
+    pub sources: HashMap<String, SourceMap>,
+    /// Infrastructure as code only: values that could not be resolved.
+    pub unresolved: Vec<Unresolved>,
+    /// Infrastructure as code only: suppressions written beside the resources
+    /// (CloudFormation `Metadata`, Terraform tags); the caller applies them.
+    pub suppressions: Vec<crate::suppress::Suppression>,
     index: Index,
 }
 
@@ -195,6 +204,11 @@ impl Inventory {
             }
         }
         self.index = ix;
+    }
+
+    /// Where a field of a resource read from infrastructure as code is written.
+    pub fn locate(&self, resource: &str, field: Option<&str>) -> Option<&Location> {
+        self.sources.get(resource)?.locate(field)
     }
 
     /// The task definition a service runs, by full ARN or by `family:revision`.

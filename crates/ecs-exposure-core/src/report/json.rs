@@ -79,6 +79,10 @@ pub fn write(analysis: &Analysis, opts: &ReportOptions, w: &mut dyn Write) -> st
     field(w, "not_evaluated", &analysis.not_evaluated)?;
     field(w, "collection_failures", &analysis.collection_failures)?;
     field(w, "warnings", &opts.warnings)?;
+    // Traits accepted by a suppression, with its reason (absent when none).
+    if !analysis.suppressed.is_empty() {
+        field(w, "suppressed", &analysis.suppressed)?;
+    }
     w.write_all(b"  \"summary\": ")?;
     w.write_all(&pretty_indented(&summary, 2))?;
     w.write_all(b"\n}\n")
@@ -118,6 +122,8 @@ mod tests {
             not_evaluated: &'a [NotEvaluated],
             collection_failures: &'a [FailedCall],
             warnings: &'a [Diagnostic],
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            suppressed: &'a [crate::suppress::Suppressed],
             summary: Summary,
         }
         let mut empty = testing::analysis();
@@ -157,6 +163,7 @@ mod tests {
                 not_evaluated: &analysis.not_evaluated,
                 collection_failures: &analysis.collection_failures,
                 warnings: &opts.warnings,
+                suppressed: &analysis.suppressed,
             };
             let mut expected = serde_json::to_string_pretty(&whole).unwrap();
             expected.push('\n');

@@ -271,6 +271,7 @@ pub fn analysis() -> Analysis {
             resources: vec![format!("arn:aws:ecs:{REGION}:{ACCOUNT}:service/prod/web")],
         }],
         services_scanned: 12,
+        suppressed: Vec::new(),
     }
 }
 

@@ -121,6 +121,10 @@ pub struct Evidence {
     /// Trait-specific details (CVE id, EPSS, rule, masked value…).
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     pub details: serde_json::Map<String, serde_json::Value>,
+    /// Infrastructure as code: the file, line and column of `field`, filled in by the engine
+    /// from the inventory's source map (traits never set it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<crate::model::Location>,
 }
 
 impl Evidence {
@@ -132,6 +136,7 @@ impl Evidence {
             field: None,
             path: Vec::new(),
             details: serde_json::Map::new(),
+            location: None,
         }
     }
     pub fn container(mut self, name: impl Into<String>) -> Self {

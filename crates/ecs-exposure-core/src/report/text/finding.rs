@@ -82,6 +82,13 @@ fn evidence(out: &mut String, e: &Evidence, st: Style) {
     out.push_str(&" ".repeat(8));
     out.push_str(&st.dim(&wrap(&at, 8, 10)));
     out.push('\n');
+    if let Some(l) = &e.location {
+        // Infrastructure as code: the line to change, as editors and CI logs link it.
+        out.push_str(&format!("        --> {}:{}:{}\n", l.file, l.line, l.column));
+        if let Some(snippet) = &l.snippet {
+            out.push_str(&format!("            | {}\n", st.dim(snippet)));
+        }
+    }
     if !e.path.is_empty() {
         para(out, 8, "path: ", 6, &path_line(&e.path));
         // Column of hop ids, capped so that a long ARN does not squeeze the details into

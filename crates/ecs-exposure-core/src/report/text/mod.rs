@@ -95,6 +95,29 @@ pub fn render(analysis: &Analysis, opts: &ReportOptions, color: bool) -> String 
         }
         out.push('\n');
     }
+    if !analysis.suppressed.is_empty() {
+        out.push_str(&st.bold("Suppressed"));
+        out.push('\n');
+        for x in &analysis.suppressed {
+            let s = &x.suppression;
+            let until = s
+                .expires
+                .as_deref()
+                .map(|d| format!(", until {d}"))
+                .unwrap_or_default();
+            para(
+                &mut out,
+                2,
+                "",
+                4,
+                &format!(
+                    "{} on {}: {} ({}{until})",
+                    x.hit.id, x.service, s.reason, s.source
+                ),
+            );
+        }
+        out.push('\n');
+    }
     if !opts.warnings.is_empty() {
         out.push_str(&st.bold("Input warnings"));
         out.push('\n');
@@ -153,6 +176,12 @@ fn summary(analysis: &Analysis, opts: &ReportOptions) -> String {
     );
     if !hidden.is_empty() {
         s.push_str(&format!(" ({} not shown)", join_and(&hidden)));
+    }
+    if !analysis.suppressed.is_empty() {
+        s.push_str(&format!(
+            "; {} trait(s) suppressed",
+            analysis.suppressed.len()
+        ));
     }
     s
 }

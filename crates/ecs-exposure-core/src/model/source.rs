@@ -1,0 +1,58 @@
+//! Where a resource read from infrastructure as code is written: per resource, the position
+//! in the file of each model field it was converted from, so that evidence (which names a
+//! resource and a JSON path of the AWS API shape) can point at the line to change.
+
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A place in an input file.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based.
+    pub column: usize,
+    /// The source line, trimmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+}
+
+/// The positions of one converted resource: model JSON path → place.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    pub entries: HashMap<String, Location>,
+}
+
+impl SourceMap {
+    /// The place of `field`, else of its nearest recorded ancestor
+    /// (`containerDefinitions[1].mountPoints[0]` → `containerDefinitions[1]`), else of the
+    /// resource itself (recorded under the empty path).
+    pub fn locate(&self, field: Option<&str>) -> Option<&Location> {
+        let mut path = field.unwrap_or("");
+        loop {
+            if let Some(l) = self.entries.get(path) {
+                return Some(l);
+            }
+            if path.is_empty() {
+                return None;
+            }
+            path = match path.rfind(['.', '[']) {
+                Some(i) => &path[..i],
+                None => "",
+            };
+        }
+    }
+}
+
+/// A value of an IaC resource that could not be resolved (a parameter without default, an
+/// import from another stack, an id known only after apply). Never treated as safe: the
+/// engine reports the checks that read it as not evaluated, with this reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    pub resource: String,
+    /// Model JSON path of the value (`containerDefinitions[0].privileged`).
+    pub field: String,
+    pub reason: String,
+    pub location: Option<Location>,
+}

@@ -1,0 +1,209 @@
+//! Suppressions: a trait accepted on purpose for some resources, with a reason and an optional
+//! expiry date. A suppressed trait is moved out of its finding (whose severity is recomputed
+//! from what remains) into [`Analysis::suppressed`](crate::engine::Analysis), so it is listed,
+//! not dropped; an expired suppression no longer applies and says so.
+//!
+//! Sources: the CLI's `.ecs-exposure.toml`, and inline forms read with infrastructure as code
+//! (CloudFormation `Metadata`, Terraform tags).
+
+use crate::engine::{Analysis, assess};
+use crate::traits::TraitHit;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Suppression {
+    /// A trait id, or `*` for every trait.
+    #[serde(rename = "trait")]
+    pub trait_id: String,
+    /// A pattern (`*` matches any run of characters) for the service's uid or any resource
+    /// the trait comes from.
+    pub resource: String,
+    pub reason: String,
+    /// `YYYY-MM-DD`: the last day the suppression applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Where it was written (`.ecs-exposure.toml`, `stack.yaml:12`).
+    pub source: String,
+}
+
+/// A trait hit that a suppression accepted.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suppressed {
+    /// The service the trait was found on.
+    pub service: String,
+    pub suppression: Suppression,
+    #[serde(rename = "trait")]
+    pub hit: TraitHit,
+}
+
+impl Suppression {
+    fn matches(&self, service: &str, hit: &TraitHit) -> bool {
+        (self.trait_id == "*" || self.trait_id == hit.id.as_str())
+            && (glob(&self.resource, service)
+                || hit.resources.iter().any(|r| glob(&self.resource, r))
+                || hit
+                    .evidence
+                    .iter()
+                    .any(|e| glob(&self.resource, &e.resource)))
+    }
+
+    fn expired(&self, today: &str) -> bool {
+        self.expires.as_deref().is_some_and(|d| d < today)
+    }
+}
+
+/// Applies suppressions to an analysis. `today` is `YYYY-MM-DD`. Returns notices for the
+/// expired suppressions that would have matched (they no longer suppress).
+pub fn apply(analysis: &mut Analysis, suppressions: &[Suppression], today: &str) -> Vec<String> {
+    let mut notices = Vec::new();
+    if suppressions.is_empty() {
+        return notices;
+    }
+    let findings = std::mem::take(&mut analysis.findings);
+    for f in findings {
+        let mut kept = Vec::new();
+        let mut moved = false;
+        for hit in f.traits.iter().cloned() {
+            let m = suppressions
+                .iter()
+                .find(|s| s.matches(&f.resource.uid, &hit) && !s.expired(today));
+            match m {
+                Some(s) => {
+                    moved = true;
+                    analysis.suppressed.push(Suppressed {
+                        service: f.resource.uid.clone(),
+                        suppression: s.clone(),
+                        hit,
+                    });
+                }
+                None => {
+                    for s in suppressions
+                        .iter()
+                        .filter(|s| s.matches(&f.resource.uid, &hit) && s.expired(today))
+                    {
+                        notices.push(format!(
+                            "the suppression of {} for {} ({}) expired on {}: the trait is reported again (reason given: {})",
+                            hit.id,
+                            f.resource.uid,
+                            s.source,
+                            s.expires.as_deref().unwrap_or(""),
+                            s.reason
+                        ));
+                    }
+                    kept.push(hit);
+                }
+            }
+        }
+        if !moved {
+            analysis.findings.push(f);
+        } else if !kept.is_empty() {
+            analysis.findings.push(assess(f.resource, kept));
+        }
+    }
+    analysis.findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.resource.uid.cmp(&b.resource.uid))
+    });
+    notices.sort();
+    notices.dedup();
+    notices
+}
+
+/// `*` matches any run of characters; everything else literally.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for p in &parts[1..parts.len() - 1] {
+        match rest.find(p) {
+            Some(i) => rest = &rest[i + p.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::analyze;
+    use crate::load::Loader;
+    use crate::traits::TraitId;
+
+    #[test]
+    fn globs() {
+        assert!(glob("*#WebService", "stack.yaml#WebService"));
+        assert!(glob("stack.yaml#*", "stack.yaml#WebSG"));
+        assert!(glob("a*b*c", "a-b-c"));
+        assert!(!glob("a*b*c", "a-c-b"));
+        assert!(glob("x", "x") && !glob("x", "xy"));
+    }
+
+    fn web() -> Analysis {
+        let mut l = Loader::new();
+        l.add(
+            "stack.yaml",
+            include_bytes!("../../../examples/iac/web-public.yaml"),
+        )
+        .unwrap();
+        analyze(&l.finish().0)
+    }
+
+    fn sup(trait_id: &str, expires: Option<&str>) -> Suppression {
+        Suppression {
+            trait_id: trait_id.into(),
+            resource: "*#WebService".into(),
+            reason: "accepted for the demo".into(),
+            expires: expires.map(str::to_string),
+            source: ".ecs-exposure.toml".into(),
+        }
+    }
+
+    #[test]
+    fn suppressed_traits_are_listed_and_severity_recomputed() {
+        let mut a = web();
+        let before = a.findings[0].severity;
+        let notes = apply(
+            &mut a,
+            &[
+                sup("admin-iam-role", Some("2099-12-31")),
+                sup("assumable-iam-role", None),
+            ],
+            "2026-11-30",
+        );
+        assert!(notes.is_empty());
+        assert!(!a.findings[0].has(TraitId::AdminIamRole));
+        assert_eq!(a.suppressed.len(), 2);
+        assert!(a.findings[0].severity <= before);
+    }
+
+    #[test]
+    fn expired_suppression_stops_and_says_so() {
+        let mut a = web();
+        let notes = apply(
+            &mut a,
+            &[sup("public-ip", Some("2026-01-31"))],
+            "2026-11-30",
+        );
+        assert!(a.findings[0].has(TraitId::PublicIp));
+        assert!(a.suppressed.is_empty());
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("expired on 2026-01-31"), "{}", notes[0]);
+    }
+
+    #[test]
+    fn everything_suppressed_leaves_no_finding_but_lists_all() {
+        let mut a = web();
+        let n = a.findings[0].traits.len();
+        apply(&mut a, &[sup("*", None)], "2026-11-30");
+        assert!(a.findings.is_empty());
+        assert_eq!(a.suppressed.len(), n);
+    }
+}

@@ -1,0 +1,128 @@
+//! The CLI on infrastructure as code: CloudFormation templates found in a folder, text with
+//! file:line, SARIF, exit codes.
+
+use serde_json::Value;
+use std::path::Path;
+
+fn scan(args: &[&str]) -> std::process::Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    assert_cmd::cargo::cargo_bin_cmd!("ecs-exposure")
+        .current_dir(root)
+        .env("SOURCE_DATE_EPOCH", "1796000000")
+        .arg("scan")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn templates_in_a_folder_are_found_and_located() {
+    let out = scan(&["examples/iac", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("--> examples/iac/web-public.yaml:84:11"),
+        "{text}"
+    );
+    assert!(text.contains("| Privileged: true"));
+    assert!(text.contains("examples/iac/web-public.template.json#WebService"));
+    // The trap template's service is scanned and clean; the Terraform plan is found too.
+    assert!(text.contains("services scanned"), "{text}");
+    assert!(!text.contains("ARN       examples/iac/private-traps.yaml#ApiService"));
+    assert!(text.contains("examples/iac/terraform/plan.json#module.web.aws_ecs_service.app"));
+}
+
+#[test]
+fn sarif_output() {
+    let out = scan(&["examples/iac/web-public.yaml", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "public-ip"
+        && r["locations"][0]["physicalLocation"]["region"]["snippet"]["text"]
+            == "AssignPublicIp: ENABLED"));
+}
+
+#[test]
+fn traps_pass() {
+    let out = scan(&["examples/iac/private-traps.yaml"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn inline_suppressions_are_listed_and_expired_ones_say_so() {
+    let out = scan(&[
+        "examples/iac/suppressed.yaml",
+        "--min-severity",
+        "informational",
+        "--format",
+        "json",
+    ]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let suppressed = doc["suppressed"].as_array().unwrap();
+    assert_eq!(suppressed.len(), 1, "{doc:#}");
+    assert_eq!(suppressed[0]["trait"]["id"], "public-ip");
+    assert!(
+        suppressed[0]["suppression"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("SEC-142")
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("expired on 2026-01-15"), "{stderr}");
+    // The expired one no longer suppresses: ecs-exec-enabled is reported.
+    let traits: Vec<&str> = doc["findings"][0]["traits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert!(traits.contains(&"ecs-exec-enabled"), "{traits:?}");
+    assert!(!traits.contains(&"public-ip"));
+}
+
+#[test]
+fn config_file_suppresses_and_exit_code_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("suppress.toml");
+    std::fs::write(
+        &config,
+        "[[suppress]]\ntrait = \"*\"\nresource = \"examples/iac/web-public.yaml#*\"\nreason = \"sandbox account\"\nexpires = 2099-01-01\n",
+    )
+    .unwrap();
+    let out = scan(&[
+        "examples/iac/web-public.yaml",
+        "--color",
+        "never",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Suppressed\n"), "{text}");
+    assert!(
+        text.contains(
+            "privileged-container on examples/iac/web-public.yaml#WebService: sandbox account"
+        ),
+        "{text}"
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[suppress]]\ntrait = \"no-such-trait\"\nresource = \"*\"\nreason = \"x\"\n",
+    )
+    .unwrap();
+    let out = scan(&[
+        "examples/iac/web-public.yaml",
+        "--config",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown trait `no-such-trait`"));
+}
