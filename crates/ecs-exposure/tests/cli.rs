@@ -264,8 +264,10 @@ fn traits_lists_every_id() {
         "exploitable-vulnerability",
         "admin-iam-role",
         "service-admin-iam-role",
+        "outdated-fargate-platform",
+        "task-role-is-execution-role",
     ] {
         assert!(ids.contains(&id), "{id} missing from:\n{out}");
     }
-    assert_eq!(ids.len(), 17);
+    assert_eq!(ids.len(), 19);
 }

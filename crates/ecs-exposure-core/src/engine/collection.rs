@@ -42,6 +42,7 @@ const TASK_DEFINITION_TRAITS: &[TraitId] = &[
     RootUser,
     AddedCapabilities,
     ServiceAdminIamRole,
+    TaskRoleIsExecutionRole,
 ];
 
 /// The traits a call's data feeds.

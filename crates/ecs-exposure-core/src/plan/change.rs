@@ -414,6 +414,9 @@ pub fn change_for(finding: &Finding, hit: &TraitHit, assigns_public_ip: bool) ->
         }
         TraitId::InternetReachable => return None,
         TraitId::EcsExecEnabled => Change::DisableExecuteCommand { service: service() },
+        // Context traits whose fix is a platform or role choice the planner does not model
+        // yet: their remediation text says what to do, but no what-if is projected.
+        TraitId::OutdatedFargatePlatform | TraitId::TaskRoleIsExecutionRole => return None,
         TraitId::OpenSecurityGroup => {
             let mut rules = Vec::new();
             for e in &hit.evidence {

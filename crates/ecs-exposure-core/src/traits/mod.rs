@@ -34,6 +34,8 @@ pub enum TraitId {
     AddedCapabilities,
     EcsExecEnabled,
     ServiceAdminIamRole,
+    OutdatedFargatePlatform,
+    TaskRoleIsExecutionRole,
 }
 
 impl TraitId {
@@ -56,6 +58,8 @@ impl TraitId {
             TraitId::AddedCapabilities => "added-capabilities",
             TraitId::EcsExecEnabled => "ecs-exec-enabled",
             TraitId::ServiceAdminIamRole => "service-admin-iam-role",
+            TraitId::OutdatedFargatePlatform => "outdated-fargate-platform",
+            TraitId::TaskRoleIsExecutionRole => "task-role-is-execution-role",
         }
     }
 }
@@ -264,10 +268,12 @@ mod image_findings;
 mod internet_reachable;
 mod netmath;
 mod open_security_group;
+mod outdated_fargate_platform;
 mod plaintext_credentials;
 mod privileged_container;
 mod public_ip;
 mod root_user;
 mod service_admin_iam_role;
 mod software_vulnerability;
+mod task_role_is_execution_role;
 mod writable_root_filesystem;

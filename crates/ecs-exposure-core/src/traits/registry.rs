@@ -21,6 +21,8 @@ pub static ALL: &[&TraitDef] = &[
     &added_capabilities::TRAIT,
     &ecs_exec_enabled::TRAIT,
     &service_admin_iam_role::TRAIT,
+    &outdated_fargate_platform::TRAIT,
+    &task_role_is_execution_role::TRAIT,
 ];
 
 pub fn by_id(id: &str) -> Option<&'static TraitDef> {

@@ -270,11 +270,27 @@ fn checkov_side_by_side() {
     for (a, names) in [
         (
             &cfn,
-            ["privileged", "pidhost", "writable", "publicip", "clean"],
+            [
+                "privileged",
+                "pidhost",
+                "writable",
+                "publicip",
+                "clean",
+                "fargateold",
+                "samerole",
+            ],
         ),
         (
             &plan,
-            ["privileged", "pid_host", "writable", "public-ip", "clean"],
+            [
+                "privileged",
+                "pid_host",
+                "writable",
+                "public-ip",
+                "clean",
+                "fargate-old",
+                "same-role",
+            ],
         ),
     ] {
         let has = |service: &str, id: TraitId| {
@@ -286,11 +302,15 @@ fn checkov_side_by_side() {
         assert!(has(names[1], TraitId::HostPidNamespace));
         assert!(has(names[2], TraitId::WritableRootFilesystem));
         assert!(has(names[3], TraitId::PublicIp));
+        assert!(has(names[5], TraitId::OutdatedFargatePlatform));
+        assert!(has(names[6], TraitId::TaskRoleIsExecutionRole));
         for id in [
             TraitId::PrivilegedContainer,
             TraitId::HostPidNamespace,
             TraitId::WritableRootFilesystem,
             TraitId::PublicIp,
+            TraitId::OutdatedFargatePlatform,
+            TraitId::TaskRoleIsExecutionRole,
         ] {
             assert!(!has(names[4], id), "clean service has {id}");
         }
