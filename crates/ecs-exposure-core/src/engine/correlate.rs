@@ -222,7 +222,8 @@ fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
     join_and(&v)
 }
 
-fn join_and(items: &[String]) -> String {
+/// "a, b and c": the list style of every sentence the reports write.
+pub(crate) fn join_and(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

@@ -7,6 +7,7 @@ mod iac;
 pub mod severity;
 
 pub use collection::{FailedCall, traits_fed_by};
+pub(crate) use correlate::join_and;
 pub use correlate::{assess, likelihood_and_impact};
 pub use severity::{Impact, Likelihood, Severity};
 

@@ -5,6 +5,7 @@ mod finding;
 mod style;
 
 use super::ReportOptions;
+use crate::engine::join_and;
 use crate::engine::{Analysis, NotEvaluated, Severity};
 use style::{Style, para};
 
@@ -184,14 +185,6 @@ fn summary(analysis: &Analysis, opts: &ReportOptions) -> String {
         ));
     }
     s
-}
-
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }
 
 #[cfg(test)]
