@@ -9,7 +9,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The account id of the credentials in `cfg` (sts:GetCallerIdentity).
 pub async fn identify(s: &Session, cfg: &SdkConfig, role: Option<&str>) -> Option<String> {
-    let sts = aws_sdk_sts::Client::new(cfg);
+    // The first call: when it fails (no credentials, endpoint unreachable) the user should
+    // hear so in seconds, not after the 8 adaptive attempts the data calls get.
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(cfg)
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(3))
+            .build(),
+    );
     let region = cfg.region().map(|r| r.to_string()).unwrap_or_default();
     s.progress(&format!(
         "identifying account{}",
