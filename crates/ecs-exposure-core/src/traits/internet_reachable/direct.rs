@@ -1,0 +1,188 @@
+//! The direct path of `internet-reachable`: a public address on the task, the subnet's route
+//! to an internet gateway, its network ACL, and a security group admitting a container port.
+
+use super::hops::*;
+use super::*;
+
+pub(super) fn direct_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, gaps: &mut Gaps) {
+    let inv = ctx.inventory;
+    let service = ctx.service;
+    let Some(td) = ctx.task_definition else {
+        let reason = match &service.task_definition {
+            Some(arn) => format!(
+                "task definition {arn} is not in the input, so the container ports are unknown and a direct path cannot be judged (add `{}` for it)",
+                Kind::EcsTaskDefinition.cli_command()
+            ),
+            None => "the service names no task definition, so its container ports are unknown"
+                .to_string(),
+        };
+        gaps.add(reason);
+        return;
+    };
+    let mode = td.network_mode();
+    if mode != "awsvpc" {
+        gaps.add(format!(
+            "the task definition uses `{mode}` network mode: tasks are reached at the EC2 container instance's address, and container instances are not in the input, so a direct path cannot be judged (the load balancer path is checked)"
+        ));
+        return;
+    }
+    let Some(vpc) = service.awsvpc() else {
+        gaps.add(
+            "the task definition uses `awsvpc` but the service has no awsvpcConfiguration, so its subnets are unknown".to_string(),
+        );
+        return;
+    };
+    let ports = container_ports(td);
+    if ports.is_empty() {
+        // Nothing listens: there is no port to reach.
+        return;
+    }
+    let public_v4 = service.assigns_public_ip();
+    let mut openings: Option<Vec<Opening>> = None;
+    let mut fired: Vec<(Family, Proto, u16)> = Vec::new();
+    for (k, subnet_id) in vpc.subnets.iter().enumerate() {
+        if !gaps.need(inv, Kind::Ec2Subnets) {
+            return;
+        }
+        let Some(subnet) = inv.subnets.get(subnet_id) else {
+            gaps.add(format!(
+                "subnet {subnet_id} of the service is not in the input (add `{} --subnet-ids {subnet_id}`)",
+                Kind::Ec2Subnets.cli_command()
+            ));
+            continue;
+        };
+        let has_v6 = subnet.ipv6_cidr_blocks().next().is_some();
+        let families = [(Family::V4, public_v4), (Family::V6, has_v6)];
+        for (family, addressed) in families {
+            if !addressed {
+                continue;
+            }
+            let Some(route) = route_to_igw(inv, subnet, family, gaps) else {
+                continue;
+            };
+            for l in &ports {
+                if fired.contains(&(family, l.proto, l.port)) {
+                    continue;
+                }
+                let Some(acl) = acl_pass(inv, subnet, family, l.proto, l.port, gaps) else {
+                    continue;
+                };
+                let openings = openings.get_or_insert_with(|| {
+                    let sgs = service_groups(inv, &vpc.security_groups, gaps);
+                    netmath::openings(&netmath::grants(&sgs))
+                });
+                let Some(open) = find_opening(openings, family, l.proto, l.port) else {
+                    continue;
+                };
+                fired.push((family, l.proto, l.port));
+                out.facet(Facet::DirectPath);
+                out.fire(direct_evidence(
+                    service, td, subnet, k, family, &route, &acl, open, l,
+                ));
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn direct_evidence(
+    service: &Service,
+    td: &TaskDefinition,
+    subnet: &Subnet,
+    subnet_index: usize,
+    family: Family,
+    route: &RoutePass<'_>,
+    acl: &AclPass<'_>,
+    open: &Opening,
+    l: &Listening,
+) -> Evidence {
+    let (address, field) = match family {
+        Family::V4 => (
+            "its public IPv4 address (`assignPublicIp: ENABLED`)".to_string(),
+            "networkConfiguration.awsvpcConfiguration.assignPublicIp".to_string(),
+        ),
+        Family::V6 => (
+            format!(
+                "its IPv6 address in subnet `{}` ({})",
+                subnet.subnet_id,
+                subnet.ipv6_cidr_blocks().collect::<Vec<_>>().join(", ")
+            ),
+            format!("networkConfiguration.awsvpcConfiguration.subnets[{subnet_index}]"),
+        ),
+    };
+    let governs = if route.explicit {
+        format!("explicitly associated with `{}`", subnet.subnet_id)
+    } else {
+        format!(
+            "main route table of `{}`, which governs `{}` (no explicit association)",
+            subnet.vpc_id, subnet.subnet_id
+        )
+    };
+    let sg_ids: Vec<&str> = open.grants.iter().map(|g| g.group_id.as_str()).collect();
+    let mut ev = Evidence::new(
+        &service.service_arn,
+        format!(
+            "container `{}` {} {} is reachable from the internet at {}: `{}` routes {} to `{}`, network ACL `{}` lets it through and security group(s) {} admit it",
+            l.container,
+            l.proto.name(),
+            Ports::one(l.port),
+            address,
+            route.table.route_table_id,
+            family.everything(),
+            route.igw,
+            acl.acl.network_acl_id,
+            sg_ids
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    )
+    .container(&l.container)
+    .field(field)
+    .detail("path", "direct")
+    .detail("ip_version", family.label())
+    .detail("protocol", l.proto.cli())
+    .detail("port", l.port)
+    .detail("subnet", subnet.subnet_id.as_str())
+    .detail("security_groups", sg_ids.clone())
+    .detail(
+        "rules",
+        open.grants
+            .iter()
+            .map(open_security_group::rule_json)
+            .collect::<Vec<_>>(),
+    )
+    .step(PathStep::new(
+        T_IGW,
+        &route.igw,
+        format!(
+            "attached to `{}`: internet traffic enters the VPC here",
+            subnet.vpc_id
+        ),
+    ))
+    .step(PathStep::new(
+        T_RTB,
+        &route.table.route_table_id,
+        format!("{} (active); {governs}", route.routes.join(", ")),
+    ))
+    .step(PathStep::new(
+        T_ACL,
+        &acl.acl.network_acl_id,
+        acl_detail(acl, l.proto, l.port),
+    ));
+    for s in grant_steps(&open.grants, l.proto, l.port, "") {
+        ev = ev.step(s);
+    }
+    ev.step(PathStep::new(
+        T_TD,
+        &td.task_definition_arn,
+        format!(
+            "container `{}` listens on {} {} ({})",
+            l.container,
+            l.proto.name(),
+            Ports::one(l.port),
+            l.field
+        ),
+    ))
+}

@@ -1,0 +1,368 @@
+//! The load balancer path of `internet-reachable`: an internet-facing load balancer whose
+//! listener forwards to a target group of the service, checked on the load balancer's side
+//! and on the service's security group.
+
+use super::hops::*;
+use super::*;
+
+/// The protocol a listener carries to its targets.
+pub(super) fn listener_proto(protocol: Option<&str>) -> Proto {
+    if protocol.is_some_and(|p| p.eq_ignore_ascii_case("UDP")) {
+        UDP
+    } else {
+        TCP
+    }
+}
+
+/// A subnet of the load balancer that the internet reaches, and how.
+pub(super) struct LbSubnet<'a> {
+    pub(super) subnet: &'a Subnet,
+    pub(super) route: RoutePass<'a>,
+    pub(super) acl: AclPass<'a>,
+}
+
+pub(super) fn lb_subnet<'a>(
+    inv: &'a Inventory,
+    lb: &LoadBalancer,
+    family: Family,
+    proto: Proto,
+    port: u16,
+    gaps: &mut Gaps,
+) -> Option<LbSubnet<'a>> {
+    let ids: Vec<&str> = lb
+        .availability_zones
+        .iter()
+        .filter_map(|z| z.subnet_id.as_deref())
+        .collect();
+    if ids.is_empty() {
+        gaps.add(format!(
+            "load balancer {} lists no subnets (AvailabilityZones), so its route to the internet cannot be judged",
+            lb.name()
+        ));
+        return None;
+    }
+    if !gaps.need(inv, Kind::Ec2Subnets) {
+        return None;
+    }
+    for id in ids {
+        let Some(subnet) = inv.subnets.get(id) else {
+            gaps.add(format!(
+                "subnet {id} of load balancer {} is not in the input (add `{} --subnet-ids {id}`)",
+                lb.name(),
+                Kind::Ec2Subnets.cli_command()
+            ));
+            continue;
+        };
+        let Some(route) = route_to_igw(inv, subnet, family, gaps) else {
+            continue;
+        };
+        let Some(acl) = acl_pass(inv, subnet, family, proto, port, gaps) else {
+            continue;
+        };
+        return Some(LbSubnet { subnet, route, acl });
+    }
+    None
+}
+
+/// How the service's security groups admit traffic from the load balancer to the target port.
+pub(super) fn target_admission(
+    inv: &Inventory,
+    service_groups: &[&SecurityGroup],
+    lb: &LoadBalancer,
+    proto: Proto,
+    port: u16,
+) -> Option<Vec<PathStep>> {
+    // From the load balancer's own security group.
+    for sg in service_groups {
+        for (i, p) in sg.ip_permissions.iter().enumerate() {
+            let Some(pp) = Proto::parse(&p.ip_protocol) else {
+                continue;
+            };
+            let ports = if pp.has_ports() {
+                Ports::from_bounds(p.from_port, p.to_port)
+            } else {
+                Ports::ALL
+            };
+            if !pp.admits(proto) || !ports.contains(port) {
+                continue;
+            }
+            for (j, pair) in p.user_id_group_pairs.iter().enumerate() {
+                if let Some(g) = pair.group_id.as_deref()
+                    && lb.security_groups.iter().any(|s| s == g)
+                {
+                    return Some(vec![PathStep::new(
+                        T_SG,
+                        &sg.group_id,
+                        format!(
+                            "IpPermissions[{i}].UserIdGroupPairs[{j}] admits {} {} from the load balancer's security group `{g}`",
+                            proto.name(),
+                            Ports::one(port)
+                        ),
+                    )]);
+                }
+            }
+        }
+    }
+    let grants: Vec<Grant> = netmath::grants(service_groups)
+        .into_iter()
+        .filter(|g| g.proto.admits(proto) && (g.proto == Proto::All || g.ports.contains(port)))
+        .collect();
+    // From the whole internet (clients reach the target with their own address when the load
+    // balancer preserves it).
+    for family in [Family::V4, Family::V6] {
+        if let Some(o) = find_opening(&netmath::openings(&grants), family, proto, port) {
+            return Some(grant_steps(&o.grants, proto, port, ""));
+        }
+    }
+    // From ranges that cover every subnet of the load balancer (its private addresses).
+    let lb_cidrs: Vec<Cidr> = lb
+        .availability_zones
+        .iter()
+        .filter_map(|z| inv.subnets.get(z.subnet_id.as_deref()?))
+        .filter_map(|s| Cidr::parse(s.cidr_block.as_deref()?))
+        .collect();
+    let blocks: Vec<Cidr> = grants.iter().map(|g| g.cidr).collect();
+    if !lb_cidrs.is_empty() && lb_cidrs.iter().all(|c| netmath::union_covers(c, &blocks)) {
+        let used: Vec<Grant> = grants
+            .iter()
+            .filter(|g| {
+                lb_cidrs
+                    .iter()
+                    .any(|c| g.cidr.contains(c) || c.contains(&g.cidr))
+            })
+            .cloned()
+            .collect();
+        return Some(grant_steps(
+            &used,
+            proto,
+            port,
+            ", which covers the load balancer's subnets",
+        ));
+    }
+    None
+}
+
+pub(super) fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, gaps: &mut Gaps) {
+    let inv = ctx.inventory;
+    let service = ctx.service;
+    for (i, slb) in service.load_balancers.iter().enumerate() {
+        let Some(tg_arn) = slb.target_group_arn.as_deref() else {
+            if let Some(name) = &slb.load_balancer_name {
+                gaps.add(format!(
+                    "Classic Load Balancer {name} (loadBalancers[{i}]) is not modelled, so its path cannot be judged"
+                ));
+            }
+            continue;
+        };
+        if !gaps.need(inv, Kind::Elbv2TargetGroups) {
+            continue;
+        }
+        let Some(tg) = inv.target_groups.get(tg_arn) else {
+            gaps.add(format!(
+                "target group {tg_arn} of the service is not in the input (add `{} --target-group-arns {tg_arn}`)",
+                Kind::Elbv2TargetGroups.cli_command()
+            ));
+            continue;
+        };
+        // The load balancers of a target group: its own list, and any listener forwarding to it.
+        let mut lb_arns: Vec<&str> = tg.load_balancer_arns.iter().map(String::as_str).collect();
+        lb_arns.extend(
+            inv.listeners_forwarding_to(tg_arn)
+                .map(|l| l.load_balancer_arn.as_str()),
+        );
+        lb_arns.sort();
+        lb_arns.dedup();
+        for lb_arn in lb_arns {
+            if !gaps.need(inv, Kind::Elbv2LoadBalancers) {
+                break;
+            }
+            let Some(lb) = inv.load_balancers.get(lb_arn) else {
+                gaps.add(format!(
+                    "load balancer {lb_arn} of target group {} is not in the input (add `{} --load-balancer-arns {lb_arn}`)",
+                    tg.target_group_name.as_deref().unwrap_or(tg_arn),
+                    Kind::Elbv2LoadBalancers.cli_command()
+                ));
+                continue;
+            };
+            if !lb.is_internet_facing() {
+                continue;
+            }
+            if !gaps.need(inv, Kind::Elbv2Listeners) {
+                continue;
+            }
+            for listener in inv
+                .listeners_of(lb_arn)
+                .filter(|l| l.forward_target_groups().any(|t| t == tg_arn))
+            {
+                let Some(lport) = listener.port else {
+                    continue;
+                };
+                let lproto = listener_proto(listener.protocol.as_deref());
+                // The load balancer's front door: its security groups (none on an NLB
+                // without security groups, which then lets everything in).
+                if lb.security_groups.is_empty() && lb.lb_type.as_deref() != Some("network") {
+                    // Application load balancers always have security groups: none listed
+                    // means the input is incomplete, not that everything is admitted.
+                    gaps.add(format!(
+                        "load balancer {} lists no security groups, so what it admits cannot be judged (add `{} --load-balancer-arns {lb_arn}`)",
+                        lb.name(),
+                        Kind::Elbv2LoadBalancers.cli_command()
+                    ));
+                    continue;
+                }
+                let (family, front) = if lb.security_groups.is_empty() {
+                    (
+                        Family::V4,
+                        format!(
+                            "network load balancer `{}` has no security groups, so it admits every source",
+                            lb.name()
+                        ),
+                    )
+                } else {
+                    let sgs = groups(
+                        inv,
+                        &lb.security_groups,
+                        &format!("load balancer {}", lb.name()),
+                        gaps,
+                    );
+                    let openings = netmath::openings(&netmath::grants(&sgs));
+                    let Some(o) = [Family::V4, Family::V6]
+                        .into_iter()
+                        .find_map(|f| find_opening(&openings, f, lproto, lport))
+                    else {
+                        continue;
+                    };
+                    (
+                        o.family,
+                        format!(
+                            "its security group(s) admit {} {} from the internet: {}",
+                            lproto.name(),
+                            Ports::one(lport),
+                            o.grants
+                                .iter()
+                                .map(|g| format!("`{}` {} `{}`", g.group_id, g.field, g.cidr_text))
+                                .collect::<Vec<_>>()
+                                .join(" + ")
+                        ),
+                    )
+                };
+                let Some(entry) = lb_subnet(inv, lb, family, lproto, lport, gaps) else {
+                    continue;
+                };
+                let target_port = slb.container_port.or(tg.port);
+                let Some(target_port) = target_port else {
+                    gaps.add(format!(
+                        "loadBalancers[{i}] of the service names no containerPort and target group {tg_arn} no port"
+                    ));
+                    continue;
+                };
+                let target_proto = listener_proto(tg.protocol.as_deref());
+                let container = slb.container_name.clone().unwrap_or_default();
+                let mut unverified = false;
+                let target_steps = if let Some(vpc) = service.awsvpc() {
+                    let sgs = service_groups(inv, &vpc.security_groups, gaps);
+                    match target_admission(inv, &sgs, lb, target_proto, target_port) {
+                        Some(steps) => steps,
+                        None => continue,
+                    }
+                } else {
+                    unverified = true;
+                    gaps.add(
+                        "the service's targets are EC2 container instances (no awsvpc networking), whose security groups are not in the input: the load balancer path assumes they admit the load balancer".to_string(),
+                    );
+                    vec![PathStep::new(
+                        T_SERVICE,
+                        &service.service_arn,
+                        "targets are EC2 container instances; their security groups are not in the input, so this hop is assumed",
+                    )]
+                };
+                let port_step = match ctx.task_definition {
+                    Some(td) => PathStep::new(
+                        T_TD,
+                        &td.task_definition_arn,
+                        format!(
+                            "container `{container}` receives {} {} (loadBalancers[{i}].containerPort)",
+                            target_proto.name(),
+                            Ports::one(target_port)
+                        ),
+                    ),
+                    None => PathStep::new(
+                        T_SERVICE,
+                        &service.service_arn,
+                        format!(
+                            "loadBalancers[{i}] sends {} {} to container `{container}`",
+                            target_proto.name(),
+                            Ports::one(target_port)
+                        ),
+                    ),
+                };
+                let lb_type = lb.lb_type.as_deref().unwrap_or("elbv2");
+                let tg_name = tg.target_group_name.as_deref().unwrap_or(tg_arn);
+                let listener_label =
+                    format!("{} :{lport}", listener.protocol.as_deref().unwrap_or("?"));
+                let mut ev = Evidence::new(
+                    &service.service_arn,
+                    format!(
+                        "container `{container}` {} {} is reachable from the internet through internet-facing {lb_type} load balancer `{}` (listener {listener_label} → target group `{tg_name}`)",
+                        target_proto.name(),
+                        Ports::one(target_port),
+                        lb.name()
+                    ),
+                )
+                .field(format!("loadBalancers[{i}]"))
+                .detail("path", "load-balancer")
+                .detail("load_balancer", lb.name())
+                .detail("load_balancer_arn", lb_arn)
+                .detail("load_balancer_type", lb_type)
+                .detail("load_balancer_security_groups", lb.security_groups.clone())
+                .detail("listener_protocol", listener.protocol.clone().unwrap_or_default())
+                .detail("listener_port", lport)
+                .detail("target_group", tg_name)
+                .detail("port", target_port)
+                .step(PathStep::new(
+                    T_IGW,
+                    &entry.route.igw,
+                    format!(
+                        "attached to `{}`; the load balancer's subnet `{}` reaches it through `{}` ({}) and network ACL `{}` ({})",
+                        entry.subnet.vpc_id,
+                        entry.subnet.subnet_id,
+                        entry.route.table.route_table_id,
+                        entry.route.routes.join(", "),
+                        entry.acl.acl.network_acl_id,
+                        acl_detail(&entry.acl, lproto, lport)
+                    ),
+                ))
+                .step(PathStep::new(
+                    T_LISTENER,
+                    &listener.listener_arn,
+                    format!(
+                        "{listener_label} on internet-facing {lb_type} load balancer `{}` forwards to target group `{tg_name}`; {front}",
+                        lb.name()
+                    ),
+                ))
+                .step(PathStep::new(
+                    T_TG,
+                    tg_arn,
+                    format!(
+                        "target group `{tg_name}` ({} targets) sends {} {} to the service's tasks",
+                        tg.target_type.as_deref().unwrap_or("?"),
+                        target_proto.name(),
+                        Ports::one(target_port)
+                    ),
+                ));
+                if !container.is_empty() {
+                    ev = ev.container(&container);
+                }
+                if unverified {
+                    ev = ev.detail("target_security_group", "not checked");
+                }
+                for s in target_steps {
+                    ev = ev.step(s);
+                }
+                out.facet(Facet::LoadBalancerPath);
+                out.resource(lb_arn);
+                out.fire(ev.step(port_step));
+            }
+        }
+    }
+}
