@@ -1,0 +1,212 @@
+//! CIDRs as integer intervals: parsing, unions, coverage of a whole address family.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// IPv4 or IPv6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    V4,
+    V6,
+}
+
+impl Family {
+    pub fn bits(self) -> u32 {
+        match self {
+            Family::V4 => 32,
+            Family::V6 => 128,
+        }
+    }
+    /// The whole address space, as AWS writes it.
+    pub fn everything(self) -> &'static str {
+        match self {
+            Family::V4 => "0.0.0.0/0",
+            Family::V6 => "::/0",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Family::V4 => "IPv4",
+            Family::V6 => "IPv6",
+        }
+    }
+    pub(super) fn max(self) -> u128 {
+        match self {
+            Family::V4 => u32::MAX as u128,
+            Family::V6 => u128::MAX,
+        }
+    }
+    /// Address ranges that are not the public internet (private, shared, loopback,
+    /// link-local, unique-local): a rule that only admits these does not admit the internet.
+    pub(super) fn non_internet(self) -> Vec<Interval> {
+        let list: &[&str] = match self {
+            Family::V4 => &[
+                "0.0.0.0/8",
+                "10.0.0.0/8",
+                "100.64.0.0/10",
+                "127.0.0.0/8",
+                "169.254.0.0/16",
+                "172.16.0.0/12",
+                "192.168.0.0/16",
+            ],
+            Family::V6 => &["::1/128", "fc00::/7", "fe80::/10"],
+        };
+        list.iter()
+            .filter_map(|c| Cidr::parse(c))
+            .map(|c| c.interval())
+            .collect()
+    }
+}
+
+/// A closed interval of addresses `[start, end]` within one family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Interval {
+    pub start: u128,
+    pub end: u128,
+}
+
+/// A parsed CIDR block (host bits cleared).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    pub family: Family,
+    pub addr: u128,
+    pub len: u32,
+}
+
+impl Cidr {
+    /// Parses `a.b.c.d/n` or `x::y/n`; a bare address is a host route. `None` when malformed.
+    pub fn parse(text: &str) -> Option<Cidr> {
+        let text = text.trim();
+        let (addr, len) = match text.split_once('/') {
+            Some((a, l)) => (a, Some(l.parse::<u32>().ok()?)),
+            None => (text, None),
+        };
+        let (family, raw) = if let Ok(v4) = addr.parse::<Ipv4Addr>() {
+            (Family::V4, u32::from(v4) as u128)
+        } else if let Ok(v6) = addr.parse::<Ipv6Addr>() {
+            (Family::V6, u128::from(v6))
+        } else {
+            return None;
+        };
+        let len = len.unwrap_or(family.bits());
+        if len > family.bits() {
+            return None;
+        }
+        let host = host_mask(family, len);
+        Some(Cidr {
+            family,
+            addr: raw & !host & family.max(),
+            len,
+        })
+    }
+
+    pub fn interval(&self) -> Interval {
+        Interval {
+            start: self.addr,
+            end: self.addr | host_mask(self.family, self.len),
+        }
+    }
+
+    /// Whether `other` lies entirely inside this block.
+    pub fn contains(&self, other: &Cidr) -> bool {
+        self.family == other.family && {
+            let (a, b) = (self.interval(), other.interval());
+            a.start <= b.start && b.end <= a.end
+        }
+    }
+}
+
+pub(super) fn host_mask(family: Family, len: u32) -> u128 {
+    let host_bits = family.bits() - len;
+    if host_bits == 0 {
+        0
+    } else if host_bits == 128 {
+        u128::MAX
+    } else {
+        (1u128 << host_bits) - 1
+    }
+}
+
+/// Sorts and merges intervals (adjacent ones too).
+pub(super) fn merge(mut v: Vec<Interval>) -> Vec<Interval> {
+    v.sort();
+    let mut out: Vec<Interval> = Vec::with_capacity(v.len());
+    for i in v {
+        match out.last_mut() {
+            Some(last) if last.end == u128::MAX || i.start <= last.end + 1 => {
+                last.end = last.end.max(i.end);
+            }
+            _ => out.push(i),
+        }
+    }
+    out
+}
+
+/// Whether the union of `blocks` covers all of `target` (blocks of another family are ignored).
+pub fn union_covers(target: &Cidr, blocks: &[Cidr]) -> bool {
+    let t = target.interval();
+    let mut next = t.start;
+    for i in merge(
+        blocks
+            .iter()
+            .filter(|b| b.family == target.family)
+            .map(Cidr::interval)
+            .collect(),
+    ) {
+        if i.end < next {
+            continue;
+        }
+        if i.start > next {
+            return false;
+        }
+        if i.end >= t.end {
+            return true;
+        }
+        next = i.end + 1;
+    }
+    false
+}
+
+/// Whether the union of `blocks` covers the whole address space of `family`.
+pub fn covers_all(family: Family, blocks: &[Cidr]) -> bool {
+    let all = Cidr {
+        family,
+        addr: 0,
+        len: 0,
+    };
+    union_covers(&all, blocks)
+}
+
+/// `from` minus every interval of `cut`.
+pub(super) fn subtract(from: &[Interval], cut: &[Interval]) -> Vec<Interval> {
+    let mut out = Vec::new();
+    for f in from {
+        let mut pieces = vec![*f];
+        for c in cut {
+            pieces = pieces
+                .into_iter()
+                .flat_map(|p| {
+                    let mut rest = Vec::new();
+                    if c.end < p.start || c.start > p.end {
+                        rest.push(p);
+                    } else {
+                        if c.start > p.start {
+                            rest.push(Interval {
+                                start: p.start,
+                                end: c.start - 1,
+                            });
+                        }
+                        if c.end < p.end {
+                            rest.push(Interval {
+                                start: c.end + 1,
+                                end: p.end,
+                            });
+                        }
+                    }
+                    rest
+                })
+                .collect();
+        }
+        out.extend(pieces);
+    }
+    out
+}

@@ -1,0 +1,198 @@
+//! Security group rules as grants, and the openings to the whole internet they add up to.
+
+use super::*;
+use crate::model::SecurityGroup;
+
+/// One CIDR source of one security group ingress rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grant {
+    pub group_id: String,
+    /// `IpPermissions[i].IpRanges[j]` or `IpPermissions[i].Ipv6Ranges[j]`.
+    pub field: String,
+    pub cidr_text: String,
+    pub cidr: Cidr,
+    pub proto: Proto,
+    /// The rule's own ports (all ports for protocols without ports).
+    pub ports: Ports,
+}
+
+impl Grant {
+    /// How much of the (protocol, port) space the grant covers; used to keep the widest
+    /// rules when several explain the same opening.
+    pub(super) fn breadth(&self) -> u32 {
+        match self.proto {
+            Proto::All => u32::MAX,
+            _ => self.ports.width(),
+        }
+    }
+}
+
+/// Every CIDR source of the ingress rules of `groups`. Rules naming other security groups or
+/// prefix lists are left out: they do not admit arbitrary addresses.
+pub fn grants(groups: &[&SecurityGroup]) -> Vec<Grant> {
+    let mut out = Vec::new();
+    for sg in groups {
+        for (i, p) in sg.ip_permissions.iter().enumerate() {
+            let Some(proto) = Proto::parse(&p.ip_protocol) else {
+                continue;
+            };
+            let ports = if proto.has_ports() {
+                Ports::from_bounds(p.from_port, p.to_port)
+            } else {
+                Ports::ALL
+            };
+            let v4 = p
+                .ip_ranges
+                .iter()
+                .enumerate()
+                .map(|(j, r)| (format!("IpPermissions[{i}].IpRanges[{j}]"), &r.cidr_ip));
+            let v6 = p
+                .ipv6_ranges
+                .iter()
+                .enumerate()
+                .map(|(j, r)| (format!("IpPermissions[{i}].Ipv6Ranges[{j}]"), &r.cidr_ipv6));
+            for (field, text) in v4.chain(v6) {
+                if let Some(cidr) = Cidr::parse(text) {
+                    out.push(Grant {
+                        group_id: sg.group_id.clone(),
+                        field,
+                        cidr_text: text.clone(),
+                        cidr,
+                        proto,
+                        ports,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A (protocol, port range, family) that the rules admit from the whole address space, and
+/// the grants that together do it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opening {
+    pub family: Family,
+    pub proto: Proto,
+    pub ports: Ports,
+    pub grants: Vec<Grant>,
+}
+
+impl Opening {
+    /// Whether traffic of `proto` to `port` falls inside this opening.
+    pub fn admits(&self, proto: Proto, port: u16) -> bool {
+        self.proto.admits(proto) && (self.proto == Proto::All || self.ports.contains(port))
+    }
+}
+
+/// Everything the grants admit from the whole internet. Security groups on one ENI are
+/// additive, so ranges split across rules and groups combine — but only for traffic that
+/// each of those rules admits (same protocol and port).
+pub fn openings(grants: &[Grant]) -> Vec<Opening> {
+    let mut out = Vec::new();
+    for family in [Family::V4, Family::V6] {
+        let fam: Vec<&Grant> = grants.iter().filter(|g| g.cidr.family == family).collect();
+        // All-protocol rules first: they open every port of every protocol.
+        let all: Vec<&Grant> = fam
+            .iter()
+            .copied()
+            .filter(|g| g.proto == Proto::All)
+            .collect();
+        let all_open = minimal_cover(family, &all);
+        if let Some(gs) = &all_open {
+            out.push(Opening {
+                family,
+                proto: Proto::All,
+                ports: Ports::ALL,
+                grants: gs.clone(),
+            });
+        }
+        let mut protos: Vec<Proto> = fam
+            .iter()
+            .map(|g| g.proto)
+            .filter(|p| *p != Proto::All)
+            .collect();
+        protos.sort();
+        protos.dedup();
+        for proto in protos {
+            let mine: Vec<&Grant> = fam
+                .iter()
+                .copied()
+                .filter(|g| g.proto.admits(proto))
+                .collect();
+            // Cut the port space where any rule starts or ends: inside a segment every rule
+            // either applies to every port or to none.
+            let mut cuts: Vec<u32> = vec![0, 65536];
+            for g in mine.iter().filter(|g| g.proto == proto) {
+                cuts.push(g.ports.from as u32);
+                cuts.push(g.ports.to as u32 + 1);
+            }
+            cuts.sort();
+            cuts.dedup();
+            let mut current: Option<Opening> = None;
+            for w in cuts.windows(2) {
+                let seg = Ports {
+                    from: w[0] as u16,
+                    to: (w[1] - 1) as u16,
+                };
+                let here: Vec<&Grant> = mine
+                    .iter()
+                    .copied()
+                    .filter(|g| g.proto == Proto::All || g.ports.contains(seg.from))
+                    .collect();
+                let cover = minimal_cover(family, &here)
+                    // Already reported as an all-protocol opening.
+                    .filter(|gs| gs.iter().any(|g| g.proto != Proto::All));
+                match (cover, current.as_mut()) {
+                    (Some(gs), Some(cur)) if cur.grants == gs && cur.ports.to + 1 == seg.from => {
+                        cur.ports.to = seg.to;
+                    }
+                    (cover, _) => {
+                        out.extend(current.take());
+                        current = cover.map(|gs| Opening {
+                            family,
+                            proto,
+                            ports: seg,
+                            grants: gs,
+                        });
+                    }
+                }
+            }
+            out.extend(current);
+        }
+    }
+    out
+}
+
+/// A smallest-ish subset of `grants` whose CIDRs still cover the whole `family` space, or
+/// `None` if even all of them do not. Narrow rules are dropped first so that the evidence
+/// names the broad rule that really opens the range.
+pub(super) fn minimal_cover(family: Family, grants: &[&Grant]) -> Option<Vec<Grant>> {
+    let cidrs: Vec<Cidr> = grants.iter().map(|g| g.cidr).collect();
+    if !covers_all(family, &cidrs) {
+        return None;
+    }
+    let mut keep: Vec<&Grant> = grants.to_vec();
+    let mut order: Vec<usize> = (0..keep.len()).collect();
+    order.sort_by_key(|&i| (keep[i].breadth(), std::cmp::Reverse(keep[i].cidr.len)));
+    let mut dropped = vec![false; keep.len()];
+    for i in order {
+        dropped[i] = true;
+        let rest: Vec<Cidr> = keep
+            .iter()
+            .zip(&dropped)
+            .filter(|(_, d)| !**d)
+            .map(|(g, _)| g.cidr)
+            .collect();
+        if !covers_all(family, &rest) {
+            dropped[i] = false;
+        }
+    }
+    let mut i = 0;
+    keep.retain(|_| {
+        let k = !dropped[i];
+        i += 1;
+        k
+    });
+    Some(keep.into_iter().cloned().collect())
+}
