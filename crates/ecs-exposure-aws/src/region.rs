@@ -62,6 +62,12 @@ macro_rules! pages {
     }};
 }
 
+mod inspector;
+mod network;
+
+use inspector::inspector_findings;
+use network::{load_balancers, network};
+
 struct Clients {
     ecs: aws_sdk_ecs::Client,
     ec2: aws_sdk_ec2::Client,
@@ -255,7 +261,7 @@ async fn collect_region(
             group_ids.extend(a.security_groups().iter().cloned());
         }
     }
-    let elb = crate::region::load_balancers(s, &c.elb, account, region, &tg_arns).await;
+    let elb = load_balancers(s, &c.elb, account, region, &tg_arns).await;
     if let Some((tgs, lbs, listeners)) = elb {
         for lb in &lbs {
             group_ids.extend(lb.security_groups().iter().cloned());
@@ -275,7 +281,7 @@ async fn collect_region(
     // Network: the subnets and security groups in use, and their VPCs' routing.
     step("network");
     files.extend(
-        crate::region::network(s, &c.ec2, account, region, &subnet_ids, &group_ids)
+        network(s, &c.ec2, account, region, &subnet_ids, &group_ids)
             .await
             .into_iter()
             .map(|(n, j)| file(n, j)),
@@ -369,297 +375,6 @@ fn ecr_repository(image: &str) -> Option<String> {
         None => rest,
     };
     Some(repo.to_string())
-}
-
-type ElbData = (
-    Vec<aws_sdk_elasticloadbalancingv2::types::TargetGroup>,
-    Vec<aws_sdk_elasticloadbalancingv2::types::LoadBalancer>,
-    Option<Vec<aws_sdk_elasticloadbalancingv2::types::Listener>>,
-);
-
-/// Target groups the services register with, their load balancers and listeners. `None`
-/// when the target groups could not be read.
-pub(crate) async fn load_balancers(
-    s: &Session,
-    elb: &aws_sdk_elasticloadbalancingv2::Client,
-    account: &str,
-    region: &str,
-    tg_arns: &BTreeSet<String>,
-) -> Option<ElbData> {
-    let tg_arns: Vec<String> = tg_arns.iter().cloned().collect();
-    let mut tgs = Vec::new();
-    for chunk in tg_arns.chunks(20) {
-        let out = s
-            .call(
-                account,
-                region,
-                "elasticloadbalancing:DescribeTargetGroups",
-                None,
-                async {
-                    elb.describe_target_groups()
-                        .set_target_group_arns(Some(chunk.to_vec()))
-                        .send()
-                        .await
-                },
-            )
-            .await?;
-        tgs.extend(out.target_groups().iter().cloned());
-    }
-    let lb_arns: Vec<String> = tgs
-        .iter()
-        .flat_map(|t| t.load_balancer_arns().iter().cloned())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let mut lbs = Vec::new();
-    for chunk in lb_arns.chunks(20) {
-        if let Some(out) = s
-            .call(
-                account,
-                region,
-                "elasticloadbalancing:DescribeLoadBalancers",
-                None,
-                async {
-                    elb.describe_load_balancers()
-                        .set_load_balancer_arns(Some(chunk.to_vec()))
-                        .send()
-                        .await
-                },
-            )
-            .await
-        {
-            lbs.extend(out.load_balancers().iter().cloned());
-        }
-    }
-    let mut listeners = Vec::new();
-    let mut complete = true;
-    for lb in &lb_arns {
-        complete &= pages!(
-            s,
-            account,
-            region,
-            "elasticloadbalancing:DescribeListeners",
-            Some(lb.as_str()),
-            elb.describe_listeners().load_balancer_arn(lb),
-            |p| {
-                listeners.extend(p.listeners().iter().cloned());
-            }
-        );
-    }
-    Some((tgs, lbs, complete.then_some(listeners)))
-}
-
-/// Subnets, security groups, and the route tables, network ACLs and internet gateways of
-/// their VPCs. A kind whose call failed is left out (the core then says it is missing).
-pub(crate) async fn network(
-    s: &Session,
-    ec2: &aws_sdk_ec2::Client,
-    account: &str,
-    region: &str,
-    subnet_ids: &BTreeSet<String>,
-    group_ids: &BTreeSet<String>,
-) -> Vec<(&'static str, Value)> {
-    use aws_sdk_ec2::types::Filter;
-    let mut files = Vec::new();
-    let ids: Vec<String> = subnet_ids.iter().cloned().collect();
-    let mut subnets = Vec::new();
-    let mut ok = true;
-    for chunk in ids.chunks(200) {
-        match s
-            .call(account, region, "ec2:DescribeSubnets", None, async {
-                ec2.describe_subnets()
-                    .set_subnet_ids(Some(chunk.to_vec()))
-                    .send()
-                    .await
-            })
-            .await
-        {
-            Some(out) => subnets.extend(out.subnets().iter().cloned()),
-            None => ok = false,
-        }
-    }
-    let vpcs: Vec<String> = subnets
-        .iter()
-        .filter_map(|s| s.vpc_id().map(str::to_string))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if ok {
-        files.push((
-            "ec2-describe-subnets.json",
-            json!({"Subnets": subnets.iter().map(convert::ec2::subnet).collect::<Vec<_>>()}),
-        ));
-    }
-    let ids: Vec<String> = group_ids.iter().cloned().collect();
-    let mut groups = Vec::new();
-    let mut ok = true;
-    for chunk in ids.chunks(200) {
-        match s
-            .call(account, region, "ec2:DescribeSecurityGroups", None, async {
-                ec2.describe_security_groups()
-                    .set_group_ids(Some(chunk.to_vec()))
-                    .send()
-                    .await
-            })
-            .await
-        {
-            Some(out) => groups.extend(out.security_groups().iter().cloned()),
-            None => ok = false,
-        }
-    }
-    if ok {
-        files.push(("ec2-describe-security-groups.json", json!({"SecurityGroups": groups.iter().map(convert::ec2::security_group).collect::<Vec<_>>()})));
-    }
-    if vpcs.is_empty() {
-        // Nothing in a VPC: routing is not needed, and saying so keeps it out of the gaps.
-        files.push(("ec2-describe-route-tables.json", json!({"RouteTables": []})));
-        files.push(("ec2-describe-network-acls.json", json!({"NetworkAcls": []})));
-        files.push((
-            "ec2-describe-internet-gateways.json",
-            json!({"InternetGateways": []}),
-        ));
-        return files;
-    }
-    let vpc_filter = |name: &str| {
-        Filter::builder()
-            .name(name)
-            .set_values(Some(vpcs.clone()))
-            .build()
-    };
-    let mut tables = Vec::new();
-    if pages!(
-        s,
-        account,
-        region,
-        "ec2:DescribeRouteTables",
-        None,
-        ec2.describe_route_tables().filters(vpc_filter("vpc-id")),
-        |p| {
-            tables.extend(p.route_tables().iter().map(convert::ec2::route_table));
-        }
-    ) {
-        files.push((
-            "ec2-describe-route-tables.json",
-            json!({"RouteTables": tables}),
-        ));
-    }
-    let mut acls = Vec::new();
-    if pages!(
-        s,
-        account,
-        region,
-        "ec2:DescribeNetworkAcls",
-        None,
-        ec2.describe_network_acls().filters(vpc_filter("vpc-id")),
-        |p| {
-            acls.extend(p.network_acls().iter().map(convert::ec2::network_acl));
-        }
-    ) {
-        files.push((
-            "ec2-describe-network-acls.json",
-            json!({"NetworkAcls": acls}),
-        ));
-    }
-    let mut igws = Vec::new();
-    if pages!(
-        s,
-        account,
-        region,
-        "ec2:DescribeInternetGateways",
-        None,
-        ec2.describe_internet_gateways()
-            .filters(vpc_filter("attachment.vpc-id")),
-        |p| {
-            igws.extend(
-                p.internet_gateways()
-                    .iter()
-                    .map(convert::ec2::internet_gateway),
-            );
-        }
-    ) {
-        files.push((
-            "ec2-describe-internet-gateways.json",
-            json!({"InternetGateways": igws}),
-        ));
-    }
-    files
-}
-
-/// ACTIVE package findings on the ECR repositories in use. `None` when Inspector could not
-/// be read (not enabled, access denied).
-async fn inspector_findings(
-    s: &Session,
-    inspector: &aws_sdk_inspector2::Client,
-    account: &str,
-    region: &str,
-    repositories: &BTreeSet<String>,
-) -> Option<Vec<Value>> {
-    let repos: Vec<String> = repositories.iter().cloned().collect();
-    // A string filter takes at most 10 values; the chunks run concurrently.
-    let mut set = JoinSet::new();
-    for (i, chunk) in repos.chunks(10).enumerate() {
-        let (s, inspector, account, region, chunk) = (
-            s.clone(),
-            inspector.clone(),
-            account.to_string(),
-            region.to_string(),
-            chunk.to_vec(),
-        );
-        set.spawn(async move {
-            let mut findings = Vec::new();
-            let complete =
-                findings_page(&s, &inspector, &account, &region, &chunk, &mut findings).await;
-            (i, complete.then_some(findings))
-        });
-    }
-    let mut parts = Vec::new();
-    while let Some(res) = set.join_next().await {
-        parts.push(res.expect("Inspector collection does not panic"));
-    }
-    parts.sort_by_key(|(i, _)| *i);
-    let mut all = Vec::new();
-    for (_, part) in parts {
-        all.extend(part?);
-    }
-    Some(all)
-}
-
-/// Every page of ListFindings for up to 10 repositories; `false` when a page failed.
-async fn findings_page(
-    s: &Session,
-    inspector: &aws_sdk_inspector2::Client,
-    account: &str,
-    region: &str,
-    repos: &[String],
-    findings: &mut Vec<Value>,
-) -> bool {
-    use aws_sdk_inspector2::types::{FilterCriteria, StringComparison, StringFilter};
-    let eq = |v: &str| {
-        StringFilter::builder()
-            .comparison(StringComparison::Equals)
-            .value(v)
-            .build()
-            .expect("comparison and value are both set")
-    };
-    let criteria = FilterCriteria::builder()
-        .finding_status(eq("ACTIVE"))
-        .resource_type(eq("AWS_ECR_CONTAINER_IMAGE"))
-        .set_ecr_image_repository_name(Some(repos.iter().map(|r| eq(r)).collect()))
-        .build();
-    pages!(
-        s,
-        account,
-        region,
-        "inspector2:ListFindings",
-        None,
-        inspector
-            .list_findings()
-            .filter_criteria(criteria)
-            .max_results(100),
-        |p| {
-            findings.extend(p.findings().iter().map(convert::inspector::finding));
-        }
-    )
 }
 
 #[cfg(test)]
