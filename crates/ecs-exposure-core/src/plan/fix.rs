@@ -43,6 +43,9 @@ pub struct Fix {
     /// the original document is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<Value>,
+    /// Infrastructure as code: the edit of the CloudFormation template, as a unified diff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_diff: Option<super::source::SourceDiff>,
     /// What a person must check or supply.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -83,8 +86,11 @@ impl Fix {
             commands: Vec::new(),
             files: Map::new(),
             task_definition: None,
+            source_diff: None,
             notes: Vec::new(),
         };
+        fix.notes
+            .extend(super::source::terraform_notes(inv, change));
         if let Some(td) = change.task_definition() {
             let fam = family(inv, td);
             if let Change::MoveEnvToSecrets { variables, .. } = change {

@@ -14,6 +14,7 @@ mod apply;
 mod change;
 pub mod fix;
 pub mod render;
+pub mod source;
 
 pub use apply::{NON_ROOT_USER, apply, apply_to_task_definition, secret_name, undo};
 pub use change::{Applicability, Change, EnvVar, IngressRule, StatementRef, change_for};
@@ -321,6 +322,41 @@ pub fn attach_task_definitions(
         };
         if fix::rewrite(&mut input, &r.change, arn) {
             r.fix.task_definition = Some(input);
+        }
+    }
+}
+
+/// Adds to each remediation of a CloudFormation resource the edit of its template, as a
+/// unified diff, from the template texts by file name as the loader recorded it (the core
+/// does no I/O: the caller reads them). A change that is no safe text edit gets a note naming
+/// the file and line to change instead.
+pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<String, String>) {
+    for r in &mut plan.remediations {
+        let Some(file) = source::cfn_file(inv, &r.change) else {
+            continue;
+        };
+        let Some(text) = texts.get(file) else {
+            continue;
+        };
+        match source::edit_template(inv, file, text, &r.change) {
+            Ok(after) => {
+                r.fix.source_diff = Some(source::SourceDiff {
+                    file: file.to_string(),
+                    diff: fix::diff(text, &after, file, file),
+                })
+            }
+            Err(why) => {
+                let at = r
+                    .change
+                    .resources()
+                    .first()
+                    .and_then(|id| inv.locate(id, None))
+                    .map(|l| format!("{}:{}", l.file, l.line))
+                    .unwrap_or_else(|| file.to_string());
+                r.fix
+                    .notes
+                    .push(format!("Manual edit of the template at {at}: {why}."));
+            }
         }
     }
 }

@@ -1,0 +1,180 @@
+use super::*;
+use crate::engine::{Severity, analyze};
+use crate::load::Loader;
+use crate::plan::plan;
+use std::path::PathBuf;
+
+fn load(name: &str, text: &str) -> Inventory {
+    let mut loader = Loader::new();
+    loader.add(name, text.as_bytes()).unwrap();
+    loader.finish().0
+}
+
+/// Every CloudFormation template of the examples.
+fn templates() -> Vec<(String, String)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/iac");
+    let mut out = Vec::new();
+    for dir in [
+        root.clone(),
+        root.join("checkov-side-by-side/cloudformation"),
+        root.join("cdk-app/cdk.out"),
+    ] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template.json")
+            {
+                out.push((name, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The diff of each remediation, applied to a copy of the template and re-scanned: the
+/// template still loads, the traits are gone and the severity is the projected one.
+#[test]
+fn template_edits_do_what_the_plan_projects() {
+    let mut edited = 0;
+    for (name, text) in templates() {
+        let inv = load(&name, &text);
+        let analysis = analyze(&inv);
+        let p = plan(&inv, &analysis, Severity::Informational);
+        for r in &p.remediations {
+            let Some(file) = cfn_file(&inv, &r.change) else {
+                continue;
+            };
+            let after = match edit_template(&inv, file, &text, &r.change) {
+                Ok(a) => a,
+                Err(why) => {
+                    eprintln!("{name}: manual: {}: {why}", r.title);
+                    continue;
+                }
+            };
+            edited += 1;
+            // Only the edited lines differ.
+            let d = crate::plan::fix::diff(&text, &after, "a", "b");
+            let changed = d.lines().filter(|l| l.starts_with(['+', '-'])).count() - 2;
+            assert!(
+                changed <= 12,
+                "{name}: {}: too many lines changed:\n{d}",
+                r.title
+            );
+            let inv2 = load(&name, &after);
+            let again = analyze(&inv2);
+            for proj in &r.findings {
+                let f = again
+                    .findings
+                    .iter()
+                    .find(|f| f.resource.uid == proj.resource);
+                let sev = f.map(|f| f.severity).unwrap_or(Severity::Informational);
+                assert_eq!(sev, proj.projected_severity, "{name}: {}:\n{d}", r.title);
+                for t in &proj.traits_removed {
+                    assert!(
+                        !f.is_some_and(|f| f.has(*t)),
+                        "{name}: {}: {t:?} still fires after:\n{d}",
+                        r.title
+                    );
+                }
+            }
+        }
+    }
+    assert!(edited >= 8, "only {edited} template edits");
+}
+
+#[test]
+fn yaml_edits_keep_other_lines() {
+    let text = "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      PidMode: host # why\n      ContainerDefinitions:\n        - Name: web\n          Image: nginx\n          Privileged: true\n";
+    let inv = load("t.yaml", text);
+    let td = "t.yaml#T".to_string();
+    let after = edit_template(
+        &inv,
+        "t.yaml",
+        text,
+        &Change::RemovePidModeHost {
+            task_definition: td.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(after, text.replace("      PidMode: host # why\n", ""));
+    let after = edit_template(
+        &inv,
+        "t.yaml",
+        text,
+        &Change::ReadonlyRootFilesystem {
+            task_definition: td.clone(),
+            containers: vec!["web".into()],
+        },
+    )
+    .unwrap();
+    assert!(after.contains("        - ReadonlyRootFilesystem: true\n          Name: web\n"));
+    let after = edit_template(
+        &inv,
+        "t.yaml",
+        text,
+        &Change::DropPrivileged {
+            task_definition: td,
+            containers: vec!["web".into()],
+        },
+    )
+    .unwrap();
+    assert_eq!(after, text.replace("Privileged: true", "Privileged: false"));
+}
+
+#[test]
+fn json_removal_of_last_member_fixes_the_comma() {
+    let text = "{\n  \"Resources\": {\n    \"T\": {\n      \"Type\": \"AWS::ECS::TaskDefinition\",\n      \"Properties\": {\n        \"ContainerDefinitions\": [\n          {\n            \"Name\": \"web\",\n            \"Image\": \"nginx\"\n          }\n        ],\n        \"PidMode\": \"host\"\n      }\n    }\n  }\n}\n";
+    let inv = load("t.json", text);
+    let after = edit_template(
+        &inv,
+        "t.json",
+        text,
+        &Change::RemovePidModeHost {
+            task_definition: "t.json#T".into(),
+        },
+    )
+    .unwrap();
+    assert!(!after.contains("        ],\n      }"));
+    assert!(after.contains("        ]\n      }\n"));
+    let after = edit_template(
+        &inv,
+        "t.json",
+        text,
+        &Change::SetNonRootUser {
+            task_definition: "t.json#T".into(),
+            containers: vec!["web".into()],
+        },
+    )
+    .unwrap();
+    assert!(
+        after.contains(
+            "          {\n            \"User\": \"1000\",\n            \"Name\": \"web\","
+        )
+    );
+}
+
+#[test]
+fn terraform_gets_review_notes() {
+    let c = Change::DropPrivileged {
+        task_definition: "plan.json#aws_ecs_task_definition.web".into(),
+        containers: vec!["web".into()],
+    };
+    let n = terraform_notes(&Inventory::default(), &c);
+    assert_eq!(n.len(), 1);
+    assert!(
+        n[0].contains(
+            "`aws_ecs_task_definition.web`: `container_definitions[name=web].privileged = false`"
+        ),
+        "{n:?}"
+    );
+    assert!(
+        terraform_notes(
+            &Inventory::default(),
+            &Change::RemoveTaskRole {
+                task_definition: "t.yaml#T".into()
+            }
+        )
+        .is_empty()
+    );
+}
