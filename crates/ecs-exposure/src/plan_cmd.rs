@@ -19,6 +19,7 @@ pub fn plan(args: PlanArgs) -> Result<u8, String> {
     let analysis = analyze(&inventory);
     let mut plan = plan::plan(&inventory, &analysis, args.min_severity);
     plan::attach_task_definitions(&mut plan, &analysis, &task_definition_documents(&source));
+    plan::attach_template_edits(&mut plan, &inventory, &template_texts(&inventory, &source));
     let text = match args.format {
         PlanFormat::Json => plan::render::json(&plan),
         PlanFormat::Text => plan::render::text(&plan),
@@ -55,6 +56,43 @@ fn task_definition_documents(source: &Source) -> HashMap<String, Value> {
             }
         }
         Source::Memory(docs) => docs.iter().for_each(|(n, b)| add(n, b)),
+    }
+    out
+}
+
+/// The texts of the CloudFormation templates the inventory was read from, by file name as the
+/// loader recorded it: the template edits are made on them.
+fn template_texts(
+    inventory: &ecs_exposure_core::model::Inventory,
+    source: &Source,
+) -> HashMap<String, String> {
+    let files: std::collections::BTreeSet<&str> = inventory
+        .sources
+        .values()
+        .filter_map(|m| m.entries.get(""))
+        .map(|l| l.file.as_str())
+        .collect();
+    let mut out = HashMap::new();
+    match source {
+        Source::Files(paths) => {
+            for p in paths {
+                let name = p.display().to_string();
+                if files.contains(name.as_str())
+                    && let Ok(text) = std::fs::read_to_string(p)
+                {
+                    out.insert(name, text);
+                }
+            }
+        }
+        Source::Memory(docs) => {
+            for (name, bytes) in docs {
+                if files.contains(name.as_str())
+                    && let Ok(text) = std::str::from_utf8(bytes)
+                {
+                    out.insert(name.clone(), text.to_string());
+                }
+            }
+        }
     }
     out
 }

@@ -486,33 +486,62 @@ pub fn diff(before: &str, after: &str, from: &str, to: &str) -> String {
             ops.push((' ', a[i]));
             i += 1;
             j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            ops.push(('+', b[j]));
-            j += 1;
-        } else {
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            // Removed lines first, as `diff -u` shows them.
             ops.push(('-', a[i]));
             i += 1;
+        } else {
+            ops.push(('+', b[j]));
+            j += 1;
         }
     }
-    // Only changed lines and three lines of context around them.
+    // Hunks: changed lines and three lines of context around them, with `@@ -l,n +l,n @@`
+    // headers so that `patch` / `git apply` take the diff.
     const CONTEXT: usize = 3;
     let changed: Vec<usize> = (0..ops.len()).filter(|&k| ops[k].0 != ' ').collect();
-    let mut out = format!("--- {from}\n+++ {to}\n");
-    let mut last: Option<usize> = None;
-    for (k, (sign, line)) in ops.iter().enumerate() {
-        let near = changed
+    let near = |k: usize| {
+        changed
             .iter()
-            .any(|&c| k + CONTEXT >= c && k <= c + CONTEXT);
-        if !near {
+            .any(|&c| k + CONTEXT >= c && k <= c + CONTEXT)
+    };
+    let mut out = format!("--- {from}\n+++ {to}\n");
+    // Line numbers (1-based) in `before` and `after` at each op.
+    let (mut old, mut new) = (1usize, 1usize);
+    let mut k = 0;
+    while k < ops.len() {
+        if !near(k) {
+            match ops[k].0 {
+                '-' => old += 1,
+                '+' => new += 1,
+                _ => {
+                    old += 1;
+                    new += 1;
+                }
+            }
+            k += 1;
             continue;
         }
-        if last.is_none_or(|l| l + 1 != k) {
-            out.push_str("@@\n");
+        let start = k;
+        while k < ops.len() && near(k) {
+            k += 1;
         }
-        out.push(*sign);
-        out.push_str(line);
-        out.push('\n');
-        last = Some(k);
+        let hunk = &ops[start..k];
+        let n_old = hunk.iter().filter(|o| o.0 != '+').count();
+        let n_new = hunk.iter().filter(|o| o.0 != '-').count();
+        // An empty side is numbered by the line before it, as `diff -u` does.
+        let at = |l: usize, n: usize| if n == 0 { l - 1 } else { l };
+        out.push_str(&format!(
+            "@@ -{},{n_old} +{},{n_new} @@\n",
+            at(old, n_old),
+            at(new, n_new)
+        ));
+        for (sign, line) in hunk {
+            out.push(*sign);
+            out.push_str(line);
+            out.push('\n');
+        }
+        old += n_old;
+        new += n_new;
     }
     out
 }
