@@ -19,7 +19,12 @@ pub fn plan(args: PlanArgs) -> Result<u8, String> {
     let analysis = analyze(&inventory);
     let mut plan = plan::plan(&inventory, &analysis, args.min_severity);
     plan::attach_task_definitions(&mut plan, &analysis, &task_definition_documents(&source));
-    plan::attach_template_edits(&mut plan, &inventory, &template_texts(&inventory, &source));
+    plan::attach_template_edits(
+        &mut plan,
+        &inventory,
+        &analysis,
+        &template_texts(&inventory, &source),
+    );
     let text = match args.format {
         PlanFormat::Json => plan::render::json(&plan),
         PlanFormat::Text => plan::render::text(&plan),

@@ -330,7 +330,16 @@ pub fn attach_task_definitions(
 /// unified diff, from the template texts by file name as the loader recorded it (the core
 /// does no I/O: the caller reads them). A change that is no safe text edit gets a note naming
 /// the file and line to change instead.
-pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<String, String>) {
+///
+/// A diff whose lines would show a plaintext credential of the template is not given (a plan
+/// is shared): a note says why instead.
+pub fn attach_template_edits(
+    plan: &mut Plan,
+    inv: &Inventory,
+    analysis: &Analysis,
+    texts: &HashMap<String, String>,
+) {
+    let secrets = credential_values(inv, analysis);
     for r in &mut plan.remediations {
         let Some(file) = source::cfn_file(inv, &r.change) else {
             continue;
@@ -340,9 +349,16 @@ pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<S
         };
         match source::edit_template(inv, file, text, &r.change) {
             Ok(after) => {
+                let diff = fix::diff(text, &after, file, file);
+                if secrets.iter().any(|v| diff.contains(v.as_str())) {
+                    r.fix.notes.push(format!(
+                        "The edit of `{file}` is not shown because its lines hold plaintext credentials; move them to `Secrets` first, or run `ecs-exposure fix {file}`."
+                    ));
+                    continue;
+                }
                 r.fix.source_diff = Some(source::SourceDiff {
                     file: file.to_string(),
-                    diff: fix::diff(text, &after, file, file),
+                    diff,
                 })
             }
             Err(why) => {
@@ -359,6 +375,31 @@ pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<S
             }
         }
     }
+}
+
+/// The values of the variables `plaintext-credentials` found (never printed: only used to
+/// keep them out of shared output).
+pub fn credential_values(inv: &Inventory, analysis: &Analysis) -> Vec<String> {
+    let mut out = Vec::new();
+    for (td, vars) in credential_variables(analysis) {
+        let Some(t) = inv.task_definitions.get(&td) else {
+            continue;
+        };
+        for c in &t.container_definitions {
+            for e in &c.environment {
+                let hit = vars.iter().any(|v| {
+                    Some(v.container.as_str()) == c.name.as_deref()
+                        && Some(v.name.as_str()) == e.name.as_deref()
+                });
+                if let (true, Some(v)) = (hit, e.value.as_ref())
+                    && !v.expose().is_empty()
+                {
+                    out.push(v.expose().to_string());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The environment variables that `plaintext-credentials` found, by task definition ARN.

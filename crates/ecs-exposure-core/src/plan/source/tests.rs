@@ -178,3 +178,37 @@ fn terraform_gets_review_notes() {
         .is_empty()
     );
 }
+
+/// A diff whose context would show a plaintext credential is withheld, with a note.
+#[test]
+fn template_diff_never_shows_a_credential() {
+    let text = "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: web\n          Image: nginx\n          Environment:\n            - Name: DB_PASSWORD\n              Value: Zq8-vLr2-KmT9-xw4P\n          Privileged: true\n  S:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref T\n";
+    let inv = load("t.yaml", text);
+    let analysis = analyze(&inv);
+    assert!(
+        analysis
+            .findings
+            .iter()
+            .any(|f| f.has(crate::traits::TraitId::PlaintextCredentials)),
+        "fixture must hold a credential"
+    );
+    let mut p = plan(&inv, &analysis, Severity::Informational);
+    let texts = [("t.yaml".to_string(), text.to_string())].into();
+    crate::plan::attach_template_edits(&mut p, &inv, &analysis, &texts);
+    let json = crate::plan::render::json(&p);
+    assert!(!json.contains("Zq8-vLr2-KmT9-xw4P"));
+    let r = p
+        .remediations
+        .iter()
+        .find(|r| matches!(r.change, Change::DropPrivileged { .. }))
+        .unwrap();
+    assert!(r.fix.source_diff.is_none());
+    assert!(
+        r.fix
+            .notes
+            .iter()
+            .any(|n| n.contains("plaintext credentials")),
+        "{:?}",
+        r.fix.notes
+    );
+}
