@@ -41,7 +41,8 @@ fn cfn_resource(id: &str) -> Option<(&str, &str)> {
 /// The file and address of a Terraform plan resource id.
 fn tf_resource(id: &str) -> Option<(&str, &str)> {
     let (file, address) = id.rsplit_once('#')?;
-    (address.starts_with("aws_") && address.contains('.')).then_some((file, address))
+    (address.split('.').any(|p| p.starts_with("aws_")) && address.contains('.'))
+        .then_some((file, address))
 }
 
 /// The file the resource was read from, as the loader recorded it.
@@ -291,25 +292,39 @@ pub fn template_edits(
                 let i = l.line - 1;
                 let line = lines.get(i).ok_or("location out of range")?;
                 let at = byte_at(line, l.column);
-                if split_key(line, at, json).is_none() {
+                let Some((_, first)) = split_key(line, at, json) else {
                     return Err(format!(
                         "the object at line {} is not in block style",
                         l.line
                     ));
-                }
+                };
+                let scalar = !first.trim().is_empty() && !first.trim().starts_with(['|', '>']);
                 let prefix = &line[..at];
                 let indent = " ".repeat(prefix.chars().count());
                 let comma = if json { "," } else { "" };
                 let quote = if json { "\"" } else { "" };
-                let new = format!("{quote}{key}{quote}: {value}{comma}");
-                edits.push(LineEdit {
-                    line: i,
-                    remove: 1,
-                    insert: if prefix.contains('-') {
-                        // `- Name: web`: the new key takes the item's first line.
-                        vec![format!("{prefix}{new}"), format!("{indent}{}", &line[at..])]
-                    } else {
-                        vec![format!("{indent}{new}"), line.to_string()]
+                let new = format!("{indent}{quote}{key}{quote}: {value}{comma}");
+                // Pure insertions, so that several changes can add keys to one object.
+                edits.push(match (prefix.contains('-'), scalar) {
+                    // `- Name: web`: after the item's first line.
+                    (true, true) => LineEdit {
+                        line: i + 1,
+                        remove: 0,
+                        insert: vec![new],
+                    },
+                    // `- Environment:` + block: the new key takes the item's first line.
+                    (true, false) => LineEdit {
+                        line: i,
+                        remove: 1,
+                        insert: vec![
+                            format!("{prefix}{}", new.trim_start()),
+                            format!("{indent}{}", &line[at..]),
+                        ],
+                    },
+                    _ => LineEdit {
+                        line: i,
+                        remove: 0,
+                        insert: vec![new],
                     },
                 });
             }

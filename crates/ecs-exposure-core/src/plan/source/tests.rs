@@ -108,7 +108,7 @@ fn yaml_edits_keep_other_lines() {
         },
     )
     .unwrap();
-    assert!(after.contains("        - ReadonlyRootFilesystem: true\n          Name: web\n"));
+    assert!(after.contains("        - Name: web\n          ReadonlyRootFilesystem: true\n"));
     let after = edit_template(
         &inv,
         "t.yaml",
