@@ -34,53 +34,76 @@ fn templates() -> Vec<(String, String)> {
 
 /// The diff of each remediation, applied to a copy of the template and re-scanned: the
 /// template still loads, the traits are gone and the severity is the projected one.
+/// Applies each remediation's edit to a copy of the template and re-scans it: the template
+/// still loads, the traits are gone and the severity is the projected one. Returns the kinds
+/// of change edited.
+fn check_template(name: &str, text: &str) -> Vec<&'static str> {
+    let mut kinds = Vec::new();
+    let inv = load(name, text);
+    let analysis = analyze(&inv);
+    let p = plan(&inv, &analysis, Severity::Informational);
+    for r in &p.remediations {
+        let Some(file) = cfn_file(&inv, &r.change) else {
+            continue;
+        };
+        let after = match edit_template(&inv, file, text, &r.change) {
+            Ok(a) => a,
+            Err(why) => {
+                eprintln!("{name}: manual: {}: {why}", r.title);
+                continue;
+            }
+        };
+        kinds.push(r.change.kind());
+        // Only the edited lines differ.
+        let d = crate::plan::fix::diff(text, &after, "a", "b");
+        let changed = d.lines().filter(|l| l.starts_with(['+', '-'])).count() - 2;
+        assert!(
+            changed <= 12,
+            "{name}: {}: too many lines changed:\n{d}",
+            r.title
+        );
+        let again = analyze(&load(name, &after));
+        for proj in &r.findings {
+            let f = again
+                .findings
+                .iter()
+                .find(|f| f.resource.uid == proj.resource);
+            let sev = f.map(|f| f.severity).unwrap_or(Severity::Informational);
+            assert_eq!(sev, proj.projected_severity, "{name}: {}:\n{d}", r.title);
+            for t in &proj.traits_removed {
+                assert!(
+                    !f.is_some_and(|f| f.has(*t)),
+                    "{name}: {}: {t:?} still fires after:\n{d}",
+                    r.title
+                );
+            }
+        }
+    }
+    kinds
+}
+
 #[test]
 fn template_edits_do_what_the_plan_projects() {
     let mut edited = 0;
     for (name, text) in templates() {
-        let inv = load(&name, &text);
-        let analysis = analyze(&inv);
-        let p = plan(&inv, &analysis, Severity::Informational);
-        for r in &p.remediations {
-            let Some(file) = cfn_file(&inv, &r.change) else {
-                continue;
-            };
-            let after = match edit_template(&inv, file, &text, &r.change) {
-                Ok(a) => a,
-                Err(why) => {
-                    eprintln!("{name}: manual: {}: {why}", r.title);
-                    continue;
-                }
-            };
-            edited += 1;
-            // Only the edited lines differ.
-            let d = crate::plan::fix::diff(&text, &after, "a", "b");
-            let changed = d.lines().filter(|l| l.starts_with(['+', '-'])).count() - 2;
-            assert!(
-                changed <= 12,
-                "{name}: {}: too many lines changed:\n{d}",
-                r.title
-            );
-            let inv2 = load(&name, &after);
-            let again = analyze(&inv2);
-            for proj in &r.findings {
-                let f = again
-                    .findings
-                    .iter()
-                    .find(|f| f.resource.uid == proj.resource);
-                let sev = f.map(|f| f.severity).unwrap_or(Severity::Informational);
-                assert_eq!(sev, proj.projected_severity, "{name}: {}:\n{d}", r.title);
-                for t in &proj.traits_removed {
-                    assert!(
-                        !f.is_some_and(|f| f.has(*t)),
-                        "{name}: {}: {t:?} still fires after:\n{d}",
-                        r.title
-                    );
-                }
-            }
-        }
+        edited += check_template(&name, &text).len();
     }
     assert!(edited >= 8, "only {edited} template edits");
+}
+
+/// Host volumes, added capabilities and ECS Exec, which the examples do not all have.
+#[test]
+fn host_access_edits() {
+    let text = "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      NetworkMode: awsvpc\n      Volumes:\n        - Name: docker\n          Host:\n            SourcePath: /var/run/docker.sock\n      ContainerDefinitions:\n        - Name: web\n          Image: nginx\n          User: \"1000\"\n          ReadonlyRootFilesystem: true\n          LinuxParameters:\n            Capabilities:\n              Add: [SYS_ADMIN, NET_ADMIN]\n              Drop: [ALL]\n          MountPoints:\n            - SourceVolume: docker\n              ContainerPath: /var/run/docker.sock\n  S:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref T\n      EnableExecuteCommand: true\n      NetworkConfiguration:\n        AwsvpcConfiguration:\n          AssignPublicIp: ENABLED\n          Subnets: [subnet-1]\n";
+    let mut kinds = check_template("t.yaml", text);
+    kinds.sort();
+    for k in [
+        "disable-execute-command",
+        "drop-added-capabilities",
+        "remove-host-volumes",
+    ] {
+        assert!(kinds.contains(&k), "{k} not edited: {kinds:?}");
+    }
 }
 
 #[test]
@@ -211,4 +234,31 @@ fn template_diff_never_shows_a_credential() {
         "{:?}",
         r.fix.notes
     );
+}
+
+/// The same in a JSON template (members and commas), pretty-printed as editors write it.
+#[test]
+fn host_access_edits_json() {
+    let t = serde_json::json!({"Resources": {
+        "T": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+            "NetworkMode": "awsvpc",
+            "Volumes": [{"Name": "docker", "Host": {"SourcePath": "/var/run/docker.sock"}}],
+            "ContainerDefinitions": [{"Name": "web", "Image": "nginx", "User": "1000",
+                "ReadonlyRootFilesystem": true,
+                "LinuxParameters": {"Capabilities": {"Drop": ["ALL"], "Add": ["SYS_ADMIN"]}},
+                "MountPoints": [{"SourceVolume": "docker", "ContainerPath": "/var/run/docker.sock"}]}]}},
+        "S": {"Type": "AWS::ECS::Service", "Properties": {
+            "TaskDefinition": {"Ref": "T"}, "EnableExecuteCommand": true,
+            "NetworkConfiguration": {"AwsvpcConfiguration": {"AssignPublicIp": "ENABLED", "Subnets": ["subnet-1"]}}}}}});
+    let text = serde_json::to_string_pretty(&t).unwrap() + "\n";
+    let mut kinds = check_template("t.template.json", &text);
+    kinds.sort();
+    for k in [
+        "disable-execute-command",
+        "disable-public-ip",
+        "drop-added-capabilities",
+        "remove-host-volumes",
+    ] {
+        assert!(kinds.contains(&k), "{k} not edited: {kinds:?}");
+    }
 }
