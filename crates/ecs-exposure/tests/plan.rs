@@ -137,6 +137,20 @@ fn edit_documents(docs: &[(String, Value)], change: &Change) -> Option<Vec<(Stri
                 }
             }
         }
+        Change::MakeLoadBalancerInternal { load_balancer } => {
+            for (_, d) in &mut out {
+                for lb in d
+                    .get_mut("LoadBalancers")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    if lb["LoadBalancerArn"] == load_balancer.as_str() {
+                        lb["Scheme"] = "internal".into();
+                    }
+                }
+            }
+        }
         _ => return None,
     }
     Some(out)

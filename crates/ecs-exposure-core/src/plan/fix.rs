@@ -152,6 +152,27 @@ impl Fix {
                 cluster_of(inv, service),
                 service_name(inv, service)
             )),
+            Change::MakeLoadBalancerInternal { load_balancer } => {
+                let name = super::change::load_balancer_name(load_balancer);
+                let lb = inv.load_balancers.get(load_balancer);
+                let groups = lb
+                    .map(|l| l.security_groups.join(" "))
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "<sg-id>".to_string());
+                let ty = match lb.and_then(|l| l.lb_type.as_deref()) {
+                    Some("network") => "network",
+                    _ => "application",
+                };
+                fix.commands.push(format!(
+                    "aws elbv2 create-load-balancer --name {name}-internal --type {ty} --scheme internal --subnets <private-subnet-ids> --security-groups {groups}"
+                ));
+                fix.commands.push(format!(
+                    "aws elbv2 describe-listeners --load-balancer-arn {load_balancer}"
+                ));
+                fix.notes.push(format!(
+                    "The scheme of a load balancer cannot be changed: create the internal one, give it the listeners of `{name}` (`aws elbv2 create-listener` forwarding to the same target groups), move the clients (DNS) to it, then `aws elbv2 delete-load-balancer` the internet-facing one. Only if nothing on the internet must reach the service."
+                ));
+            }
             Change::RevokeIngress { rules } => {
                 for r in rules {
                     let range = if r.cidr.contains(':') {

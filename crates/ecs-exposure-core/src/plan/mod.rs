@@ -133,6 +133,7 @@ fn readers(inv: &Inventory) -> HashMap<String, BTreeSet<String>> {
                 .flat_map(|t| &t.load_balancer_arns)
                 .filter_map(|l| inv.load_balancers.get(l));
             for lb in lbs {
+                add(&lb.load_balancer_arn, arn);
                 lb.security_groups.iter().for_each(|g| add(g, arn));
             }
         }
@@ -269,11 +270,14 @@ pub fn plan(inv: &Inventory, analysis: &Analysis, min_severity: Severity) -> Pla
     let mut used: HashMap<String, usize> = HashMap::new();
     for r in &mut remediations {
         let first = r.resources.first().map(String::as_str).unwrap_or("");
-        let base = format!(
-            "{}:{}",
-            r.change.kind(),
-            first.rsplit('/').next().unwrap_or(first)
-        );
+        // A load balancer ARN ends in an opaque id: its name reads better.
+        let short = match &r.change {
+            Change::MakeLoadBalancerInternal { load_balancer } => {
+                change::load_balancer_name(load_balancer)
+            }
+            _ => first.rsplit('/').next().unwrap_or(first),
+        };
+        let base = format!("{}:{short}", r.change.kind());
         let n = used.entry(base.clone()).or_default();
         *n += 1;
         r.id = if *n == 1 { base } else { format!("{base}#{n}") };

@@ -189,6 +189,9 @@ fn ops(inv: &Inventory, change: &Change) -> Result<Vec<(String, String, Op)>, St
         Change::UpgradeImages { .. } => {
             return Err("point `Image` at a rebuilt image with the fixed packages".into());
         }
+        Change::MakeLoadBalancerInternal { .. } => {
+            return Err("set the load balancer's `Scheme: internal` (CloudFormation replaces it) and put it in private subnets".into());
+        }
     }
     Ok(out)
 }
@@ -532,6 +535,9 @@ pub fn terraform_notes(inv: &Inventory, change: &Change) -> Vec<String> {
         })),
         Change::RestrictRole { .. } => {
             attrs.push("replace the administrative policy with a least-privilege one".into())
+        }
+        Change::MakeLoadBalancerInternal { .. } => {
+            attrs.push("internal = true (replaces the load balancer; use private subnets)".into())
         }
         Change::UpgradeImages { .. } => return Vec::new(),
     }
