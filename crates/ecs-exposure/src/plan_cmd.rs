@@ -338,6 +338,9 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| name.to_string());
+        if text == original {
+            return Ok(EXIT_OK);
+        }
         let mut diff = fix::diff(original, &text, name, &target);
         for v in &credentials {
             diff = diff.replace(v.as_str(), "****");
