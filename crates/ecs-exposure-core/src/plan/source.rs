@@ -180,8 +180,16 @@ fn ops(inv: &Inventory, change: &Change) -> Result<Vec<(String, String, Op)>, St
         Change::MoveEnvToSecrets { .. } => {
             return Err("the values must move to Secrets Manager (`Secrets` with `ValueFrom`), which a text edit cannot create".into());
         }
-        Change::RevokeIngress { .. } => {
-            return Err("remove or narrow the open ingress rule".into());
+        Change::RevokeIngress { rules } => {
+            let at = rule_locations(inv, rules);
+            return Err(if at.is_empty() {
+                "remove or narrow the open ingress rule".into()
+            } else {
+                format!(
+                    "remove or narrow the open ingress rule(s) at {}",
+                    at.join(", ")
+                )
+            });
         }
         Change::RestrictRole { .. } => {
             return Err("replace the administrative policy with a least-privilege one".into());
@@ -194,6 +202,39 @@ fn ops(inv: &Inventory, change: &Change) -> Result<Vec<(String, String, Op)>, St
         }
     }
     Ok(out)
+}
+
+/// `file:line` of each ingress rule to revoke (the line of its CIDR), as the loader recorded
+/// them, so the manual note points at the rule rather than at its security group.
+fn rule_locations(inv: &Inventory, rules: &[super::change::IngressRule]) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in rules {
+        let Some(g) = inv.security_groups.get(&r.group_id) else {
+            continue;
+        };
+        for (i, p) in g.ip_permissions.iter().enumerate() {
+            let same = p.ip_protocol == r.protocol
+                && p.from_port.map(i64::from) == r.from_port
+                && p.to_port.map(i64::from) == r.to_port;
+            if !same {
+                continue;
+            }
+            let v4 = p.ip_ranges.iter().position(|x| x.cidr_ip == r.cidr);
+            let v6 = p.ipv6_ranges.iter().position(|x| x.cidr_ipv6 == r.cidr);
+            let field = match (v4, v6) {
+                (Some(j), _) => format!("IpPermissions[{i}].IpRanges[{j}]"),
+                (_, Some(j)) => format!("IpPermissions[{i}].Ipv6Ranges[{j}]"),
+                _ => continue,
+            };
+            if let Some(l) = inv.locate(&r.group_id, Some(&field)) {
+                let at = format!("{}:{}", l.file, l.line);
+                if !out.contains(&at) {
+                    out.push(at);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Byte offset of a 1-based column in a line (columns count characters).

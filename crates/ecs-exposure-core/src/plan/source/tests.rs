@@ -262,3 +262,31 @@ fn host_access_edits_json() {
         assert!(kinds.contains(&k), "{k} not edited: {kinds:?}");
     }
 }
+
+/// Ingress rules are no text edit, but the note names the line of each rule to revoke.
+#[test]
+fn revoke_ingress_note_names_the_rule_lines() {
+    let (name, text) = templates()
+        .into_iter()
+        .find(|(n, _)| n == "web-public.yaml")
+        .unwrap();
+    let inv = load(&name, &text);
+    let analysis = analyze(&inv);
+    let p = plan(&inv, &analysis, Severity::Informational);
+    let r = p
+        .remediations
+        .iter()
+        .find(|r| matches!(r.change, Change::RevokeIngress { .. }))
+        .unwrap();
+    let why = edit_template(&inv, &name, &text, &r.change).unwrap_err();
+    let cidr_lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "CidrIp: 0.0.0.0/0")
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(cidr_lines.len(), 2);
+    for l in cidr_lines {
+        assert!(why.contains(&format!("web-public.yaml:{l}")), "{why}");
+    }
+}
