@@ -325,10 +325,10 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
             }
         }
     }
-    if !in_template {
-        eprintln!(
-            "ecs-exposure: {name}: nothing to fix in this template (a Terraform plan gets review notes from `ecs-exposure plan`)"
-        );
+    if !in_template && original.contains("\"planned_values\"") {
+        return Err(format!(
+            "{name} is a Terraform plan, which records no `.tf` line to edit: run `ecs-exposure plan {name}` for the attribute to change on each resource"
+        ));
     }
     let text = source::apply_edits(original, edits)?;
     let credentials = plan::credential_values(&inventory, &analysis);

@@ -641,6 +641,9 @@ fn plan_for_infrastructure_as_code() {
         .filter(|r| r["fix"]["source_diff"]["diff"].is_string())
         .count();
     assert!(diffs >= 5, "{json}");
+    let (code, _, err) = run(&["fix", &tf, "--dry-run"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is a Terraform plan"), "{err}");
     let (_, md, _) = run(&["plan", &cfn, "--format", "markdown"]);
     assert!(md.contains("```diff\n--- "), "{md}");
 }
