@@ -19,6 +19,12 @@ pub fn plan(args: PlanArgs) -> Result<u8, String> {
     let analysis = analyze(&inventory);
     let mut plan = plan::plan(&inventory, &analysis, args.min_severity);
     plan::attach_task_definitions(&mut plan, &analysis, &task_definition_documents(&source));
+    plan::attach_template_edits(
+        &mut plan,
+        &inventory,
+        &analysis,
+        &template_texts(&inventory, &source),
+    );
     let text = match args.format {
         PlanFormat::Json => plan::render::json(&plan),
         PlanFormat::Text => plan::render::text(&plan),
@@ -55,6 +61,43 @@ fn task_definition_documents(source: &Source) -> HashMap<String, Value> {
             }
         }
         Source::Memory(docs) => docs.iter().for_each(|(n, b)| add(n, b)),
+    }
+    out
+}
+
+/// The texts of the CloudFormation templates the inventory was read from, by file name as the
+/// loader recorded it: the template edits are made on them.
+fn template_texts(
+    inventory: &ecs_exposure_core::model::Inventory,
+    source: &Source,
+) -> HashMap<String, String> {
+    let files: std::collections::BTreeSet<&str> = inventory
+        .sources
+        .values()
+        .filter_map(|m| m.entries.get(""))
+        .map(|l| l.file.as_str())
+        .collect();
+    let mut out = HashMap::new();
+    match source {
+        Source::Files(paths) => {
+            for p in paths {
+                let name = p.display().to_string();
+                if files.contains(name.as_str())
+                    && let Ok(text) = std::fs::read_to_string(p)
+                {
+                    out.insert(name, text);
+                }
+            }
+        }
+        Source::Memory(docs) => {
+            for (name, bytes) in docs {
+                if files.contains(name.as_str())
+                    && let Ok(text) = std::str::from_utf8(bytes)
+                {
+                    out.insert(name.clone(), text.to_string());
+                }
+            }
+        }
     }
     out
 }
@@ -118,14 +161,20 @@ pub fn fix(args: FixArgs) -> Result<u8, String> {
     let name = args.file.display().to_string();
     let original =
         std::fs::read_to_string(&args.file).map_err(|e| format!("{name}: cannot read: {e}"))?;
-    let doc: Value =
-        serde_json::from_str(&original).map_err(|e| format!("{name}: not valid JSON: {e}"))?;
-    let (Some(arn), Some(mut output)) = (fix::document_arn(&name, &doc), fix::register_input(&doc))
-    else {
+    let doc: Option<Value> = serde_json::from_str(&original).ok();
+    let task_definition = doc
+        .as_ref()
+        .and_then(|d| Some((fix::document_arn(&name, d)?, fix::register_input(d)?)));
+    let Some((arn, mut output)) = task_definition else {
+        if let Some(parsed) = ecs_exposure_core::load::iac::try_parse(&name, original.as_bytes()) {
+            parsed.map_err(|d| d.to_string())?;
+            return fix_template(&args, &name, &original);
+        }
         return Err(format!(
-            "{name}: not a task definition (expected `aws ecs describe-task-definition` output or `register-task-definition` input with `family` and `containerDefinitions`)"
+            "{name}: not a task definition (expected `aws ecs describe-task-definition` output or `register-task-definition` input with `family` and `containerDefinitions`) nor a CloudFormation template"
         ));
     };
+    let doc = doc.expect("a task definition is JSON");
     let mut loader = Loader::new();
     loader
         .add(&name, original.as_bytes())
@@ -211,6 +260,104 @@ pub fn fix(args: FixArgs) -> Result<u8, String> {
         "ecs-exposure: {} fix(es) applied; wrote {} (register it with `aws ecs register-task-definition --cli-input-json file://{}`)",
         applied.len(),
         target.display(),
+        target.display()
+    );
+    Ok(EXIT_OK)
+}
+
+/// `fix TEMPLATE`: the remediations of a CloudFormation template's resources as line edits
+/// of the template, all made on the original text (bottom-up, so the recorded lines hold);
+/// the result is checked to still load after each one.
+fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String> {
+    use ecs_exposure_core::plan::source;
+    let mut loader = Loader::new();
+    loader
+        .add(name, original.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let (inventory, _) = loader.finish();
+    let analysis = analyze(&inventory);
+    let plan = plan::plan(&inventory, &analysis, Severity::Informational);
+    let mut edits = Vec::new();
+    let mut applied = 0;
+    let mut in_template = false;
+    for r in &plan.remediations {
+        if source::cfn_file(&inventory, &r.change) != Some(name) {
+            continue;
+        }
+        in_template = true;
+        let level = r.fix.applicability;
+        if level != Applicability::Safe && !args.unsafe_fixes {
+            eprintln!(
+                "ecs-exposure: skipped ({}; use --unsafe): {}",
+                match level {
+                    Applicability::Manual => "needs a value from you",
+                    _ => "may break the workload",
+                },
+                r.title
+            );
+            continue;
+        }
+        let tried = source::template_edits(&inventory, original, &r.change).and_then(|e| {
+            let mut all = edits.clone();
+            all.extend(e);
+            let text = source::apply_edits(original, all.clone())?;
+            source::check_loads(name, &text)?;
+            Ok(all)
+        });
+        match tried {
+            Ok(all) => {
+                edits = all;
+                applied += 1;
+                eprintln!("ecs-exposure: fixed: {}", r.title);
+                for n in &r.fix.notes {
+                    eprintln!("ecs-exposure: note: {n}");
+                }
+            }
+            Err(why) => {
+                let at = r
+                    .change
+                    .resources()
+                    .first()
+                    .and_then(|id| inventory.locate(id, None))
+                    .map(|l| format!("{}:{}", l.file, l.line))
+                    .unwrap_or_else(|| name.to_string());
+                eprintln!("ecs-exposure: manual ({at}): {}: {why}", r.title);
+            }
+        }
+    }
+    if !in_template && original.contains("\"planned_values\"") {
+        return Err(format!(
+            "{name} is a Terraform plan, which records no `.tf` line to edit: run `ecs-exposure plan {name}` for the attribute to change on each resource"
+        ));
+    }
+    let text = source::apply_edits(original, edits)?;
+    let credentials = plan::credential_values(&inventory, &analysis);
+    if args.dry_run {
+        let target = args
+            .output
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| name.to_string());
+        if text == original {
+            return Ok(EXIT_OK);
+        }
+        let mut diff = fix::diff(original, &text, name, &target);
+        for v in &credentials {
+            diff = diff.replace(v.as_str(), "****");
+        }
+        print!("{diff}");
+        return Ok(EXIT_OK);
+    }
+    let target = args.output.as_deref().unwrap_or(&args.file);
+    if target != args.file.as_path() && credentials.iter().any(|v| text.contains(v.as_str())) {
+        return Err(format!(
+            "{name} holds plaintext credentials that stay in the result; refusing to copy them to {} (rewrite {name} in place)",
+            target.display()
+        ));
+    }
+    write_out(Some(target), &text)?;
+    eprintln!(
+        "ecs-exposure: {applied} fix(es) applied; wrote {} (review it, then deploy the stack)",
         target.display()
     );
     Ok(EXIT_OK)

@@ -137,6 +137,20 @@ fn edit_documents(docs: &[(String, Value)], change: &Change) -> Option<Vec<(Stri
                 }
             }
         }
+        Change::MakeLoadBalancerInternal { load_balancer } => {
+            for (_, d) in &mut out {
+                for lb in d
+                    .get_mut("LoadBalancers")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    if lb["LoadBalancerArn"] == load_balancer.as_str() {
+                        lb["Scheme"] = "internal".into();
+                    }
+                }
+            }
+        }
         _ => return None,
     }
     Some(out)
@@ -545,4 +559,91 @@ fn demo_plan_snapshots() {
     insta::assert_snapshot!("demo_plan_text", text);
     let (_, md, _) = run(&["plan", &demo_dir(), "--format", "markdown"]);
     insta::assert_snapshot!("demo_plan_markdown", md);
+}
+
+/// `fix TEMPLATE`: the CloudFormation template is edited in place of a task definition;
+/// `--dry-run` prints the diff; the result loads and has lost the fixed traits.
+#[test]
+fn fix_cloudformation_template() {
+    use ecs_exposure_core::traits::TraitId;
+    for name in ["web-public.yaml", "web-public.template.json"] {
+        let dir = tempfile::tempdir().unwrap();
+        let src = root().join("examples/iac").join(name);
+        let file = dir.path().join(name);
+        std::fs::copy(&src, &file).unwrap();
+        let f = file.display().to_string();
+
+        let (code, diff, err) = run(&["fix", &f, "--dry-run", "--unsafe"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(diff.contains("@@ -"), "{diff}");
+        assert!(
+            diff.contains("Privileged\": false") || diff.contains("Privileged: false"),
+            "{diff}"
+        );
+        assert!(err.contains("manual ("), "{err}");
+        assert_eq!(
+            std::fs::read(&src).unwrap(),
+            std::fs::read(&file).unwrap(),
+            "dry run writes nothing"
+        );
+
+        // Safe only: nothing here is safe, the file stays as it was.
+        let (code, _, err) = run(&["fix", &f]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(std::fs::read(&src).unwrap(), std::fs::read(&file).unwrap());
+
+        let (code, _, err) = run(&["fix", &f, "--unsafe"]);
+        assert_eq!(code, 0, "{err}");
+        let (code, json, err) = run(&["scan", &f, "--format", "json"]);
+        assert!(code == 0 || code == 1, "{err}");
+        // Traits that did fire (a value left unresolved is reported apart, as not evaluated).
+        let json = json.split("\"not_evaluated\"").next().unwrap();
+        for t in [
+            TraitId::PrivilegedContainer,
+            TraitId::HostPidNamespace,
+            TraitId::PublicIp,
+            TraitId::WritableRootFilesystem,
+            TraitId::RootUser,
+        ] {
+            assert!(
+                !json.contains(&format!("\"{}\"", t.as_str())),
+                "{name}: {t} is still there"
+            );
+        }
+    }
+}
+
+/// Terraform plans get review notes naming the address and attribute; CloudFormation
+/// templates a diff, in the JSON plan and in Markdown.
+#[test]
+fn plan_for_infrastructure_as_code() {
+    let tf = root()
+        .join("examples/iac/terraform/plan.json")
+        .display()
+        .to_string();
+    let (code, json, err) = run(&["plan", &tf, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        json.contains("Terraform: `module.web.aws_ecs_task_definition.app`: `container_definitions[0].privileged = false`"),
+        "{json}"
+    );
+    let cfn = root()
+        .join("examples/iac/web-public.yaml")
+        .display()
+        .to_string();
+    let (code, json, err) = run(&["plan", &cfn, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let diffs = v["remediations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["fix"]["source_diff"]["diff"].is_string())
+        .count();
+    assert!(diffs >= 5, "{json}");
+    let (code, _, err) = run(&["fix", &tf, "--dry-run"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is a Terraform plan"), "{err}");
+    let (_, md, _) = run(&["plan", &cfn, "--format", "markdown"]);
+    assert!(md.contains("```diff\n--- "), "{md}");
 }

@@ -6,8 +6,8 @@
 
 use super::change::{Change, IngressRule, StatementRef};
 use crate::model::{
-    ContainerDefinition, Inventory, ManagedPolicy, Role, SecretRef, SecurityGroup, Service,
-    TaskDefinition,
+    ContainerDefinition, Inventory, LoadBalancer, ManagedPolicy, Role, SecretRef, SecurityGroup,
+    Service, TaskDefinition,
 };
 use serde_json::Value;
 
@@ -15,6 +15,7 @@ use serde_json::Value;
 pub struct Undo {
     task_definitions: Vec<TaskDefinition>,
     services: Vec<Service>,
+    load_balancers: Vec<LoadBalancer>,
     groups: Vec<SecurityGroup>,
     roles: Vec<Role>,
     policies: Vec<ManagedPolicy>,
@@ -170,6 +171,7 @@ pub fn apply(inv: &mut Inventory, change: &Change) -> Undo {
     let mut undo = Undo {
         task_definitions: Vec::new(),
         services: Vec::new(),
+        load_balancers: Vec::new(),
         groups: Vec::new(),
         roles: Vec::new(),
         policies: Vec::new(),
@@ -195,6 +197,12 @@ pub fn apply(inv: &mut Inventory, change: &Change) -> Undo {
                 {
                     a.assign_public_ip = Some("DISABLED".to_string());
                 }
+            }
+        }
+        Change::MakeLoadBalancerInternal { load_balancer } => {
+            if let Some(lb) = inv.load_balancers.get_mut(load_balancer) {
+                undo.load_balancers.push(lb.clone());
+                lb.scheme = Some("internal".to_string());
             }
         }
         Change::RevokeIngress { rules } => {
@@ -288,6 +296,9 @@ pub fn undo(inv: &mut Inventory, undo: Undo) {
     }
     for s in undo.services {
         inv.services.insert(s.service_arn.clone(), s);
+    }
+    for lb in undo.load_balancers {
+        inv.load_balancers.insert(lb.load_balancer_arn.clone(), lb);
     }
     for g in undo.groups {
         inv.security_groups.insert(g.group_id.clone(), g);

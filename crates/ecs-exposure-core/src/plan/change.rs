@@ -53,6 +53,9 @@ pub enum Change {
     DisablePublicIp { service: String },
     /// `enableExecuteCommand: false`.
     DisableExecuteCommand { service: String },
+    /// Serve the service through an `internal` load balancer instead of this internet-facing
+    /// one (by ARN).
+    MakeLoadBalancerInternal { load_balancer: String },
     /// Revoke these ingress rules (one CIDR source each).
     RevokeIngress { rules: Vec<IngressRule> },
     /// Detach managed policies from a role and remove statements from its policies.
@@ -119,6 +122,7 @@ impl Change {
             Change::RemoveTaskRole { .. } => "remove-task-role",
             Change::DisablePublicIp { .. } => "disable-public-ip",
             Change::DisableExecuteCommand { .. } => "disable-execute-command",
+            Change::MakeLoadBalancerInternal { .. } => "make-load-balancer-internal",
             Change::RevokeIngress { .. } => "revoke-ingress",
             Change::RestrictRole { .. } => "restrict-role",
             Change::UpgradeImages { .. } => "upgrade-images",
@@ -179,6 +183,7 @@ impl Change {
                 r
             }
             Change::UpgradeImages { repositories } => repositories.clone(),
+            Change::MakeLoadBalancerInternal { load_balancer } => vec![load_balancer.clone()],
             _ => Vec::new(),
         }
     }
@@ -277,6 +282,10 @@ impl Change {
             Change::DisableExecuteCommand { service } => {
                 format!("turn off ECS Exec on service `{}`", short(service))
             }
+            Change::MakeLoadBalancerInternal { load_balancer } => format!(
+                "serve through an `internal` load balancer instead of internet-facing `{}`",
+                load_balancer_name(load_balancer)
+            ),
             Change::RevokeIngress { rules } => format!(
                 "revoke {}",
                 rules
@@ -322,6 +331,14 @@ impl Change {
                 ticked(repositories)
             ),
         }
+    }
+}
+
+/// `web-alb` of `arn:…:loadbalancer/app/web-alb/50dc6c495c0c9188` (or the id as it is).
+pub fn load_balancer_name(arn: &str) -> &str {
+    match arn.split_once(":loadbalancer/") {
+        Some((_, rest)) => rest.split('/').nth(1).unwrap_or(rest),
+        None => arn.rsplit('/').next().unwrap_or(arn),
     }
 }
 
@@ -411,6 +428,17 @@ pub fn change_for(finding: &Finding, hit: &TraitHit, assigns_public_ip: bool) ->
         TraitId::PublicIp => Change::DisablePublicIp { service: service() },
         TraitId::InternetReachable if hit.has(Facet::DirectPath) && assigns_public_ip => {
             Change::DisablePublicIp { service: service() }
+        }
+        // Through a load balancer: the services behind it are reachable only if it faces the
+        // internet.
+        TraitId::InternetReachable if hit.has(Facet::LoadBalancerPath) => {
+            Change::MakeLoadBalancerInternal {
+                load_balancer: hit
+                    .evidence
+                    .iter()
+                    .find_map(|e| detail(e, "load_balancer_arn"))?
+                    .to_string(),
+            }
         }
         TraitId::InternetReachable => return None,
         TraitId::EcsExecEnabled => Change::DisableExecuteCommand { service: service() },

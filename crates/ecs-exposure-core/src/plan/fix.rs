@@ -43,6 +43,9 @@ pub struct Fix {
     /// the original document is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<Value>,
+    /// Infrastructure as code: the edit of the CloudFormation template, as a unified diff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_diff: Option<super::source::SourceDiff>,
     /// What a person must check or supply.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -83,8 +86,11 @@ impl Fix {
             commands: Vec::new(),
             files: Map::new(),
             task_definition: None,
+            source_diff: None,
             notes: Vec::new(),
         };
+        fix.notes
+            .extend(super::source::terraform_notes(inv, change));
         if let Some(td) = change.task_definition() {
             let fam = family(inv, td);
             if let Change::MoveEnvToSecrets { variables, .. } = change {
@@ -146,6 +152,27 @@ impl Fix {
                 cluster_of(inv, service),
                 service_name(inv, service)
             )),
+            Change::MakeLoadBalancerInternal { load_balancer } => {
+                let name = super::change::load_balancer_name(load_balancer);
+                let lb = inv.load_balancers.get(load_balancer);
+                let groups = lb
+                    .map(|l| l.security_groups.join(" "))
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "<sg-id>".to_string());
+                let ty = match lb.and_then(|l| l.lb_type.as_deref()) {
+                    Some("network") => "network",
+                    _ => "application",
+                };
+                fix.commands.push(format!(
+                    "aws elbv2 create-load-balancer --name {name}-internal --type {ty} --scheme internal --subnets <private-subnet-ids> --security-groups {groups}"
+                ));
+                fix.commands.push(format!(
+                    "aws elbv2 describe-listeners --load-balancer-arn {load_balancer}"
+                ));
+                fix.notes.push(format!(
+                    "The scheme of a load balancer cannot be changed: create the internal one, give it the listeners of `{name}` (`aws elbv2 create-listener` forwarding to the same target groups), move the clients (DNS) to it, then `aws elbv2 delete-load-balancer` the internet-facing one. Only if nothing on the internet must reach the service."
+                ));
+            }
             Change::RevokeIngress { rules } => {
                 for r in rules {
                     let range = if r.cidr.contains(':') {
@@ -480,33 +507,62 @@ pub fn diff(before: &str, after: &str, from: &str, to: &str) -> String {
             ops.push((' ', a[i]));
             i += 1;
             j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            ops.push(('+', b[j]));
-            j += 1;
-        } else {
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            // Removed lines first, as `diff -u` shows them.
             ops.push(('-', a[i]));
             i += 1;
+        } else {
+            ops.push(('+', b[j]));
+            j += 1;
         }
     }
-    // Only changed lines and three lines of context around them.
+    // Hunks: changed lines and three lines of context around them, with `@@ -l,n +l,n @@`
+    // headers so that `patch` / `git apply` take the diff.
     const CONTEXT: usize = 3;
     let changed: Vec<usize> = (0..ops.len()).filter(|&k| ops[k].0 != ' ').collect();
-    let mut out = format!("--- {from}\n+++ {to}\n");
-    let mut last: Option<usize> = None;
-    for (k, (sign, line)) in ops.iter().enumerate() {
-        let near = changed
+    let near = |k: usize| {
+        changed
             .iter()
-            .any(|&c| k + CONTEXT >= c && k <= c + CONTEXT);
-        if !near {
+            .any(|&c| k + CONTEXT >= c && k <= c + CONTEXT)
+    };
+    let mut out = format!("--- {from}\n+++ {to}\n");
+    // Line numbers (1-based) in `before` and `after` at each op.
+    let (mut old, mut new) = (1usize, 1usize);
+    let mut k = 0;
+    while k < ops.len() {
+        if !near(k) {
+            match ops[k].0 {
+                '-' => old += 1,
+                '+' => new += 1,
+                _ => {
+                    old += 1;
+                    new += 1;
+                }
+            }
+            k += 1;
             continue;
         }
-        if last.is_none_or(|l| l + 1 != k) {
-            out.push_str("@@\n");
+        let start = k;
+        while k < ops.len() && near(k) {
+            k += 1;
         }
-        out.push(*sign);
-        out.push_str(line);
-        out.push('\n');
-        last = Some(k);
+        let hunk = &ops[start..k];
+        let n_old = hunk.iter().filter(|o| o.0 != '+').count();
+        let n_new = hunk.iter().filter(|o| o.0 != '-').count();
+        // An empty side is numbered by the line before it, as `diff -u` does.
+        let at = |l: usize, n: usize| if n == 0 { l - 1 } else { l };
+        out.push_str(&format!(
+            "@@ -{},{n_old} +{},{n_new} @@\n",
+            at(old, n_old),
+            at(new, n_new)
+        ));
+        for (sign, line) in hunk {
+            out.push(*sign);
+            out.push_str(line);
+            out.push('\n');
+        }
+        old += n_old;
+        new += n_new;
     }
     out
 }

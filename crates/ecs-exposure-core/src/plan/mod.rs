@@ -14,6 +14,7 @@ mod apply;
 mod change;
 pub mod fix;
 pub mod render;
+pub mod source;
 
 pub use apply::{NON_ROOT_USER, apply, apply_to_task_definition, secret_name, undo};
 pub use change::{Applicability, Change, EnvVar, IngressRule, StatementRef, change_for};
@@ -132,6 +133,7 @@ fn readers(inv: &Inventory) -> HashMap<String, BTreeSet<String>> {
                 .flat_map(|t| &t.load_balancer_arns)
                 .filter_map(|l| inv.load_balancers.get(l));
             for lb in lbs {
+                add(&lb.load_balancer_arn, arn);
                 lb.security_groups.iter().for_each(|g| add(g, arn));
             }
         }
@@ -268,11 +270,14 @@ pub fn plan(inv: &Inventory, analysis: &Analysis, min_severity: Severity) -> Pla
     let mut used: HashMap<String, usize> = HashMap::new();
     for r in &mut remediations {
         let first = r.resources.first().map(String::as_str).unwrap_or("");
-        let base = format!(
-            "{}:{}",
-            r.change.kind(),
-            first.rsplit('/').next().unwrap_or(first)
-        );
+        // A load balancer ARN ends in an opaque id: its name reads better.
+        let short = match &r.change {
+            Change::MakeLoadBalancerInternal { load_balancer } => {
+                change::load_balancer_name(load_balancer)
+            }
+            _ => first.rsplit('/').next().unwrap_or(first),
+        };
+        let base = format!("{}:{short}", r.change.kind());
         let n = used.entry(base.clone()).or_default();
         *n += 1;
         r.id = if *n == 1 { base } else { format!("{base}#{n}") };
@@ -323,6 +328,82 @@ pub fn attach_task_definitions(
             r.fix.task_definition = Some(input);
         }
     }
+}
+
+/// Adds to each remediation of a CloudFormation resource the edit of its template, as a
+/// unified diff, from the template texts by file name as the loader recorded it (the core
+/// does no I/O: the caller reads them). A change that is no safe text edit gets a note naming
+/// the file and line to change instead.
+///
+/// A diff whose lines would show a plaintext credential of the template is not given (a plan
+/// is shared): a note says why instead.
+pub fn attach_template_edits(
+    plan: &mut Plan,
+    inv: &Inventory,
+    analysis: &Analysis,
+    texts: &HashMap<String, String>,
+) {
+    let secrets = credential_values(inv, analysis);
+    for r in &mut plan.remediations {
+        let Some(file) = source::cfn_file(inv, &r.change) else {
+            continue;
+        };
+        let Some(text) = texts.get(file) else {
+            continue;
+        };
+        match source::edit_template(inv, file, text, &r.change) {
+            Ok(after) => {
+                let diff = fix::diff(text, &after, file, file);
+                if secrets.iter().any(|v| diff.contains(v.as_str())) {
+                    r.fix.notes.push(format!(
+                        "The edit of `{file}` is not shown because its lines hold plaintext credentials; move them to `Secrets` first, or run `ecs-exposure fix {file}`."
+                    ));
+                    continue;
+                }
+                r.fix.source_diff = Some(source::SourceDiff {
+                    file: file.to_string(),
+                    diff,
+                })
+            }
+            Err(why) => {
+                let at = r
+                    .change
+                    .resources()
+                    .first()
+                    .and_then(|id| inv.locate(id, None))
+                    .map(|l| format!("{}:{}", l.file, l.line))
+                    .unwrap_or_else(|| file.to_string());
+                r.fix
+                    .notes
+                    .push(format!("Manual edit of the template at {at}: {why}."));
+            }
+        }
+    }
+}
+
+/// The values of the variables `plaintext-credentials` found (never printed: only used to
+/// keep them out of shared output).
+pub fn credential_values(inv: &Inventory, analysis: &Analysis) -> Vec<String> {
+    let mut out = Vec::new();
+    for (td, vars) in credential_variables(analysis) {
+        let Some(t) = inv.task_definitions.get(&td) else {
+            continue;
+        };
+        for c in &t.container_definitions {
+            for e in &c.environment {
+                let hit = vars.iter().any(|v| {
+                    Some(v.container.as_str()) == c.name.as_deref()
+                        && Some(v.name.as_str()) == e.name.as_deref()
+                });
+                if let (true, Some(v)) = (hit, e.value.as_ref())
+                    && !v.expose().is_empty()
+                {
+                    out.push(v.expose().to_string());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The environment variables that `plaintext-credentials` found, by task definition ARN.

@@ -88,6 +88,12 @@ pub fn text(plan: &Plan) -> String {
                 out.push_str(&format!("     {c}\n"));
             }
         }
+        if let Some(d) = &r.fix.source_diff {
+            out.push_str(&format!("   edit of {}:\n", d.file));
+            for l in d.diff.lines() {
+                out.push_str(&format!("     {l}\n"));
+            }
+        }
         for n in &r.fix.notes {
             out.push_str(&format!("   note: {n}\n"));
         }
@@ -150,6 +156,12 @@ pub fn markdown(plan: &Plan) -> String {
             );
             out.push_str(&serde_json::to_string_pretty(td).expect("JSON value"));
             out.push_str("\n```\n");
+        }
+        if let Some(d) = &r.fix.source_diff {
+            out.push_str(&format!(
+                "\nEdit of `{}`:\n\n```diff\n{}```\n",
+                d.file, d.diff
+            ));
         }
         for n in &r.fix.notes {
             out.push_str(&format!("\n> {n}\n"));

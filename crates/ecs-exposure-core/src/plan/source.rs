@@ -1,0 +1,596 @@
+//! Fixes for infrastructure as code: the edit to the source instead of an AWS CLI command.
+//!
+//! - CloudFormation (resource ids `file#LogicalId`): line edits of the template at the places
+//!   the loader recorded (`Inventory::sources`), shown as a unified diff. Only the lines of the
+//!   change are touched, the rest of the file stays byte-identical, and an edit whose result
+//!   the loader no longer reads is dropped for a manual note: a diff to review must never
+//!   break the template.
+//! - Terraform plan JSON (ids `file#address`): the plan records no `.tf` line, so a review
+//!   note names the resource address, the attribute and its new value.
+
+use super::apply::NON_ROOT_USER;
+use super::change::Change;
+use crate::model::Inventory;
+use serde::Serialize;
+
+/// A unified diff of one template file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceDiff {
+    pub file: String,
+    pub diff: String,
+}
+
+/// One line edit of the original text: replace `remove` lines from `line` (0-based) with
+/// `insert`. Edits of one change (or of several changes) are applied bottom-up, so the line
+/// numbers of the loader's source map stay valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineEdit {
+    pub line: usize,
+    pub remove: usize,
+    pub insert: Vec<String>,
+}
+
+/// The template file and logical id of a CloudFormation resource id, or `None` (not IaC, or
+/// Terraform).
+fn cfn_resource(id: &str) -> Option<(&str, &str)> {
+    let (file, logical) = id.rsplit_once('#')?;
+    (!logical.is_empty() && logical.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then_some((file, logical))
+}
+
+/// The file and address of a Terraform plan resource id.
+fn tf_resource(id: &str) -> Option<(&str, &str)> {
+    let (file, address) = id.rsplit_once('#')?;
+    (address.split('.').any(|p| p.starts_with("aws_")) && address.contains('.'))
+        .then_some((file, address))
+}
+
+/// The file the resource was read from, as the loader recorded it.
+pub fn source_file<'a>(inv: &'a Inventory, id: &str) -> Option<&'a str> {
+    inv.locate(id, None).map(|l| l.file.as_str())
+}
+
+fn container_index(inv: &Inventory, td: &str, name: &str) -> Option<usize> {
+    inv.task_definitions
+        .get(td)?
+        .container_definitions
+        .iter()
+        .position(|c| c.name.as_deref() == Some(name))
+}
+
+fn volume_index(inv: &Inventory, td: &str, name: &str) -> Option<usize> {
+    inv.task_definitions
+        .get(td)?
+        .volumes
+        .iter()
+        .position(|v| v.name.as_deref() == Some(name))
+}
+
+/// What an edit does at one model path of one resource.
+enum Op {
+    /// Give the key a new scalar value (JSON literal, which YAML reads the same).
+    Set(String),
+    /// Set the key, or add it to the object at the parent path when absent.
+    Ensure {
+        parent: String,
+        key: &'static str,
+        value: String,
+    },
+    /// Remove the key and its value.
+    Remove,
+}
+
+/// The (resource id, model path, op) edits of a change, or a reason it needs a person.
+fn ops(inv: &Inventory, change: &Change) -> Result<Vec<(String, String, Op)>, String> {
+    let td = change.task_definition().map(str::to_string);
+    let c = |name: &str| {
+        container_index(inv, td.as_deref().unwrap_or(""), name)
+            .ok_or_else(|| format!("container `{name}` is not found in the template"))
+    };
+    let mut out = Vec::new();
+    match change {
+        Change::DropPrivileged {
+            task_definition,
+            containers,
+        } => {
+            for n in containers {
+                let path = format!("containerDefinitions[{}].privileged", c(n)?);
+                out.push((task_definition.clone(), path, Op::Set("false".into())));
+            }
+        }
+        Change::RemovePidModeHost { task_definition } => {
+            out.push((task_definition.clone(), "pidMode".into(), Op::Remove))
+        }
+        Change::RemoveTaskRole { task_definition } => {
+            out.push((task_definition.clone(), "taskRoleArn".into(), Op::Remove))
+        }
+        Change::RemoveHostVolumes {
+            task_definition,
+            volumes,
+        } => {
+            for v in volumes {
+                let i = volume_index(inv, task_definition, v)
+                    .ok_or_else(|| format!("volume `{v}` is not found in the template"))?;
+                out.push((
+                    task_definition.clone(),
+                    format!("volumes[{i}].host"),
+                    Op::Remove,
+                ));
+            }
+        }
+        Change::ReadonlyRootFilesystem {
+            task_definition,
+            containers,
+        } => {
+            for n in containers {
+                let parent = format!("containerDefinitions[{}]", c(n)?);
+                out.push((
+                    task_definition.clone(),
+                    format!("{parent}.readonlyRootFilesystem"),
+                    Op::Ensure {
+                        parent,
+                        key: "ReadonlyRootFilesystem",
+                        value: "true".into(),
+                    },
+                ));
+            }
+        }
+        Change::SetNonRootUser {
+            task_definition,
+            containers,
+        } => {
+            for n in containers {
+                let parent = format!("containerDefinitions[{}]", c(n)?);
+                out.push((
+                    task_definition.clone(),
+                    format!("{parent}.user"),
+                    Op::Ensure {
+                        parent,
+                        key: "User",
+                        value: format!("\"{NON_ROOT_USER}\""),
+                    },
+                ));
+            }
+        }
+        Change::DropAddedCapabilities {
+            task_definition,
+            containers,
+        } => {
+            for n in containers {
+                let path = format!(
+                    "containerDefinitions[{}].linuxParameters.capabilities.add",
+                    c(n)?
+                );
+                out.push((task_definition.clone(), path, Op::Remove));
+            }
+        }
+        Change::DisablePublicIp { service } => out.push((
+            service.clone(),
+            "networkConfiguration.awsvpcConfiguration.assignPublicIp".into(),
+            Op::Set("\"DISABLED\"".into()),
+        )),
+        Change::DisableExecuteCommand { service } => out.push((
+            service.clone(),
+            "enableExecuteCommand".into(),
+            Op::Set("false".into()),
+        )),
+        Change::NetworkModeAwsvpc { .. } => {
+            return Err("switching to `awsvpc` also needs the service's `NetworkConfiguration` (subnets, security groups)".into());
+        }
+        Change::MoveEnvToSecrets { .. } => {
+            return Err("the values must move to Secrets Manager (`Secrets` with `ValueFrom`), which a text edit cannot create".into());
+        }
+        Change::RevokeIngress { rules } => {
+            let at = rule_locations(inv, rules);
+            return Err(if at.is_empty() {
+                "remove or narrow the open ingress rule".into()
+            } else {
+                format!(
+                    "remove or narrow the open ingress rule(s) at {}",
+                    at.join(", ")
+                )
+            });
+        }
+        Change::RestrictRole { .. } => {
+            return Err("replace the administrative policy with a least-privilege one".into());
+        }
+        Change::UpgradeImages { .. } => {
+            return Err("point `Image` at a rebuilt image with the fixed packages".into());
+        }
+        Change::MakeLoadBalancerInternal { .. } => {
+            return Err("set the load balancer's `Scheme: internal` (CloudFormation replaces it) and put it in private subnets".into());
+        }
+    }
+    Ok(out)
+}
+
+/// `file:line` of each ingress rule to revoke (the line of its CIDR), as the loader recorded
+/// them, so the manual note points at the rule rather than at its security group.
+fn rule_locations(inv: &Inventory, rules: &[super::change::IngressRule]) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in rules {
+        let Some(g) = inv.security_groups.get(&r.group_id) else {
+            continue;
+        };
+        for (i, p) in g.ip_permissions.iter().enumerate() {
+            let same = p.ip_protocol == r.protocol
+                && p.from_port.map(i64::from) == r.from_port
+                && p.to_port.map(i64::from) == r.to_port;
+            if !same {
+                continue;
+            }
+            let v4 = p.ip_ranges.iter().position(|x| x.cidr_ip == r.cidr);
+            let v6 = p.ipv6_ranges.iter().position(|x| x.cidr_ipv6 == r.cidr);
+            let field = match (v4, v6) {
+                (Some(j), _) => format!("IpPermissions[{i}].IpRanges[{j}]"),
+                (_, Some(j)) => format!("IpPermissions[{i}].Ipv6Ranges[{j}]"),
+                _ => continue,
+            };
+            if let Some(l) = inv.locate(&r.group_id, Some(&field)) {
+                let at = format!("{}:{}", l.file, l.line);
+                if !out.contains(&at) {
+                    out.push(at);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Byte offset of a 1-based column in a line (columns count characters).
+fn byte_at(line: &str, column: usize) -> usize {
+    line.char_indices()
+        .nth(column.saturating_sub(1))
+        .map(|(i, _)| i)
+        .unwrap_or(line.len())
+}
+
+/// The value text after `key:` on a line where the key starts at `at`, with the position
+/// of the colon; `None` when the key is not there as the line's first token.
+fn split_key(line: &str, at: usize, json: bool) -> Option<(usize, &str)> {
+    let prefix = &line[..at];
+    let only_indent = prefix.chars().all(|c| c == ' ');
+    let seq_item = !json && prefix.trim_start().starts_with('-') && prefix.trim() == "-";
+    if !only_indent && !seq_item {
+        return None;
+    }
+    let rest = &line[at..];
+    let key_end = if json {
+        1 + rest[1..].find('"')? + 1
+    } else {
+        rest.find(':')?
+    };
+    let colon = at + key_end + rest[key_end..].find(':')?;
+    Some((colon, &line[colon + 1..]))
+}
+
+/// Trailing YAML comment of a value (` # …`), kept on the edited line.
+fn yaml_comment(rest: &str) -> &str {
+    rest.find(" #").map(|i| &rest[i..]).unwrap_or("")
+}
+
+/// The line edits of one change on the template text, or why it needs a person.
+pub fn template_edits(
+    inv: &Inventory,
+    text: &str,
+    change: &Change,
+) -> Result<Vec<LineEdit>, String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut edits = Vec::new();
+    for (id, path, op) in ops(inv, change)? {
+        let Some(map) = inv.sources.get(&id) else {
+            return Err(format!("`{id}` has no recorded source location"));
+        };
+        let json = map
+            .entries
+            .get("")
+            .is_some_and(|l| l.file.ends_with(".json"));
+        let exact = map.entries.get(&path);
+        let op = match (op, exact) {
+            (Op::Ensure { value, .. }, Some(_)) => Op::Set(value),
+            (Op::Remove, None) => continue,
+            (op, _) => op,
+        };
+        match op {
+            Op::Set(value) => {
+                let l = exact.ok_or_else(|| format!("`{path}` is not written in the template"))?;
+                let line = lines.get(l.line - 1).ok_or("location out of range")?;
+                let (colon, rest) = split_key(line, byte_at(line, l.column), json)
+                    .ok_or_else(|| format!("line {} is not a plain `key: value` line", l.line))?;
+                let body = rest.trim();
+                let comma = json && body.ends_with(',');
+                let value_text = body.trim_end_matches(',').trim();
+                if value_text.is_empty()
+                    || value_text.starts_with(['{', '['])
+                    || (!json && value_text.starts_with(['|', '>']))
+                {
+                    return Err(format!("the value at line {} spans several lines", l.line));
+                }
+                let tail = if json { "" } else { yaml_comment(rest) };
+                let new = format!(
+                    "{}: {value}{}{tail}",
+                    &line[..colon],
+                    if comma { "," } else { "" }
+                );
+                edits.push(LineEdit {
+                    line: l.line - 1,
+                    remove: 1,
+                    insert: vec![new],
+                });
+            }
+            Op::Ensure {
+                parent, key, value, ..
+            } => {
+                // The new key goes before the object's first key, at its indentation.
+                let child = format!("{parent}.");
+                let l = map
+                    .entries
+                    .iter()
+                    .filter(|(k, _)| {
+                        k.strip_prefix(&child)
+                            .is_some_and(|rest| !rest.contains(['.', '[']))
+                    })
+                    .map(|(_, l)| l)
+                    .min_by_key(|l| (l.line, l.column))
+                    .ok_or_else(|| format!("`{parent}` is not written in the template"))?;
+                let i = l.line - 1;
+                let line = lines.get(i).ok_or("location out of range")?;
+                let at = byte_at(line, l.column);
+                let Some((_, first)) = split_key(line, at, json) else {
+                    return Err(format!(
+                        "the object at line {} is not in block style",
+                        l.line
+                    ));
+                };
+                let scalar = !first.trim().is_empty() && !first.trim().starts_with(['|', '>']);
+                let prefix = &line[..at];
+                let indent = " ".repeat(prefix.chars().count());
+                let comma = if json { "," } else { "" };
+                let quote = if json { "\"" } else { "" };
+                let new = format!("{indent}{quote}{key}{quote}: {value}{comma}");
+                // Pure insertions, so that several changes can add keys to one object.
+                edits.push(match (prefix.contains('-'), scalar) {
+                    // `- Name: web`: after the item's first line.
+                    (true, true) => LineEdit {
+                        line: i + 1,
+                        remove: 0,
+                        insert: vec![new],
+                    },
+                    // `- Environment:` + block: the new key takes the item's first line.
+                    (true, false) => LineEdit {
+                        line: i,
+                        remove: 1,
+                        insert: vec![
+                            format!("{prefix}{}", new.trim_start()),
+                            format!("{indent}{}", &line[at..]),
+                        ],
+                    },
+                    _ => LineEdit {
+                        line: i,
+                        remove: 0,
+                        insert: vec![new],
+                    },
+                });
+            }
+            Op::Remove => {
+                let l = exact.expect("checked above");
+                let i = l.line - 1;
+                let line = lines.get(i).ok_or("location out of range")?;
+                let at = byte_at(line, l.column);
+                if !line[..at].chars().all(|c| c == ' ') {
+                    return Err(format!("line {} is the first key of a list item", l.line));
+                }
+                let indent = line[..at].len();
+                let (_, rest) = split_key(line, at, json)
+                    .ok_or_else(|| format!("line {} is not a plain `key: value` line", l.line))?;
+                let mut end = i + 1;
+                if json {
+                    // A nested value: up to the line that closes it.
+                    let mut depth: i32 = 0;
+                    let mut k = i;
+                    loop {
+                        let s = if k == i { rest } else { lines[k] };
+                        depth += bracket_depth(s);
+                        k += 1;
+                        if depth <= 0 || k >= lines.len() {
+                            break;
+                        }
+                    }
+                    end = k;
+                    let last = lines[end - 1].trim_end();
+                    if !last.ends_with(',') {
+                        // The last member: the one before it loses its comma.
+                        let prev = (0..i).rev().find(|&p| !lines[p].trim().is_empty());
+                        if let Some(p) = prev.filter(|&p| lines[p].trim_end().ends_with(',')) {
+                            let t = lines[p].trim_end();
+                            edits.push(LineEdit {
+                                line: p,
+                                remove: 1,
+                                insert: vec![t[..t.len() - 1].to_string()],
+                            });
+                        }
+                    }
+                } else {
+                    // A block value: every following line indented deeper (blank lines
+                    // inside it too).
+                    let mut k = i + 1;
+                    while k < lines.len() {
+                        let s = lines[k];
+                        let blank = s.trim().is_empty();
+                        let deeper = s.len() - s.trim_start().len() > indent;
+                        if !(blank || deeper) {
+                            break;
+                        }
+                        k += 1;
+                        if !blank {
+                            end = k;
+                        }
+                    }
+                }
+                edits.push(LineEdit {
+                    line: i,
+                    remove: end - i,
+                    insert: Vec::new(),
+                });
+            }
+        }
+    }
+    Ok(edits)
+}
+
+/// Net `{`/`[` minus `}`/`]` of a JSON line, outside strings.
+fn bracket_depth(s: &str) -> i32 {
+    let (mut d, mut in_str, mut esc) = (0, false, false);
+    for c in s.chars() {
+        match (in_str, esc, c) {
+            (true, true, _) => esc = false,
+            (true, false, '\\') => esc = true,
+            (true, false, '"') => in_str = false,
+            (false, _, '"') => in_str = true,
+            (false, _, '{' | '[') => d += 1,
+            (false, _, '}' | ']') => d -= 1,
+            _ => {}
+        }
+    }
+    d
+}
+
+/// Applies line edits to the text, bottom-up; overlapping edits are refused. The line
+/// ending of the file is kept, and lines outside the edits are byte-identical.
+pub fn apply_edits(text: &str, mut edits: Vec<LineEdit>) -> Result<String, String> {
+    edits.sort_by(|a, b| b.line.cmp(&a.line).then(b.remove.cmp(&a.remove)));
+    edits.dedup();
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
+    let mut floor = usize::MAX;
+    for e in edits {
+        if e.line + e.remove > floor || e.line + e.remove > lines.len() {
+            return Err("two changes edit the same lines".into());
+        }
+        floor = e.line;
+        let new: Vec<String> = e.insert.into_iter().map(|l| format!("{l}{eol}")).collect();
+        lines.splice(e.line..e.line + e.remove, new);
+    }
+    Ok(lines.concat())
+}
+
+/// The template after one change, checked to still load; `Err` is the manual note's reason.
+pub fn edit_template(
+    inv: &Inventory,
+    file: &str,
+    text: &str,
+    change: &Change,
+) -> Result<String, String> {
+    let edits = template_edits(inv, text, change)?;
+    if edits.is_empty() {
+        return Err("nothing to edit at the recorded locations".into());
+    }
+    let after = apply_edits(text, edits)?;
+    check_loads(file, &after)?;
+    Ok(after)
+}
+
+/// The edited template must still be read by the loader (never hand out a broken diff).
+pub fn check_loads(file: &str, text: &str) -> Result<(), String> {
+    match crate::load::iac::try_parse(file, text.as_bytes()) {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(d)) => Err(format!("the edit would not load: {d}")),
+        None => Err("the edit would not load as a template".into()),
+    }
+}
+
+/// The CloudFormation template a change edits, if its resource came from one.
+pub fn cfn_file<'a>(inv: &'a Inventory, change: &Change) -> Option<&'a str> {
+    let id = change.resources().into_iter().next()?;
+    cfn_resource(&id)?;
+    inv.sources
+        .get(&id)
+        .and_then(|m| m.entries.get(""))
+        .map(|l| l.file.as_str())
+}
+
+/// Review notes for a change to a Terraform plan resource: address, attribute, new value.
+pub fn terraform_notes(inv: &Inventory, change: &Change) -> Vec<String> {
+    let Some(id) = change.resources().into_iter().next() else {
+        return Vec::new();
+    };
+    let Some((_, address)) = tf_resource(&id) else {
+        return Vec::new();
+    };
+    let td = change.task_definition().unwrap_or("");
+    let cd = |n: &String| match container_index(inv, td, n) {
+        Some(i) => format!("container_definitions[{i}]"),
+        None => format!("container_definitions[name={n}]"),
+    };
+    let mut attrs: Vec<String> = Vec::new();
+    match change {
+        Change::DropPrivileged { containers, .. } => attrs.extend(
+            containers
+                .iter()
+                .map(|n| format!("{}.privileged = false", cd(n))),
+        ),
+        Change::RemovePidModeHost { .. } => attrs.push("pid_mode: remove (or \"task\")".into()),
+        Change::NetworkModeAwsvpc { .. } => attrs.push(
+            "network_mode = \"awsvpc\" (and give the services a network_configuration)".into(),
+        ),
+        Change::RemoveHostVolumes { volumes, .. } => attrs.extend(
+            volumes
+                .iter()
+                .map(|v| format!("volume \"{v}\": remove host_path (and read-only mounts of it)")),
+        ),
+        Change::ReadonlyRootFilesystem { containers, .. } => attrs.extend(
+            containers
+                .iter()
+                .map(|n| format!("{}.readonlyRootFilesystem = true", cd(n))),
+        ),
+        Change::SetNonRootUser { containers, .. } => attrs.extend(
+            containers
+                .iter()
+                .map(|n| format!("{}.user = \"{NON_ROOT_USER}\"", cd(n))),
+        ),
+        Change::DropAddedCapabilities { containers, .. } => attrs.extend(
+            containers
+                .iter()
+                .map(|n| format!("{}.linuxParameters.capabilities.add: remove", cd(n))),
+        ),
+        Change::RemoveTaskRole { .. } => attrs.push("task_role_arn: remove".into()),
+        Change::MoveEnvToSecrets { variables, .. } => attrs.extend(variables.iter().map(|v| {
+            format!(
+                "{}: move `{}` from environment to secrets (valueFrom = a Secrets Manager ARN)",
+                cd(&v.container),
+                v.name
+            )
+        })),
+        Change::DisablePublicIp { .. } => {
+            attrs.push("network_configuration.assign_public_ip = false".into())
+        }
+        Change::DisableExecuteCommand { .. } => attrs.push("enable_execute_command = false".into()),
+        Change::RevokeIngress { rules } => attrs.extend(rules.iter().map(|r| {
+            format!(
+                "ingress from {} ({} {}-{}): remove or narrow",
+                r.cidr,
+                r.protocol,
+                r.from_port.map(|p| p.to_string()).unwrap_or_default(),
+                r.to_port.map(|p| p.to_string()).unwrap_or_default()
+            )
+        })),
+        Change::RestrictRole { .. } => {
+            attrs.push("replace the administrative policy with a least-privilege one".into())
+        }
+        Change::MakeLoadBalancerInternal { .. } => {
+            attrs.push("internal = true (replaces the load balancer; use private subnets)".into())
+        }
+        Change::UpgradeImages { .. } => return Vec::new(),
+    }
+    attrs
+        .into_iter()
+        .map(|a| {
+            format!(
+                "Terraform: `{address}`: `{a}` (edit the `.tf` source, then `terraform plan` again)"
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,292 @@
+use super::*;
+use crate::engine::{Severity, analyze};
+use crate::load::Loader;
+use crate::plan::plan;
+use std::path::PathBuf;
+
+fn load(name: &str, text: &str) -> Inventory {
+    let mut loader = Loader::new();
+    loader.add(name, text.as_bytes()).unwrap();
+    loader.finish().0
+}
+
+/// Every CloudFormation template of the examples.
+fn templates() -> Vec<(String, String)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/iac");
+    let mut out = Vec::new();
+    for dir in [
+        root.clone(),
+        root.join("checkov-side-by-side/cloudformation"),
+        root.join("cdk-app/cdk.out"),
+    ] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template.json")
+            {
+                out.push((name, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The diff of each remediation, applied to a copy of the template and re-scanned: the
+/// template still loads, the traits are gone and the severity is the projected one.
+/// Applies each remediation's edit to a copy of the template and re-scans it: the template
+/// still loads, the traits are gone and the severity is the projected one. Returns the kinds
+/// of change edited.
+fn check_template(name: &str, text: &str) -> Vec<&'static str> {
+    let mut kinds = Vec::new();
+    let inv = load(name, text);
+    let analysis = analyze(&inv);
+    let p = plan(&inv, &analysis, Severity::Informational);
+    for r in &p.remediations {
+        let Some(file) = cfn_file(&inv, &r.change) else {
+            continue;
+        };
+        let after = match edit_template(&inv, file, text, &r.change) {
+            Ok(a) => a,
+            Err(why) => {
+                eprintln!("{name}: manual: {}: {why}", r.title);
+                continue;
+            }
+        };
+        kinds.push(r.change.kind());
+        // Only the edited lines differ.
+        let d = crate::plan::fix::diff(text, &after, "a", "b");
+        let changed = d.lines().filter(|l| l.starts_with(['+', '-'])).count() - 2;
+        assert!(
+            changed <= 12,
+            "{name}: {}: too many lines changed:\n{d}",
+            r.title
+        );
+        let again = analyze(&load(name, &after));
+        for proj in &r.findings {
+            let f = again
+                .findings
+                .iter()
+                .find(|f| f.resource.uid == proj.resource);
+            let sev = f.map(|f| f.severity).unwrap_or(Severity::Informational);
+            assert_eq!(sev, proj.projected_severity, "{name}: {}:\n{d}", r.title);
+            for t in &proj.traits_removed {
+                assert!(
+                    !f.is_some_and(|f| f.has(*t)),
+                    "{name}: {}: {t:?} still fires after:\n{d}",
+                    r.title
+                );
+            }
+        }
+    }
+    kinds
+}
+
+#[test]
+fn template_edits_do_what_the_plan_projects() {
+    let mut edited = 0;
+    for (name, text) in templates() {
+        edited += check_template(&name, &text).len();
+    }
+    assert!(edited >= 8, "only {edited} template edits");
+}
+
+/// Host volumes, added capabilities and ECS Exec, which the examples do not all have.
+#[test]
+fn host_access_edits() {
+    let text = "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      NetworkMode: awsvpc\n      Volumes:\n        - Name: docker\n          Host:\n            SourcePath: /var/run/docker.sock\n      ContainerDefinitions:\n        - Name: web\n          Image: nginx\n          User: \"1000\"\n          ReadonlyRootFilesystem: true\n          LinuxParameters:\n            Capabilities:\n              Add: [SYS_ADMIN, NET_ADMIN]\n              Drop: [ALL]\n          MountPoints:\n            - SourceVolume: docker\n              ContainerPath: /var/run/docker.sock\n  S:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref T\n      EnableExecuteCommand: true\n      NetworkConfiguration:\n        AwsvpcConfiguration:\n          AssignPublicIp: ENABLED\n          Subnets: [subnet-1]\n";
+    let mut kinds = check_template("t.yaml", text);
+    kinds.sort();
+    for k in [
+        "disable-execute-command",
+        "drop-added-capabilities",
+        "remove-host-volumes",
+    ] {
+        assert!(kinds.contains(&k), "{k} not edited: {kinds:?}");
+    }
+}
+
+#[test]
+fn yaml_edits_keep_other_lines() {
+    let text = "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      PidMode: host # why\n      ContainerDefinitions:\n        - Name: web\n          Image: nginx\n          Privileged: true\n";
+    let inv = load("t.yaml", text);
+    let td = "t.yaml#T".to_string();
+    let after = edit_template(
+        &inv,
+        "t.yaml",
+        text,
+        &Change::RemovePidModeHost {
+            task_definition: td.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(after, text.replace("      PidMode: host # why\n", ""));
+    let after = edit_template(
+        &inv,
+        "t.yaml",
+        text,
+        &Change::ReadonlyRootFilesystem {
+            task_definition: td.clone(),
+            containers: vec!["web".into()],
+        },
+    )
+    .unwrap();
+    assert!(after.contains("        - Name: web\n          ReadonlyRootFilesystem: true\n"));
+    let after = edit_template(
+        &inv,
+        "t.yaml",
+        text,
+        &Change::DropPrivileged {
+            task_definition: td,
+            containers: vec!["web".into()],
+        },
+    )
+    .unwrap();
+    assert_eq!(after, text.replace("Privileged: true", "Privileged: false"));
+}
+
+#[test]
+fn json_removal_of_last_member_fixes_the_comma() {
+    let text = "{\n  \"Resources\": {\n    \"T\": {\n      \"Type\": \"AWS::ECS::TaskDefinition\",\n      \"Properties\": {\n        \"ContainerDefinitions\": [\n          {\n            \"Name\": \"web\",\n            \"Image\": \"nginx\"\n          }\n        ],\n        \"PidMode\": \"host\"\n      }\n    }\n  }\n}\n";
+    let inv = load("t.json", text);
+    let after = edit_template(
+        &inv,
+        "t.json",
+        text,
+        &Change::RemovePidModeHost {
+            task_definition: "t.json#T".into(),
+        },
+    )
+    .unwrap();
+    assert!(!after.contains("        ],\n      }"));
+    assert!(after.contains("        ]\n      }\n"));
+    let after = edit_template(
+        &inv,
+        "t.json",
+        text,
+        &Change::SetNonRootUser {
+            task_definition: "t.json#T".into(),
+            containers: vec!["web".into()],
+        },
+    )
+    .unwrap();
+    assert!(
+        after.contains(
+            "          {\n            \"User\": \"1000\",\n            \"Name\": \"web\","
+        )
+    );
+}
+
+#[test]
+fn terraform_gets_review_notes() {
+    let c = Change::DropPrivileged {
+        task_definition: "plan.json#aws_ecs_task_definition.web".into(),
+        containers: vec!["web".into()],
+    };
+    let n = terraform_notes(&Inventory::default(), &c);
+    assert_eq!(n.len(), 1);
+    assert!(
+        n[0].contains(
+            "`aws_ecs_task_definition.web`: `container_definitions[name=web].privileged = false`"
+        ),
+        "{n:?}"
+    );
+    assert!(
+        terraform_notes(
+            &Inventory::default(),
+            &Change::RemoveTaskRole {
+                task_definition: "t.yaml#T".into()
+            }
+        )
+        .is_empty()
+    );
+}
+
+/// A diff whose context would show a plaintext credential is withheld, with a note.
+#[test]
+fn template_diff_never_shows_a_credential() {
+    let text = "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: web\n          Image: nginx\n          Environment:\n            - Name: DB_PASSWORD\n              Value: Zq8-vLr2-KmT9-xw4P\n          Privileged: true\n  S:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref T\n";
+    let inv = load("t.yaml", text);
+    let analysis = analyze(&inv);
+    assert!(
+        analysis
+            .findings
+            .iter()
+            .any(|f| f.has(crate::traits::TraitId::PlaintextCredentials)),
+        "fixture must hold a credential"
+    );
+    let mut p = plan(&inv, &analysis, Severity::Informational);
+    let texts = [("t.yaml".to_string(), text.to_string())].into();
+    crate::plan::attach_template_edits(&mut p, &inv, &analysis, &texts);
+    let json = crate::plan::render::json(&p);
+    assert!(!json.contains("Zq8-vLr2-KmT9-xw4P"));
+    let r = p
+        .remediations
+        .iter()
+        .find(|r| matches!(r.change, Change::DropPrivileged { .. }))
+        .unwrap();
+    assert!(r.fix.source_diff.is_none());
+    assert!(
+        r.fix
+            .notes
+            .iter()
+            .any(|n| n.contains("plaintext credentials")),
+        "{:?}",
+        r.fix.notes
+    );
+}
+
+/// The same in a JSON template (members and commas), pretty-printed as editors write it.
+#[test]
+fn host_access_edits_json() {
+    let t = serde_json::json!({"Resources": {
+        "T": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+            "NetworkMode": "awsvpc",
+            "Volumes": [{"Name": "docker", "Host": {"SourcePath": "/var/run/docker.sock"}}],
+            "ContainerDefinitions": [{"Name": "web", "Image": "nginx", "User": "1000",
+                "ReadonlyRootFilesystem": true,
+                "LinuxParameters": {"Capabilities": {"Drop": ["ALL"], "Add": ["SYS_ADMIN"]}},
+                "MountPoints": [{"SourceVolume": "docker", "ContainerPath": "/var/run/docker.sock"}]}]}},
+        "S": {"Type": "AWS::ECS::Service", "Properties": {
+            "TaskDefinition": {"Ref": "T"}, "EnableExecuteCommand": true,
+            "NetworkConfiguration": {"AwsvpcConfiguration": {"AssignPublicIp": "ENABLED", "Subnets": ["subnet-1"]}}}}}});
+    let text = serde_json::to_string_pretty(&t).unwrap() + "\n";
+    let mut kinds = check_template("t.template.json", &text);
+    kinds.sort();
+    for k in [
+        "disable-execute-command",
+        "disable-public-ip",
+        "drop-added-capabilities",
+        "remove-host-volumes",
+    ] {
+        assert!(kinds.contains(&k), "{k} not edited: {kinds:?}");
+    }
+}
+
+/// Ingress rules are no text edit, but the note names the line of each rule to revoke.
+#[test]
+fn revoke_ingress_note_names_the_rule_lines() {
+    let (name, text) = templates()
+        .into_iter()
+        .find(|(n, _)| n == "web-public.yaml")
+        .unwrap();
+    let inv = load(&name, &text);
+    let analysis = analyze(&inv);
+    let p = plan(&inv, &analysis, Severity::Informational);
+    let r = p
+        .remediations
+        .iter()
+        .find(|r| matches!(r.change, Change::RevokeIngress { .. }))
+        .unwrap();
+    let why = edit_template(&inv, &name, &text, &r.change).unwrap_err();
+    let cidr_lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "CidrIp: 0.0.0.0/0")
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(cidr_lines.len(), 2);
+    for l in cidr_lines {
+        assert!(why.contains(&format!("web-public.yaml:{l}")), "{why}");
+    }
+}
