@@ -2,8 +2,7 @@
 //! or everything but a few actions).
 
 use super::iam_policy::{
-    self, RolePolicy, aws_managed_name, is_aws_managed, missing_policy_gap, require_task_role,
-    role_policies, statements, task_role_name,
+    self, RolePolicy, aws_managed_name, require_task_role, statements, task_role_name,
 };
 use super::*;
 use serde_json::Value;
@@ -69,26 +68,7 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
             ),
         );
     }
-    let mut missing = Vec::new();
-    let policies = role_policies(ctx, role, |_, a| {
-        // Other AWS managed policies are judged by name only; a customer-managed policy
-        // can grant anything, so its absent document is a gap.
-        if !is_aws_managed(&a.policy_arn) {
-            missing.push(missing_policy_gap(role, a));
-        }
-    });
-    missing.into_iter().for_each(|g| out.gap(g));
-    for policy in &policies {
-        if let iam_policy::PolicySource::Managed { policy: p, .. } = &policy.source
-            && recognised.contains(&p.arn.as_str())
-        {
-            continue;
-        }
-        check_document(role, policy, out);
-    }
-    if out.fired() {
-        out.resource(&role.arn);
-    }
+    super::iam_policy::check_role_documents(ctx, role, &recognised, out, check_document);
 }
 
 /// Fires once per `Allow` statement that grants every action (or every action but a few) on

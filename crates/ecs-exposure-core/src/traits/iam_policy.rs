@@ -354,6 +354,39 @@ pub fn role_policies<'a>(
     out
 }
 
+/// The shared second half of the IAM traits: every policy document of the task role (inline,
+/// and attached policies other than those in `recognised`, already judged by their ARN) goes
+/// through `check`; an attached customer-managed policy whose document is absent is a gap;
+/// and the role is named as a resource when the trait fired.
+pub fn check_role_documents<'a>(
+    ctx: &ServiceContext<'a>,
+    role: &'a Role,
+    recognised: &[&str],
+    out: &mut Outcome,
+    check: impl Fn(&Role, &RolePolicy<'_>, &mut Outcome),
+) {
+    let mut missing = Vec::new();
+    let policies = role_policies(ctx, role, |_, a| {
+        // Other AWS managed policies are judged by name only; a customer-managed policy
+        // can grant anything, so its absent document is a gap.
+        if !is_aws_managed(&a.policy_arn) {
+            missing.push(missing_policy_gap(role, a));
+        }
+    });
+    missing.into_iter().for_each(|g| out.gap(g));
+    for policy in &policies {
+        if let PolicySource::Managed { policy: p, .. } = &policy.source
+            && recognised.contains(&p.arn.as_str())
+        {
+            continue;
+        }
+        check(role, policy, out);
+    }
+    if out.fired() {
+        out.resource(&role.arn);
+    }
+}
+
 /// The gap for an attached customer-managed policy whose document is not in the input.
 pub fn missing_policy_gap(role: &Role, attached: &crate::model::AttachedPolicy) -> String {
     format!(

@@ -2,8 +2,7 @@
 //! `iam:*`…) on every resource, or has an AWS managed `*FullAccess` policy attached.
 
 use super::iam_policy::{
-    PolicySource, RolePolicy, aws_managed_name, is_aws_managed, missing_policy_gap,
-    require_task_role, role_policies, statements, task_role_name, whole_service,
+    RolePolicy, aws_managed_name, require_task_role, statements, task_role_name, whole_service,
 };
 use super::*;
 use serde_json::Value;
@@ -56,24 +55,7 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                 .detail("privilege_escalation", escalation),
         );
     }
-    let mut missing = Vec::new();
-    let policies = role_policies(ctx, role, |_, a| {
-        if !is_aws_managed(&a.policy_arn) {
-            missing.push(missing_policy_gap(role, a));
-        }
-    });
-    missing.into_iter().for_each(|g| out.gap(g));
-    for policy in &policies {
-        if let PolicySource::Managed { policy: p, .. } = &policy.source
-            && recognised.contains(&p.arn.as_str())
-        {
-            continue;
-        }
-        check_document(role, policy, out);
-    }
-    if out.fired() {
-        out.resource(&role.arn);
-    }
+    super::iam_policy::check_role_documents(ctx, role, &recognised, out, check_document);
 }
 
 /// Fires once per `Allow` statement that grants `<service>:*` on every resource. `Action: "*"`
