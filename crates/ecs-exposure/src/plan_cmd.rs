@@ -190,16 +190,7 @@ pub fn fix(args: FixArgs) -> Result<u8, String> {
         if r.change.task_definition() != Some(arn.as_str()) {
             continue;
         }
-        let level = r.fix.applicability;
-        if level != Applicability::Safe && !args.unsafe_fixes {
-            eprintln!(
-                "ecs-exposure: skipped ({}; use --unsafe): {}",
-                match level {
-                    Applicability::Manual => "needs a value from you",
-                    _ => "may break the workload",
-                },
-                r.title
-            );
+        if !applies(r, args.unsafe_fixes) {
             continue;
         }
         if fix::rewrite(&mut output, &r.change, &arn) {
@@ -285,16 +276,7 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
             continue;
         }
         in_template = true;
-        let level = r.fix.applicability;
-        if level != Applicability::Safe && !args.unsafe_fixes {
-            eprintln!(
-                "ecs-exposure: skipped ({}; use --unsafe): {}",
-                match level {
-                    Applicability::Manual => "needs a value from you",
-                    _ => "may break the workload",
-                },
-                r.title
-            );
+        if !applies(r, args.unsafe_fixes) {
             continue;
         }
         let tried = source::template_edits(&inventory, original, &r.change).and_then(|e| {
@@ -361,4 +343,22 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
         target.display()
     );
     Ok(EXIT_OK)
+}
+
+/// Whether `fix` applies this remediation: safe ones always, the others only with
+/// `--unsafe`; a skipped one is named on stderr with the reason.
+fn applies(r: &ecs_exposure_core::plan::PlannedRemediation, unsafe_fixes: bool) -> bool {
+    let level = r.fix.applicability;
+    if level == Applicability::Safe || unsafe_fixes {
+        return true;
+    }
+    eprintln!(
+        "ecs-exposure: skipped ({}; use --unsafe): {}",
+        match level {
+            Applicability::Manual => "needs a value from you",
+            _ => "may break the workload",
+        },
+        r.title
+    );
+    false
 }
