@@ -3,6 +3,7 @@
 //! builds in seconds and never waits for the AWS SDK.
 
 pub mod engine;
+pub mod harness;
 pub mod load;
 pub mod model;
 pub mod plan;
