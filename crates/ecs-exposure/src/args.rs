@@ -54,6 +54,17 @@ pub struct PlanArgs {
     /// Plan only for findings at or above this severity.
     #[arg(long, value_parser = parse_severity, default_value = "low")]
     pub min_severity: ecs_exposure_core::engine::Severity,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How much of an input file is read, shared by the commands that read files.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct ReadArgs {
+    /// Largest input file read, in bytes, or with a binary suffix: 512K, 512M, 2G (a larger
+    /// file is an error).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::read::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: crate::read::ByteSize,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +89,8 @@ pub struct FixArgs {
     /// Write the result here instead of rewriting FILE in place.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -158,6 +171,8 @@ pub struct ScanArgs {
     /// Colour in text output: auto (only on a terminal, honouring NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -29,11 +29,18 @@ struct Entry {
     expires: Option<toml::Value>,
 }
 
+/// Largest suppressions file read: hand-written lists of a few hundred entries are kilobytes.
+pub const MAX_CONFIG_FILE_SIZE: u64 = 1 << 20;
+
 /// Reads a config file; `Ok(empty)` when `path` is the default and does not exist.
 pub fn load(path: &Path, explicit: bool) -> Result<Vec<Suppression>, String> {
-    let text = match std::fs::read_to_string(path) {
+    let limit = crate::read::Limit {
+        bytes: MAX_CONFIG_FILE_SIZE,
+        named: "MAX_CONFIG_FILE_SIZE of a suppressions file",
+    };
+    let text = match crate::read::read_text(path, limit) {
         Ok(t) => t,
-        Err(e) if !explicit && e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if !explicit && e.is_not_found() => return Ok(Vec::new()),
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
     let file: File = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -1,54 +1,16 @@
-//! Reading input files: folders are walked recursively for `*.json` and CloudFormation
-//! YAML (`*.yaml`, `*.yml`, `*.template`), files named on the
-//! command line are read whatever their extension. Files are parsed on all cores and merged
-//! in path order, so the result does not depend on scheduling.
+//! Reading input files (listed by [`crate::walk`], read by [`crate::read`]): files are parsed
+//! on all cores and merged in path order, so the result does not depend on scheduling.
 
+use crate::read::{Limit, read_regular};
 use ecs_exposure_core::load::{Diagnostic, Loader, Parsed, parse_document};
 use ecs_exposure_core::model::Inventory;
-use std::path::{Path, PathBuf};
-
-/// Lists the files to read, sorted, or says which path could not be read.
-pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        if meta.is_dir() {
-            walk(p, &mut files)?;
-        } else {
-            files.push(p.clone());
-        }
-    }
-    files.sort();
-    files.dedup();
-    Ok(files)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
-        let path = entry.path();
-        let ft = entry
-            .file_type()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        if ft.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| {
-            ["json", "yaml", "yml", "template"]
-                .iter()
-                .any(|x| e.eq_ignore_ascii_case(x))
-        }) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
+use std::path::PathBuf;
 
 /// Reads and parses every file; returns the inventory and warnings, or every error found.
 /// Loaded input: the inventory and warnings, or every error found.
 pub type Loaded = Result<(Inventory, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-pub fn load(files: &[PathBuf]) -> Loaded {
+pub fn load(files: &[PathBuf], limit: Limit) -> Loaded {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -67,17 +29,14 @@ pub fn load(files: &[PathBuf]) -> Loaded {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
                     let name = path.display().to_string();
-                    buf.clear();
-                    let read = std::fs::File::open(path)
-                        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut buf));
-                    let parsed = match read {
-                        Ok(_) => parse_document(&name, &buf),
+                    let parsed = match read_regular(path, limit, &mut buf) {
+                        Ok(()) => parse_document(&name, &buf),
                         Err(e) => Err(Diagnostic {
                             file: name,
                             path: None,
                             line: None,
                             column: None,
-                            message: format!("cannot read: {e}"),
+                            message: e.to_string(),
                         }),
                     };
                     results.lock().expect("no thread panics while holding it")[i] = Some(parsed);

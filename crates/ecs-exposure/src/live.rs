@@ -12,21 +12,7 @@ pub const REPORT_FILE: &str = "collection.json";
 pub fn collect(aws: &AwsArgs) -> Result<Collection, String> {
     let mut role_arns = aws.role_arns.clone();
     if let Some(path) = &aws.role_arns_file {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        for (i, line) in text.lines().enumerate() {
-            let line = line.split('#').next().unwrap_or("").trim();
-            if line.is_empty() {
-                continue;
-            }
-            if !line.starts_with("arn:") || !line.contains(":role/") {
-                return Err(format!(
-                    "{}:{}: expected a role ARN (arn:aws:iam::<account>:role/<name>), found `{line}`",
-                    path.display(),
-                    i + 1
-                ));
-            }
-            role_arns.push(line.to_string());
-        }
+        role_arns.extend(crate::role_arns::read(path)?);
     }
     let opts = Options {
         regions: aws.regions.clone(),

@@ -3,11 +3,16 @@
 
 mod args;
 mod config;
+mod file_id;
 mod inputs;
 #[cfg(feature = "live")]
 mod live;
 mod plan_cmd;
+mod read;
+mod role_arns;
 mod run;
+mod walk;
+mod write;
 
 use std::process::ExitCode;
 

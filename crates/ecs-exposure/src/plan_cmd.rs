@@ -1,7 +1,9 @@
 //! `ecs-exposure plan` and `ecs-exposure fix FILE`: the remediation planner's front end.
 
 use crate::args::{FixArgs, PlanArgs, PlanFormat};
+use crate::read::{Limit, read_regular};
 use crate::run::{EXIT_ERROR, EXIT_OK, Source, load_input};
+use crate::write;
 use ecs_exposure_core::engine::{Severity, analyze};
 use ecs_exposure_core::load::Loader;
 use ecs_exposure_core::plan::{self, Applicability, fix};
@@ -10,20 +12,32 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub fn plan(args: PlanArgs) -> Result<u8, String> {
-    let Some((inventory, warnings, source)) = load_input(&args.paths, args.live, &args.aws)? else {
+    let Some((inventory, warnings, source)) = load_input(
+        &args.paths,
+        args.live,
+        &args.aws,
+        &args.read,
+        args.output.as_deref(),
+    )?
+    else {
         return Ok(EXIT_ERROR);
     };
+    let limit = Limit::max_file_size(args.read.max_file_size);
     for w in &warnings {
         eprintln!("ecs-exposure: warning: {w}");
     }
     let analysis = analyze(&inventory);
     let mut plan = plan::plan(&inventory, &analysis, args.min_severity);
-    plan::attach_task_definitions(&mut plan, &analysis, &task_definition_documents(&source));
+    plan::attach_task_definitions(
+        &mut plan,
+        &analysis,
+        &task_definition_documents(&source, limit),
+    );
     plan::attach_template_edits(
         &mut plan,
         &inventory,
         &analysis,
-        &template_texts(&inventory, &source),
+        &template_texts(&inventory, &source, limit),
     );
     let text = match args.format {
         PlanFormat::Json => plan::render::json(&plan),
@@ -36,7 +50,7 @@ pub fn plan(args: PlanArgs) -> Result<u8, String> {
 
 /// The original task definition documents of the input, by the ARN the loader gives them:
 /// the model keeps only the fields the traits read, a new revision needs all of them.
-fn task_definition_documents(source: &Source) -> HashMap<String, Value> {
+fn task_definition_documents(source: &Source, limit: Limit) -> HashMap<String, Value> {
     let mut out = HashMap::new();
     let mut add = |name: &str, bytes: &[u8]| {
         // Cheap test first: most files of a snapshot are not task definitions.
@@ -54,8 +68,9 @@ fn task_definition_documents(source: &Source) -> HashMap<String, Value> {
     };
     match source {
         Source::Files(files) => {
+            let mut bytes = Vec::new();
             for f in files {
-                if let Ok(bytes) = std::fs::read(f) {
+                if reread(f, limit, &mut bytes) {
                     add(&f.display().to_string(), &bytes);
                 }
             }
@@ -70,6 +85,7 @@ fn task_definition_documents(source: &Source) -> HashMap<String, Value> {
 fn template_texts(
     inventory: &ecs_exposure_core::model::Inventory,
     source: &Source,
+    limit: Limit,
 ) -> HashMap<String, String> {
     let files: std::collections::BTreeSet<&str> = inventory
         .sources
@@ -80,12 +96,14 @@ fn template_texts(
     let mut out = HashMap::new();
     match source {
         Source::Files(paths) => {
+            let mut bytes = Vec::new();
             for p in paths {
                 let name = p.display().to_string();
                 if files.contains(name.as_str())
-                    && let Ok(text) = std::fs::read_to_string(p)
+                    && reread(p, limit, &mut bytes)
+                    && let Ok(text) = std::str::from_utf8(&bytes)
                 {
-                    out.insert(name, text);
+                    out.insert(name, text.to_string());
                 }
             }
         }
@@ -100,6 +118,21 @@ fn template_texts(
         }
     }
     out
+}
+
+/// Reads an input file again (the loader kept only the model), through the same checks as
+/// the first time; a file that cannot be read now is named, not silently left out.
+fn reread(path: &Path, limit: Limit, buf: &mut Vec<u8>) -> bool {
+    match read_regular(path, limit, buf) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!(
+                "ecs-exposure: warning: {}: {e}; its fixes are left out of the plan",
+                path.display()
+            );
+            false
+        }
+    }
 }
 
 /// The values of the credential variables in a task definition document.
@@ -125,9 +158,7 @@ fn credential_values(doc: &Value, vars: &[plan::EnvVar]) -> Vec<String> {
 
 fn write_out(path: Option<&Path>, text: &str) -> Result<(), String> {
     match path {
-        Some(p) => {
-            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
-        }
+        Some(p) => write::write_file(p, text.as_bytes()).map(|_| ()),
         None => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
@@ -157,17 +188,35 @@ fn synthetic_service(arn: &str, doc: &Value) -> Value {
     }]})
 }
 
-pub fn fix(args: FixArgs) -> Result<u8, String> {
+pub fn fix(mut args: FixArgs) -> Result<u8, String> {
     let name = args.file.display().to_string();
+    // `--output` naming FILE itself (`./a.json`, a link to it) is the in-place rewrite.
+    if args
+        .output
+        .as_deref()
+        .is_some_and(|o| write::same_file(o, &args.file))
+    {
+        args.output = None;
+    }
     let original =
-        std::fs::read_to_string(&args.file).map_err(|e| format!("{name}: cannot read: {e}"))?;
+        crate::read::read_text(&args.file, Limit::max_file_size(args.read.max_file_size))
+            .map_err(|e| format!("{name}: {e}"))?;
     let doc: Option<Value> = serde_json::from_str(&original).ok();
     let task_definition = doc
         .as_ref()
         .and_then(|d| Some((fix::document_arn(&name, d)?, fix::register_input(d)?)));
     let Some((arn, mut output)) = task_definition else {
         if let Some(parsed) = ecs_exposure_core::load::iac::try_parse(&name, original.as_bytes()) {
-            parsed.map_err(|d| d.to_string())?;
+            // YAML that is no template parses as "unknown, skipped": for a scan a warning,
+            // for `fix` a file it cannot fix.
+            if let ecs_exposure_core::load::Parsed::Unknown(d) =
+                parsed.map_err(|d| d.to_string())?
+            {
+                return Err(format!(
+                    "{name}: nothing to fix: {} (`fix` takes a task definition JSON file or a CloudFormation template)",
+                    d.message.trim_end_matches("; skipped")
+                ));
+            }
             return fix_template(&args, &name, &original);
         }
         return Err(format!(
@@ -238,6 +287,10 @@ pub fn fix(args: FixArgs) -> Result<u8, String> {
         print!("{diff}");
         return Ok(EXIT_OK);
     }
+    if applied.is_empty() && args.output.is_none() {
+        eprintln!("ecs-exposure: no fix applied; {name} left as it is");
+        return Ok(EXIT_OK);
+    }
     let target = args.output.as_deref().unwrap_or(&args.file);
     let same_file = target == args.file.as_path();
     if !same_file && credentials.iter().any(|v| text.contains(v.as_str())) {
@@ -246,11 +299,10 @@ pub fn fix(args: FixArgs) -> Result<u8, String> {
             target.display()
         ));
     }
-    write_out(Some(target), &text)?;
+    let wrote = written(target, &text)?;
     eprintln!(
-        "ecs-exposure: {} fix(es) applied; wrote {} (register it with `aws ecs register-task-definition --cli-input-json file://{}`)",
+        "ecs-exposure: {} fix(es) applied; {wrote} (register it with `aws ecs register-task-definition --cli-input-json file://{}`)",
         applied.len(),
-        target.display(),
         target.display()
     );
     Ok(EXIT_OK)
@@ -330,6 +382,10 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
         print!("{diff}");
         return Ok(EXIT_OK);
     }
+    if applied == 0 && args.output.is_none() {
+        eprintln!("ecs-exposure: no fix applied; {name} left as it is");
+        return Ok(EXIT_OK);
+    }
     let target = args.output.as_deref().unwrap_or(&args.file);
     if target != args.file.as_path() && credentials.iter().any(|v| text.contains(v.as_str())) {
         return Err(format!(
@@ -337,12 +393,19 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
             target.display()
         ));
     }
-    write_out(Some(target), &text)?;
+    let wrote = written(target, &text)?;
     eprintln!(
-        "ecs-exposure: {applied} fix(es) applied; wrote {} (review it, then deploy the stack)",
-        target.display()
+        "ecs-exposure: {applied} fix(es) applied; {wrote} (review it, then deploy the stack)"
     );
     Ok(EXIT_OK)
+}
+
+/// Writes `fix`'s result; says what was done, for the closing message.
+fn written(target: &Path, text: &str) -> Result<String, String> {
+    Ok(match write::write_file(target, text.as_bytes())? {
+        write::Written::Replaced => format!("wrote {}", target.display()),
+        write::Written::Unchanged => format!("{} already holds the result", target.display()),
+    })
 }
 
 /// Whether `fix` applies this remediation: safe ones always, the others only with

@@ -1,7 +1,8 @@
 //! One run of the CLI: load, analyse, report, exit code.
 
-use crate::args::{AwsArgs, Cli, CollectArgs, ColorChoice, Command, Format, ScanArgs};
-use crate::inputs;
+use crate::args::{AwsArgs, Cli, CollectArgs, ColorChoice, Command, Format, ReadArgs, ScanArgs};
+use crate::read::Limit;
+use crate::{inputs, walk, write};
 use ecs_exposure_core::engine::analyze_on;
 use ecs_exposure_core::load::Diagnostic;
 use ecs_exposure_core::plan;
@@ -56,10 +57,13 @@ pub(crate) enum Source {
 }
 
 /// Loads files or a live collection, printing errors; `None` means exit with an error.
+/// `output`, the file the command will write, is refused if it is one of the inputs.
 pub(crate) fn load_input(
     paths: &[std::path::PathBuf],
     live: bool,
     aws: &AwsArgs,
+    read: &ReadArgs,
+    output: Option<&std::path::Path>,
 ) -> Result<
     Option<(
         ecs_exposure_core::model::Inventory,
@@ -68,22 +72,48 @@ pub(crate) fn load_input(
     )>,
     String,
 > {
-    let (loaded, source) = if live {
+    if let (Some(out), Some(list)) = (output, &aws.role_arns_file) {
+        write::refuse_input(out, [list.as_path()])?;
+    }
+    let (loaded, source, mut skipped) = if live {
         let collection = live_collect(aws)?;
         let docs = collection_documents(&collection);
-        (inputs::load_documents(&docs), Source::Memory(docs))
+        (
+            inputs::load_documents(&docs),
+            Source::Memory(docs),
+            Vec::new(),
+        )
     } else {
-        let files = inputs::collect_files(paths)?;
-        if files.is_empty() {
+        let listing = walk::collect_files(paths)?;
+        if let Some(out) = output {
+            write::refuse_input(out, listing.files.iter().map(|f| f.as_path()))?;
+        }
+        if listing.files.is_empty() {
+            for w in &listing.warnings {
+                eprintln!("ecs-exposure: warning: {w}");
+            }
             return Err(
                 "no *.json, *.yaml, *.yml or *.template files found in the given paths".to_string(),
             );
         }
-        (inputs::load(&files), Source::Files(files))
+        let limit = Limit::max_file_size(read.max_file_size);
+        (
+            inputs::load(&listing.files, limit),
+            Source::Files(listing.files),
+            listing.warnings,
+        )
     };
     match loaded {
-        Ok((inv, warnings)) => Ok(Some((inv, warnings, source))),
+        Ok((inv, warnings)) => {
+            // What the walk skipped first, then what the loader did not recognise: both
+            // are warnings of the report.
+            skipped.extend(warnings);
+            Ok(Some((inv, skipped, source)))
+        }
         Err(errors) => {
+            for w in &skipped {
+                eprintln!("ecs-exposure: warning: {w}");
+            }
             for e in &errors {
                 eprintln!("ecs-exposure: error: {e}");
             }
@@ -92,9 +122,26 @@ pub(crate) fn load_input(
     }
 }
 
+/// The suppressions file `scan` reads when `--config` is not given, if it exists.
+const DEFAULT_CONFIG: &str = ".ecs-exposure.toml";
+
 fn scan(args: ScanArgs) -> Result<u8, String> {
     let mut timer = Timer::from_env();
-    let Some((inventory, warnings, _)) = load_input(&args.paths, args.live, &args.aws)? else {
+    let config = args
+        .config
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from(DEFAULT_CONFIG));
+    if let Some(out) = &args.output {
+        write::refuse_input(out, [config.as_path()])?;
+    }
+    let Some((inventory, warnings, _)) = load_input(
+        &args.paths,
+        args.live,
+        &args.aws,
+        &args.read,
+        args.output.as_deref(),
+    )?
+    else {
         return Ok(EXIT_ERROR);
     };
     for w in &warnings {
@@ -102,10 +149,7 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
     }
     timer.lap("load");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut suppressions = match &args.config {
-        Some(path) => crate::config::load(path, true)?,
-        None => crate::config::load(std::path::Path::new(".ecs-exposure.toml"), false)?,
-    };
+    let mut suppressions = crate::config::load(&config, args.config.is_some())?;
     suppressions.extend(inventory.suppressions.iter().cloned());
     let mut analysis = analyze_on(&inventory, threads);
     let time = scan_time();
@@ -168,32 +212,22 @@ fn write_report(
     opts: &ReportOptions,
     color: bool,
 ) -> Result<(), String> {
-    let (mut sink, name): (Box<dyn Write>, String) = match &args.output {
-        Some(path) => (
-            Box::new(
-                std::fs::File::create(path)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-            ),
-            path.display().to_string(),
-        ),
-        None => (
-            Box::new(std::io::stdout().lock()),
-            "standard output".to_string(),
-        ),
-    };
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut sink);
-    let result = match args.format {
+    let render = |mut w: &mut dyn Write| match args.format {
         Format::Json => report::json::write(analysis, opts, &mut w),
         Format::Ocsf => report::ocsf::write(analysis, opts, &mut w),
         Format::Sarif => report::sarif::write(analysis, opts, &mut w),
         Format::Text => w.write_all(report::text::render(analysis, opts, color).as_bytes()),
+    };
+    if let Some(path) = &args.output {
+        return write::write_with(path, render);
     }
-    .and_then(|_| w.flush());
-    match result {
+    let mut out = std::io::stdout().lock();
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut out);
+    match render(&mut w).and_then(|_| w.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`| head`) is not an error worth a message.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && args.output.is_none() => Ok(()),
-        Err(e) => Err(format!("cannot write {name}: {e}")),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write standard output: {e}")),
     }
 }
 
