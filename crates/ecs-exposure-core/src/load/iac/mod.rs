@@ -244,7 +244,7 @@ pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic
         }
         return None;
     }
-    let t = resolve::Template::new(origin, &root);
+    let t = resolve::Template::new(origin, &root, text.len());
     let imports = contains(bytes, b"ImportValue");
     Some(
         cfn::convert(&t, text)
@@ -267,7 +267,7 @@ pub(crate) fn reconvert(
     exports: &HashMap<String, String>,
 ) -> Option<IacDocument> {
     let root = node::parse(text).ok()?;
-    let mut t = resolve::Template::new(origin, &root);
+    let mut t = resolve::Template::new(origin, &root, text.len());
     t.exports = exports.clone();
     cfn::convert(&t, text).ok()
 }

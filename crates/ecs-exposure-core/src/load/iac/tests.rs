@@ -458,3 +458,49 @@ fn terraform_unknown_container_definitions_are_possible_not_safe() {
         );
     }
 }
+
+/// A parameter whose default refers to itself (used as an image and as `Privileged`): the
+/// scan finishes, and the values are unresolved with the cycle named, so the privileged
+/// trait is a possible gap rather than a pass.
+#[test]
+fn intrinsic_cycles_are_unresolved_values() {
+    let t = "Parameters:
+  Tag: {Type: String, Default: !Ref Tag}
+  A: {Type: String, Default: !Ref B}
+  B: {Type: String, Default: !Ref A}
+Resources:
+  TD:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          Image: !Ref Tag
+          Privileged: !Ref A
+  S:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref TD
+";
+    let a = scan("cycle.yaml", t);
+    let gap = a
+        .not_evaluated
+        .iter()
+        .find(|n| n.trait_id == TraitId::PrivilegedContainer)
+        .expect("the unresolved Privileged value is reported");
+    assert!(gap.reason.starts_with("possible:"), "{}", gap.reason);
+    assert!(
+        gap.reason.contains("parameter cycle A → B → A"),
+        "{}",
+        gap.reason
+    );
+    let mut l = Loader::new();
+    l.add("cycle.yaml", t.as_bytes()).unwrap();
+    let (inv, _) = l.finish();
+    assert!(
+        inv.unresolved
+            .iter()
+            .any(|u| u.field.ends_with("image") && u.reason.contains("parameter cycle Tag → Tag")),
+        "{:#?}",
+        inv.unresolved
+    );
+}
