@@ -3,23 +3,31 @@
 //! command line are read whatever their extension. Files are parsed on all cores and merged
 //! in path order, so the result does not depend on scheduling.
 
-use ecs_exposure_core::load::{Diagnostic, Loader, Parsed, parse_document};
+use ecs_exposure_core::load::{Diagnostic, Found, Loader, Parsed, parse_document};
 use ecs_exposure_core::model::Inventory;
 use std::path::{Path, PathBuf};
 
-/// Lists the files to read, sorted, or says which path could not be read.
-pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// Lists the files to read, sorted, each with how it was found (a file named on the command
+/// line must be of a known kind; one found in a folder may be skipped), or says which path
+/// could not be read.
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Found)>, String> {
     let mut files = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
         if meta.is_dir() {
-            walk(p, &mut files)?;
+            let mut walked = Vec::new();
+            walk(p, &mut walked)?;
+            files.extend(walked.into_iter().map(|f| (f, Found::Walked)));
         } else {
-            files.push(p.clone());
+            files.push((p.clone(), Found::Named));
         }
     }
-    files.sort();
-    files.dedup();
+    // A file both named and in a named folder counts as named (`Named` sorts first).
+    files.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then((a.1 == Found::Walked).cmp(&(b.1 == Found::Walked)))
+    });
+    files.dedup_by(|later, first| later.0 == first.0);
     Ok(files)
 }
 
@@ -48,7 +56,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 /// Loaded input: the inventory and warnings, or every error found.
 pub type Loaded = Result<(Inventory, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-pub fn load(files: &[PathBuf]) -> Loaded {
+pub fn load(files: &[(PathBuf, Found)]) -> Loaded {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -65,13 +73,15 @@ pub fn load(files: &[PathBuf]) -> Loaded {
                 let mut buf = Vec::new();
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(path) = files.get(i) else { break };
+                    let Some((path, found)) = files.get(i) else {
+                        break;
+                    };
                     let name = path.display().to_string();
                     buf.clear();
                     let read = std::fs::File::open(path)
                         .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut buf));
                     let parsed = match read {
-                        Ok(_) => parse_document(&name, &buf),
+                        Ok(_) => parse_document(&name, &buf, *found),
                         Err(e) => Err(Diagnostic {
                             file: name,
                             path: None,
@@ -100,13 +110,13 @@ pub fn load(files: &[PathBuf]) -> Loaded {
     }
 }
 
-/// Parses documents already in memory (a live collection); same rules as files.
+/// Parses documents already in memory (a live collection: each is meant as input, so named).
 #[cfg_attr(not(feature = "live"), allow(dead_code))]
 pub fn load_documents(docs: &[(String, Vec<u8>)]) -> Loaded {
     let mut loader = Loader::new();
     let mut errors = Vec::new();
     for (name, bytes) in docs {
-        match parse_document(name, bytes) {
+        match parse_document(name, bytes, Found::Named) {
             Ok(parsed) => loader.merge(parsed),
             Err(d) => errors.push(d),
         }

@@ -79,7 +79,11 @@ pub(crate) fn load_input(
                 "no *.json, *.yaml, *.yml or *.template files found in the given paths".to_string(),
             );
         }
-        (inputs::load(&files), Source::Files(files))
+        let loaded = inputs::load(&files);
+        (
+            loaded,
+            Source::Files(files.into_iter().map(|(f, _)| f).collect()),
+        )
     };
     match loaded {
         Ok((inv, warnings)) => Ok(Some((inv, warnings, source))),

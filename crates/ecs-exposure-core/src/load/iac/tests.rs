@@ -2,7 +2,7 @@
 //! the line each piece of evidence points at.
 
 use crate::engine::analyze;
-use crate::load::Loader;
+use crate::load::{Found, Loader};
 use crate::traits::TraitId;
 
 const WEB_YAML: &str = include_str!("../../../../../examples/iac/web-public.yaml");
@@ -138,11 +138,20 @@ fn traps_do_not_fire() {
 
 #[test]
 fn non_template_yaml_is_skipped_with_a_warning() {
+    let compose = b"services:\n  web:\n    image: nginx\n";
     let mut l = Loader::new();
-    l.add("compose.yaml", b"services:\n  web:\n    image: nginx\n")
-        .unwrap();
+    l.add_found("compose.yaml", compose, Found::Walked).unwrap();
     let (_, w) = l.finish();
     assert_eq!(w.len(), 1);
+    assert!(w[0].message.ends_with("; skipped"), "{}", w[0].message);
+    // Named on the command line, it is an error.
+    let e = Loader::new().add("compose.yaml", compose).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("YAML that is not a CloudFormation template"),
+        "{e}"
+    );
+    assert!(!e.message.contains("skipped"), "{e}");
     let e = Loader::new()
         .add("bad.yaml", b"Resources: [\n")
         .unwrap_err();
