@@ -10,7 +10,7 @@ pub mod iac;
 mod redact;
 mod seen;
 mod shape;
-mod unique;
+pub(crate) mod unique;
 
 pub use document::{Document, parse_document};
 

@@ -2,8 +2,9 @@
 //!
 //! `serde_json::Value` keeps the last of two equal keys, so `{"privileged": true, …,
 //! "privileged": false}` reads as unprivileged while a reviewer reads the first. Typed structs
-//! already reject a field given twice; documents read as untyped values first (task
-//! definition input, Terraform's `container_definitions` text) go through [`UniqueKeys`].
+//! already reject a field given twice; what is read as an untyped value (task definition
+//! input, Terraform's `container_definitions` text, IAM policy documents) goes through
+//! [`UniqueKeys`].
 
 use serde::de::{Deserialize, Deserializer, Error, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
