@@ -351,12 +351,12 @@ fn duplicate_key(bytes: &[u8], d: &mut Diagnostic) {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return;
     };
-    if let Err((p, message)) = super::iac::parse_tree(text)
-        && message.starts_with("duplicate key `")
+    if let Err(e) = super::iac::parse_tree(text)
+        && e.message.starts_with("duplicate key `")
     {
-        d.line = Some(p.line);
-        d.column = Some(p.column);
-        d.message = message;
+        d.line = Some(e.pos.line);
+        d.column = Some(e.pos.column);
+        d.message = e.message;
     }
 }
 

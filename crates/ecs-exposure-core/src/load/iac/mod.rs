@@ -262,8 +262,15 @@ pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic
     };
     let root = match node::parse(text) {
         Ok(r) => r,
-        Err((p, msg)) if yaml => {
-            return Some(Err(diag(origin, Some(p), format!("not valid YAML: {msg}"))));
+        // A limit or rule of the reader (nesting, alias copies, a key given twice): an error
+        // in JSON too, or a JSON template could escape the scan by breaking one.
+        Err(e) if e.refused => return Some(Err(diag(origin, Some(e.pos), e.message))),
+        Err(e) if yaml => {
+            return Some(Err(diag(
+                origin,
+                Some(e.pos),
+                format!("not valid YAML: {}", e.message),
+            )));
         }
         Err(_) => return None,
     };
@@ -332,7 +339,7 @@ pub(crate) fn reconvert(
 
 /// The tree of a YAML or JSON text, or where and why it cannot be read (no input quoted):
 /// for other loaders that need positions (a duplicate key's both lines).
-pub(crate) fn parse_tree(text: &str) -> Result<(), (node::Pos, String)> {
+pub(crate) fn parse_tree(text: &str) -> Result<(), node::TreeError> {
     node::parse(text).map(|_| ())
 }
 

@@ -102,25 +102,49 @@ impl Node {
     }
 }
 
-/// Parses YAML (or JSON) text; the first document only. `Err`: where and why, never quoting
-/// the text (it may hold credentials).
-pub fn parse(text: &str) -> Result<Node, (Pos, String)> {
+/// Why a text cannot be read as a tree (never quoting the text: it may hold credentials).
+#[derive(Debug)]
+pub struct TreeError {
+    pub pos: Pos,
+    pub message: String,
+    /// Refused by this reader's limits and rules (nesting, alias copies, a key given twice)
+    /// rather than by YAML's syntax: whatever format the text claims, it is not read.
+    pub refused: bool,
+}
+
+/// Parses YAML (or JSON) text; the first document only.
+pub fn parse(text: &str) -> Result<Node, TreeError> {
     let mut b = Builder::new(text.len());
     let mut parser = Parser::new_from_str(text);
     // Events are pulled one by one rather than through `Parser::load`, which recurses once
-    // per nesting level (a stack overflow on `[[[[…`) and cannot be stopped by the receiver.
+    // per nesting level (a stack overflow on `- - - - …`) and cannot be stopped by the
+    // receiver.
     loop {
-        let (ev, mark) = parser
-            .next_token()
-            .map_err(|e| (pos(e.marker()), scan_message(e.info())))?;
+        let (ev, mark) = parser.next_token().map_err(|e| TreeError {
+            pos: pos(e.marker()),
+            message: scan_message(e.info()),
+            refused: e.info() == SCANNER_NESTING,
+        })?;
         match ev {
             Event::StreamEnd | Event::DocumentEnd => break,
-            ev => b.on_event(ev, pos(&mark))?,
+            ev => b
+                .on_event(ev, pos(&mark))
+                .map_err(|(pos, message)| TreeError {
+                    pos,
+                    message,
+                    refused: true,
+                })?,
         }
     }
-    b.root
-        .ok_or_else(|| (Pos { line: 1, column: 1 }, "empty document".to_string()))
+    b.root.ok_or_else(|| TreeError {
+        pos: Pos { line: 1, column: 1 },
+        message: "empty document".to_string(),
+        refused: false,
+    })
 }
+
+/// yaml-rust2's message when flow nesting (`[[[[…`) passes its own limit of 255 levels.
+const SCANNER_NESTING: &str = "recursion limit exceeded";
 
 /// yaml-rust2's message without the input it quotes: only "unexpected character" quotes any
 /// (the character). Its scanner stops flow nesting (`[[[[…`) at 255 levels, before the tree
@@ -128,7 +152,7 @@ pub fn parse(text: &str) -> Result<Node, (Pos, String)> {
 fn scan_message(info: &str) -> String {
     if info.starts_with("unexpected character") {
         "unexpected character".to_string()
-    } else if info == "recursion limit exceeded" {
+    } else if info == SCANNER_NESTING {
         too_deep(Pos::default()).1
     } else {
         info.to_string()
@@ -456,7 +480,7 @@ mod tests {
 
     fn err(text: &str) -> (Pos, String) {
         match parse(text) {
-            Err(e) => e,
+            Err(e) => (e.pos, e.message),
             Ok(_) => panic!("expected an error"),
         }
     }

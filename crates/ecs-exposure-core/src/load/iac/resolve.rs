@@ -677,6 +677,26 @@ mod tests {
         assert_eq!(output(&t).str(), Some("end"));
     }
 
+    /// Intrinsic functions nested as deep as the tree allows (a tag adds a level to each
+    /// YAML one): an unknown value past the depth limit, not a stack overflow.
+    #[test]
+    fn deeply_nested_intrinsics_stop_at_the_depth_limit() {
+        let n = super::super::node::MAX_NESTING - 4;
+        let mut out = output(&format!(
+            "Outputs:\n  O: {{Value: {}x{}}}\n",
+            "!Base64 [".repeat(n),
+            "]".repeat(n)
+        ));
+        // The lists down to the limit, then the unknown value.
+        while let V::Seq(mut items) = out.v {
+            out = items.remove(0);
+        }
+        match out.v {
+            V::Unknown(why) => assert!(why.contains("MAX_RESOLVE_DEPTH"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
     /// References that multiply at each level ("billion laughs" through `Ref`s) stop at the
     /// evaluation budget, quickly.
     #[test]

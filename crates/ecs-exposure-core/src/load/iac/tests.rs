@@ -513,3 +513,66 @@ Resources:
         inv.unresolved
     );
 }
+
+/// A property given twice (the later one would hide the first from the scan, not from a
+/// reviewer): an error naming both lines, in YAML and JSON templates, however found.
+#[test]
+fn duplicate_keys_in_templates_are_errors() {
+    let yaml = "Resources:
+  TD:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          Privileged: true
+          Image: nginx
+          Privileged: false
+";
+    let json = "{\"Resources\": {\"TD\": {\"Type\": \"AWS::ECS::TaskDefinition\",
+  \"Properties\": {\"ContainerDefinitions\": [{\"Name\": \"app\", \"Privileged\": true,
+  \"Privileged\": false}]}}}}";
+    for (name, text, expected) in [
+        (
+            "file.yaml",
+            yaml,
+            "file.yaml:9:11: duplicate key `Privileged` (first at line 7)",
+        ),
+        (
+            "t.template.json",
+            json,
+            "t.template.json:3:3: duplicate key `Privileged` (first at line 2)",
+        ),
+    ] {
+        for found in [Found::Named, Found::Walked] {
+            let e = Loader::new()
+                .add_found(name, text.as_bytes(), found)
+                .unwrap_err();
+            assert_eq!(e.to_string(), expected);
+        }
+    }
+}
+
+/// A 12 KB file of `- - - - … x` (not a template): an error naming the file and the line
+/// where the nesting limit is crossed, not a stack overflow.
+#[test]
+fn deeply_nested_yaml_is_an_error() {
+    let text = format!("{}x\n", "- ".repeat(6_000));
+    for found in [Found::Named, Found::Walked] {
+        let e = Loader::new()
+            .add_found("deep.yaml", text.as_bytes(), found)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "deep.yaml:1:257: nesting deeper than 128 levels (limit MAX_NESTING)"
+        );
+    }
+    let json = format!(
+        "{{\"Resources\": {{\"T\": {{\"Type\": \"AWS::ECS::Service\", \"Properties\": {}1{}}}}}}}",
+        "{\"a\": ".repeat(200),
+        "}".repeat(200)
+    );
+    let e = Loader::new()
+        .add_found("t.template.json", json.as_bytes(), Found::Walked)
+        .unwrap_err();
+    assert!(e.message.contains("limit MAX_NESTING"), "{e}");
+}
