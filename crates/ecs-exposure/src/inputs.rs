@@ -2,15 +2,17 @@
 //! on all cores and merged in path order, so the result does not depend on scheduling.
 
 use crate::read::{Limit, read_regular};
-use ecs_exposure_core::load::{Diagnostic, Loader, Parsed, parse_document};
+use ecs_exposure_core::load::{Diagnostic, Found, Loader, Parsed, parse_document};
 use ecs_exposure_core::model::Inventory;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Reads and parses every file; returns the inventory and warnings, or every error found.
 /// Loaded input: the inventory and warnings, or every error found.
 pub type Loaded = Result<(Inventory, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-pub fn load(files: &[PathBuf], limit: Limit) -> Loaded {
+/// `named`: the files named on the command line (see [`crate::walk::Listing`]).
+pub fn load(files: &[PathBuf], named: &BTreeSet<PathBuf>, limit: Limit) -> Loaded {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -28,9 +30,14 @@ pub fn load(files: &[PathBuf], limit: Limit) -> Loaded {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
+                    let found = if named.contains(path) {
+                        Found::Named
+                    } else {
+                        Found::Walked
+                    };
                     let name = path.display().to_string();
                     let parsed = match read_regular(path, limit, &mut buf) {
-                        Ok(()) => parse_document(&name, &buf),
+                        Ok(()) => parse_document(&name, &buf, found),
                         Err(e) => Err(Diagnostic {
                             file: name,
                             path: None,
@@ -59,13 +66,13 @@ pub fn load(files: &[PathBuf], limit: Limit) -> Loaded {
     }
 }
 
-/// Parses documents already in memory (a live collection); same rules as files.
+/// Parses documents already in memory (a live collection: each is meant as input, so named).
 #[cfg_attr(not(feature = "live"), allow(dead_code))]
 pub fn load_documents(docs: &[(String, Vec<u8>)]) -> Loaded {
     let mut loader = Loader::new();
     let mut errors = Vec::new();
     for (name, bytes) in docs {
-        match parse_document(name, bytes) {
+        match parse_document(name, bytes, Found::Named) {
             Ok(parsed) => loader.merge(parsed),
             Err(d) => errors.push(d),
         }

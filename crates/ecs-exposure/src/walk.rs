@@ -19,6 +19,9 @@ const EXTENSIONS: [&str; 4] = ["json", "yaml", "yml", "template"];
 #[derive(Debug, Default)]
 pub struct Listing {
     pub files: Vec<PathBuf>,
+    /// The files named on the command line (a file both named and in a named folder counts
+    /// as named): these must be of a known kind, while one found in a folder may be skipped.
+    pub named: std::collections::BTreeSet<PathBuf>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -31,6 +34,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Listing, String> {
             walker.walk(p, &meta)?;
         } else if meta.is_file() {
             walker.listing.files.push(p.clone());
+            walker.listing.named.insert(p.clone());
         } else {
             return Err(format!(
                 "{}: not a regular file or folder but {}",

@@ -138,6 +138,80 @@ fn missing_path_and_empty_folder_are_errors() {
         .stderr(predicate::str::contains("no *.json"));
 }
 
+/// A docker-compose file converted to JSON shares the top-level key `services` with
+/// `describe-services` output: found in a folder it is skipped with a warning saying why, and
+/// the scan goes on; named on the command line it is an error.
+#[test]
+fn a_file_sharing_a_snapshot_key_is_skipped_when_walked_and_an_error_when_named() {
+    let compose = r#"{"services": {"web": {"image": "nginx", "ports": ["80:80"]}}}"#;
+    let dir = with_files(&[("compose.json", compose)]);
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--format", "json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "warning: ./compose.json: top-level `services` is an object, not the list `aws ecs describe-services` prints; skipped",
+        ))
+        .get_output()
+        .clone();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["services_scanned"], 2);
+    cmd()
+        .current_dir(dir.path())
+        .args(["scan", "compose.json"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("error: compose.json:1:13: at `services`")
+                .and(predicate::str::contains("skipped").not()),
+        );
+    // Named together with the folder that holds it, it counts as named.
+    cmd()
+        .current_dir(dir.path())
+        .args(["scan", ".", "compose.json"])
+        .assert()
+        .code(2);
+    // YAML that is not a template: skipped in a folder, an error when named.
+    let dir = with_files(&[("compose.yaml", "services:\n  web:\n    image: nginx\n")]);
+    cmd()
+        .current_dir(dir.path())
+        .args(["scan", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "warning: ./compose.yaml: YAML that is not",
+        ));
+    cmd()
+        .current_dir(dir.path())
+        .args(["scan", "compose.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: compose.yaml: YAML that is not",
+        ));
+}
+
+/// The same service in two snapshot files: a warning names both, the later (by path) wins.
+#[test]
+fn a_resource_in_two_files_is_a_warning() {
+    let services = std::fs::read_to_string(fixture().join("services.json")).unwrap();
+    let dir = with_files(&[("services-copy.json", &services)]);
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["scan", "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("are in both ./services-copy.json and ./services.json (arn:aws:ecs:")
+            && stderr.contains("the copies in ./services.json are used"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn unknown_kind_warns_and_the_rest_is_scanned() {
     let dir = with_files(&[("trails.json", r#"{"trailList": []}"#)]);

@@ -2,10 +2,15 @@
 //!
 //! The kind of a document is recognised from its top-level keys, never from its file name.
 //! Parsing is split from merging so that a caller may parse many files in parallel and merge
-//! them in order. Nothing here reads files: the caller passes bytes and a name for messages.
+//! them in order. Nothing here reads files: the caller passes bytes, a name for messages and
+//! how it found them ([`Found`]).
 
 mod document;
 pub mod iac;
+mod redact;
+mod seen;
+mod shape;
+pub(crate) mod unique;
 
 pub use document::{Document, parse_document};
 
@@ -41,8 +46,24 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+/// How the caller came to a document; it decides what one of no known kind is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// Named by the user (a file on the command line) or produced by live collection: it is
+    /// meant as input, so one of no known kind is an error.
+    Named,
+    /// Found by walking a folder, which may hold anything: one of no known kind is skipped
+    /// with a warning.
+    Walked,
+}
+
+/// The end of the message of a document skipped as of no known kind (dropped when the
+/// document was named, which makes it an error).
+pub(crate) const SKIPPED: &str = "; skipped";
+
 /// What parsing one document gave: data of known kinds, or a warning that it was not
-/// recognised (an unknown kind is not an error: the rest of the input is still scanned).
+/// recognised (for a document found by walking a folder, an unknown kind is not an error: the
+/// rest of the input is still scanned).
 pub enum Parsed {
     Known(Box<Document>),
     /// Infrastructure as code, converted into the model.
@@ -58,6 +79,8 @@ pub struct Loader {
     /// CloudFormation exports seen so far, and templates waiting for them (see `iac`).
     exports: std::collections::HashMap<String, String>,
     importing: Vec<iac::IacDocument>,
+    /// Where each resource came from, to warn of one given twice.
+    seen: seen::Seen,
 }
 
 impl Loader {
@@ -65,22 +88,33 @@ impl Loader {
         Self::default()
     }
 
-    /// Parses and merges one document. A broken document of a known kind is an error.
+    /// Parses and merges one document the user named ([`Found::Named`]). A broken document,
+    /// or one of no known kind, is an error.
     pub fn add(&mut self, origin: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let parsed = parse_document(origin, bytes)?;
+        self.add_found(origin, bytes, Found::Named)
+    }
+
+    /// Parses and merges one document found as `found` says.
+    pub fn add_found(
+        &mut self,
+        origin: &str,
+        bytes: &[u8],
+        found: Found,
+    ) -> Result<(), Diagnostic> {
+        let parsed = parse_document(origin, bytes, found)?;
         self.merge(parsed);
         Ok(())
     }
 
     pub fn merge(&mut self, parsed: Parsed) {
         match parsed {
-            Parsed::Known(doc) => doc.merge_into(&mut self.inventory),
+            Parsed::Known(doc) => doc.merge_into(&mut self.inventory, &mut self.seen),
             Parsed::Iac(mut doc) => {
                 self.exports.extend(std::mem::take(&mut doc.exports));
                 if doc.reconvert.is_some() {
                     self.importing.push(*doc);
                 } else {
-                    doc.merge_into(&mut self.inventory);
+                    doc.merge_into(&mut self.inventory, &mut self.seen);
                 }
             }
             Parsed::Unknown(w) => self.warnings.push(w),
@@ -96,11 +130,12 @@ impl Loader {
                 .filter(|_| !self.exports.is_empty())
                 .and_then(|(origin, text)| iac::reconvert(origin, text, &self.exports));
             match again {
-                Some(d) => d.merge_into(&mut self.inventory),
-                None => doc.merge_into(&mut self.inventory),
+                Some(d) => d.merge_into(&mut self.inventory, &mut self.seen),
+                None => doc.merge_into(&mut self.inventory, &mut self.seen),
             }
         }
         self.inventory.reindex();
+        self.warnings.extend(self.seen.warnings());
         (self.inventory, self.warnings)
     }
 }

@@ -4,6 +4,7 @@
 //! object or list, NotAction) is interpreted by the IAM traits, not by the loader. The AWS
 //! CLI prints documents decoded; the raw API returns them URL-encoded, so both are accepted.
 
+use crate::load::unique::UniqueKeys;
 use serde::{Deserialize, Deserializer};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,15 +85,17 @@ pub struct PolicyVersion {
     pub is_default_version: bool,
 }
 
+// Documents are read with duplicate keys refused: a JSON value keeps the last of two keys
+// (a second `"Effect"` would hide the first from the traits, not from a reviewer).
 fn policy_document<'de, D: Deserializer<'de>>(d: D) -> Result<serde_json::Value, D::Error> {
-    let v = serde_json::Value::deserialize(d)?;
+    let v = UniqueKeys::deserialize(d)?.0;
     decode_document(v).map_err(serde::de::Error::custom)
 }
 
 fn policy_document_opt<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<serde_json::Value>, D::Error> {
-    let v = Option::<serde_json::Value>::deserialize(d)?;
+    let v = Option::<UniqueKeys>::deserialize(d)?.map(|u| u.0);
     v.map(decode_document)
         .transpose()
         .map_err(serde::de::Error::custom)
@@ -107,7 +110,9 @@ fn decode_document(v: serde_json::Value) -> Result<serde_json::Value, String> {
             } else {
                 percent_decode(&s)?
             };
-            serde_json::from_str(&text).map_err(|e| format!("policy document is not JSON: {e}"))
+            serde_json::from_str::<UniqueKeys>(&text)
+                .map(|u| u.0)
+                .map_err(|e| format!("policy document is not JSON: {e}"))
         }
         serde_json::Value::Object(_) => Ok(v),
         other => Err(format!(
@@ -137,7 +142,7 @@ fn percent_decode(s: &str) -> Result<String, String> {
             b'%' if i + 2 < bytes.len() => {
                 let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).map_err(|e| e.to_string())?;
                 let b = u8::from_str_radix(hex, 16)
-                    .map_err(|_| format!("bad percent escape %{hex} in policy document"))?;
+                    .map_err(|_| "bad percent escape in policy document".to_string())?;
                 out.push(b);
                 i += 3;
             }
@@ -165,5 +170,20 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(v["Version"], "2012-10-17");
+    }
+
+    #[test]
+    fn a_key_given_twice_in_a_document_is_an_error() {
+        for doc in [
+            serde_json::json!(r#"{"Statement": [{"Effect": "Deny", "Effect": "Allow"}]}"#),
+            serde_json::json!("%7B%22A%22%3A1%2C%22A%22%3A2%7D"),
+        ] {
+            let e = decode_document(doc).unwrap_err();
+            assert!(e.contains("duplicate key `"), "{e}");
+        }
+        let role = r#"{"Arn": "r", "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Deny",
+            "Effect": "Allow"}]}}"#;
+        let e = serde_json::from_str::<Role>(role).unwrap_err();
+        assert!(e.to_string().contains("duplicate key `Effect`"), "{e}");
     }
 }

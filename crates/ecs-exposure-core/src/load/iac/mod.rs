@@ -11,6 +11,10 @@ mod node;
 mod resolve;
 mod tf;
 
+pub use node::{ALIAS_COPY_FACTOR, ALIAS_COPY_MIN, MAX_NESTING};
+pub use resolve::{MAX_RESOLVE_DEPTH, RESOLVE_BUDGET_FACTOR, RESOLVE_BUDGET_MIN};
+
+use super::seen::{Keyed, Noun, Seen};
 use super::{Diagnostic, Parsed};
 use crate::model::*;
 use std::collections::{BTreeSet, HashMap};
@@ -40,52 +44,100 @@ pub struct IacDocument {
     /// A template that imports values: its name and text, to convert again once the other
     /// templates' exports are known.
     pub(crate) reconvert: Option<(String, String)>,
+    /// The file, to name both files of a resource given twice.
+    origin: String,
 }
 
 impl IacDocument {
-    pub(crate) fn merge_into(self, inv: &mut Inventory) {
+    pub(crate) fn merge_into(self, inv: &mut Inventory, seen: &mut Seen) {
+        fn add<T, M: Keyed<T>>(
+            seen: &mut Seen,
+            noun: Noun,
+            items: Vec<T>,
+            map: &mut M,
+            id: impl Fn(&T) -> &String,
+        ) {
+            for item in items {
+                let key = id(&item).clone();
+                seen.note(noun, &key, map.has(&key));
+                map.put(key, item);
+            }
+        }
+        seen.enter(&self.origin);
         inv.loaded.extend(self.kinds);
-        for s in self.services {
-            inv.services.insert(s.service_arn.clone(), s);
-        }
-        for t in self.task_definitions {
-            inv.task_definitions
-                .insert(t.task_definition_arn.clone(), t);
-        }
-        for c in self.clusters {
-            inv.clusters.insert(c.cluster_arn.clone(), c);
-        }
-        for g in self.security_groups {
-            inv.security_groups.insert(g.group_id.clone(), g);
-        }
-        for s in self.subnets {
-            inv.subnets.insert(s.subnet_id.clone(), s);
-        }
-        for r in self.route_tables {
-            inv.route_tables.insert(r.route_table_id.clone(), r);
-        }
-        for a in self.network_acls {
-            inv.network_acls.insert(a.network_acl_id.clone(), a);
-        }
-        for g in self.internet_gateways {
-            inv.internet_gateways
-                .insert(g.internet_gateway_id.clone(), g);
-        }
-        for l in self.load_balancers {
-            inv.load_balancers.insert(l.load_balancer_arn.clone(), l);
-        }
-        for t in self.target_groups {
-            inv.target_groups.insert(t.target_group_arn.clone(), t);
-        }
-        for l in self.listeners {
-            inv.listeners.insert(l.listener_arn.clone(), l);
-        }
-        for r in self.roles {
-            inv.roles.insert(r.arn.clone(), r);
-        }
-        for p in self.policies {
-            inv.managed_policies.insert(p.arn.clone(), p);
-        }
+        add(seen, Noun::SERVICE, self.services, &mut inv.services, |s| {
+            &s.service_arn
+        });
+        add(
+            seen,
+            Noun::TASK_DEFINITION,
+            self.task_definitions,
+            &mut inv.task_definitions,
+            |t| &t.task_definition_arn,
+        );
+        add(seen, Noun::CLUSTER, self.clusters, &mut inv.clusters, |c| {
+            &c.cluster_arn
+        });
+        add(
+            seen,
+            Noun::SECURITY_GROUP,
+            self.security_groups,
+            &mut inv.security_groups,
+            |g| &g.group_id,
+        );
+        add(seen, Noun::SUBNET, self.subnets, &mut inv.subnets, |s| {
+            &s.subnet_id
+        });
+        add(
+            seen,
+            Noun::ROUTE_TABLE,
+            self.route_tables,
+            &mut inv.route_tables,
+            |r| &r.route_table_id,
+        );
+        add(
+            seen,
+            Noun::NETWORK_ACL,
+            self.network_acls,
+            &mut inv.network_acls,
+            |a| &a.network_acl_id,
+        );
+        add(
+            seen,
+            Noun::INTERNET_GATEWAY,
+            self.internet_gateways,
+            &mut inv.internet_gateways,
+            |g| &g.internet_gateway_id,
+        );
+        add(
+            seen,
+            Noun::LOAD_BALANCER,
+            self.load_balancers,
+            &mut inv.load_balancers,
+            |l| &l.load_balancer_arn,
+        );
+        add(
+            seen,
+            Noun::TARGET_GROUP,
+            self.target_groups,
+            &mut inv.target_groups,
+            |t| &t.target_group_arn,
+        );
+        add(
+            seen,
+            Noun::LISTENER,
+            self.listeners,
+            &mut inv.listeners,
+            |l| &l.listener_arn,
+        );
+        add(seen, Noun::ROLE, self.roles, &mut inv.roles, |r| &r.arn);
+        add(
+            seen,
+            Noun::MANAGED_POLICY,
+            self.policies,
+            &mut inv.managed_policies,
+            |p| &p.arn,
+        );
         inv.sources.extend(self.sources);
         inv.unresolved.extend(self.unresolved);
         inv.suppressions.extend(self.suppressions);
@@ -210,15 +262,25 @@ pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic
     };
     let root = match node::parse(text) {
         Ok(r) => r,
-        Err((p, msg)) if yaml => {
-            return Some(Err(diag(origin, Some(p), format!("not valid YAML: {msg}"))));
+        // A limit or rule of the reader (nesting, alias copies, a key given twice): an error
+        // in JSON too, or a JSON template could escape the scan by breaking one.
+        Err(e) if e.refused => return Some(Err(diag(origin, Some(e.pos), e.message))),
+        Err(e) if yaml => {
+            return Some(Err(diag(
+                origin,
+                Some(e.pos),
+                format!("not valid YAML: {}", e.message),
+            )));
         }
         Err(_) => return None,
     };
     if json_like && root.get("planned_values").is_some() && root.get("format_version").is_some() {
         return Some(
             tf::convert(origin, &root, text)
-                .map(|d| Parsed::Iac(Box::new(d)))
+                .map(|mut d| {
+                    d.origin = origin.to_string();
+                    Parsed::Iac(Box::new(d))
+                })
                 .map_err(|m| diag(origin, None, m)),
         );
     }
@@ -244,11 +306,12 @@ pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic
         }
         return None;
     }
-    let t = resolve::Template::new(origin, &root);
+    let t = resolve::Template::new(origin, &root, text.len());
     let imports = contains(bytes, b"ImportValue");
     Some(
         cfn::convert(&t, text)
             .map(|mut d| {
+                d.origin = origin.to_string();
                 if imports {
                     d.reconvert = Some((origin.to_string(), text.to_string()));
                 }
@@ -267,9 +330,17 @@ pub(crate) fn reconvert(
     exports: &HashMap<String, String>,
 ) -> Option<IacDocument> {
     let root = node::parse(text).ok()?;
-    let mut t = resolve::Template::new(origin, &root);
+    let mut t = resolve::Template::new(origin, &root, text.len());
     t.exports = exports.clone();
-    cfn::convert(&t, text).ok()
+    let mut d = cfn::convert(&t, text).ok()?;
+    d.origin = origin.to_string();
+    Some(d)
+}
+
+/// The tree of a YAML or JSON text, or where and why it cannot be read (no input quoted):
+/// for other loaders that need positions (a duplicate key's both lines).
+pub(crate) fn parse_tree(text: &str) -> Result<(), node::TreeError> {
+    node::parse(text).map(|_| ())
 }
 
 fn diag(origin: &str, p: Option<node::Pos>, message: String) -> Diagnostic {

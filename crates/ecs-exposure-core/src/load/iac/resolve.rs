@@ -2,9 +2,76 @@
 //! `Fn::GetAtt` of a resource give its id in the inventory (`file#LogicalId`), parameters give
 //! their defaults, and what cannot be known (a parameter without default, `Fn::ImportValue`,
 //! an unevaluable condition) becomes [`V::Unknown`] with the reason, never a made-up value.
+//!
+//! A template may be written to never finish evaluating: a parameter whose default refers to
+//! itself, two that refer to each other, a mapping or condition that leads back to itself, or
+//! references that multiply at each step (a billion laughs through `Ref`s). Evaluation carries
+//! the chain of names it is inside ([`Cx`]), so a cycle becomes an unknown value that names
+//! it; its depth is bounded by [`MAX_RESOLVE_DEPTH`] and its total work by
+//! [`RESOLVE_BUDGET_FACTOR`] × the template's size.
 
-use super::node::{Key, Node, V};
+use super::node::{Key, Node, Pos, V};
+use std::cell::Cell;
 use std::collections::HashMap;
+
+/// How deep evaluation may go: nesting of the values evaluated, intrinsic functions, and the
+/// parameters, mappings and conditions followed through them. Real templates use a dozen
+/// levels or so. Bounds the stack: a level takes up to about 5 KiB of it in a debug build,
+/// and threads have 2 MiB.
+pub const MAX_RESOLVE_DEPTH: usize = 128;
+
+/// Evaluation work (nodes visited and bytes of text built) allowed per byte of template, and
+/// at least [`RESOLVE_BUDGET_MIN`]: evaluating a real template costs about its size, once per
+/// resource and output.
+pub const RESOLVE_BUDGET_FACTOR: usize = 16;
+/// The least evaluation budget, whatever the template's size.
+pub const RESOLVE_BUDGET_MIN: usize = 16 << 20;
+
+/// What evaluation is inside of: the names being resolved (to find cycles) and the depth.
+#[derive(Default)]
+struct Cx {
+    chain: Vec<Link>,
+    depth: usize,
+}
+
+/// A named definition evaluation went into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Link {
+    Parameter(String),
+    Mapping(String),
+    Condition(String),
+}
+
+impl Link {
+    fn kind(&self) -> &'static str {
+        match self {
+            Link::Parameter(_) => "parameter",
+            Link::Mapping(_) => "mapping",
+            Link::Condition(_) => "condition",
+        }
+    }
+    fn name(&self) -> &str {
+        match self {
+            Link::Parameter(n) | Link::Mapping(n) | Link::Condition(n) => n,
+        }
+    }
+}
+
+/// `parameter cycle A → B → A`; a cycle through definitions of several kinds names each one's
+/// kind (`cycle parameter A → mapping M.k.v → parameter A`).
+fn cycle_text(chain: &[Link], back: &Link) -> String {
+    let links: Vec<&Link> = chain.iter().chain(std::iter::once(back)).collect();
+    if links.iter().all(|l| l.kind() == back.kind()) {
+        let names: Vec<&str> = links.iter().map(|l| l.name()).collect();
+        format!("{} cycle {}", back.kind(), names.join(" → "))
+    } else {
+        let names: Vec<String> = links
+            .iter()
+            .map(|l| format!("{} {}", l.kind(), l.name()))
+            .collect();
+        format!("cycle {}", names.join(" → "))
+    }
+}
 
 pub struct Template<'a> {
     pub file: &'a str,
@@ -19,10 +86,13 @@ pub struct Template<'a> {
     /// `AWS::StackName`: the file name without `.template.json`/`.yaml`/… (as `cdk synth`
     /// names its templates).
     pub stack_name: String,
+    /// Evaluation work left (see [`RESOLVE_BUDGET_FACTOR`]).
+    budget: Cell<usize>,
 }
 
 impl<'a> Template<'a> {
-    pub fn new(file: &'a str, root: &'a Node) -> Self {
+    /// `text_len`: the template's size, which sets its evaluation budget.
+    pub fn new(file: &'a str, root: &'a Node, text_len: usize) -> Self {
         let mut params = HashMap::new();
         for (k, p) in root.get("Parameters").and_then(Node::map).unwrap_or(&[]) {
             params.insert(k.name.as_str(), p.get("Default"));
@@ -59,7 +129,19 @@ impl<'a> Template<'a> {
             logical_pos,
             exports: HashMap::new(),
             stack_name,
+            budget: Cell::new(
+                text_len
+                    .saturating_mul(RESOLVE_BUDGET_FACTOR)
+                    .max(RESOLVE_BUDGET_MIN),
+            ),
         }
+    }
+
+    /// Takes `cost` from the evaluation budget; `false` once it is spent.
+    fn spend(&self, cost: usize) -> bool {
+        let left = self.budget.get();
+        self.budget.set(left.saturating_sub(cost));
+        left >= cost
     }
 
     /// The inventory id of a resource of this template.
@@ -76,18 +158,38 @@ impl<'a> Template<'a> {
 
     /// The node with every intrinsic function evaluated (positions kept).
     pub fn resolve(&self, n: &Node) -> Node {
+        self.resolve_in(n, &mut Cx::default())
+    }
+
+    fn resolve_in(&self, n: &Node, cx: &mut Cx) -> Node {
         let p = n.pos;
-        match &n.v {
+        if cx.depth >= MAX_RESOLVE_DEPTH {
+            return Node::new(
+                V::Unknown(format!(
+                    "its intrinsic functions nest deeper than {MAX_RESOLVE_DEPTH} levels (limit MAX_RESOLVE_DEPTH)"
+                )),
+                p,
+            );
+        }
+        let text = match &n.v {
+            V::Str(s) | V::Unknown(s) => s.len(),
+            _ => 0,
+        };
+        if !self.spend(std::mem::size_of::<Node>() + text) {
+            return Node::new(V::Unknown(over_budget()), p);
+        }
+        cx.depth += 1;
+        let out = match &n.v {
             V::Map(m) if m.len() == 1 && is_intrinsic(&m[0].0.name) => {
                 let (k, arg) = (&m[0].0.name, &m[0].1);
-                let mut out = self.intrinsic(k, arg);
+                let mut out = self.intrinsic(k, arg, cx);
                 out.pos = p;
                 out
             }
             V::Map(m) => {
                 let entries = m
                     .iter()
-                    .map(|(k, v)| (k.clone(), self.resolve(v)))
+                    .map(|(k, v)| (k.clone(), self.resolve_in(v, cx)))
                     .filter(|(_, v)| !matches!(v.v, V::NoValue))
                     .collect();
                 Node::new(V::Map(entries), p)
@@ -95,143 +197,198 @@ impl<'a> Template<'a> {
             V::Seq(s) => Node::new(
                 V::Seq(
                     s.iter()
-                        .map(|v| self.resolve(v))
+                        .map(|v| self.resolve_in(v, cx))
                         .filter(|v| !matches!(v.v, V::NoValue))
                         .collect(),
                 ),
                 p,
             ),
             _ => n.clone(),
-        }
+        };
+        cx.depth -= 1;
+        out
     }
 
-    fn intrinsic(&self, f: &str, arg: &Node) -> Node {
+    /// Evaluates `f` inside the definition `link`, or names the cycle when evaluation is
+    /// already inside it.
+    fn inside(
+        &self,
+        link: Link,
+        p: Pos,
+        cx: &mut Cx,
+        f: impl FnOnce(&Self, &mut Cx) -> Node,
+    ) -> Node {
+        if let Some(i) = cx.chain.iter().position(|l| *l == link) {
+            return Node::new(
+                V::Unknown(format!(
+                    "it is defined in a {}",
+                    cycle_text(&cx.chain[i..], &link)
+                )),
+                p,
+            );
+        }
+        cx.chain.push(link);
+        let out = f(self, cx);
+        cx.chain.pop();
+        out
+    }
+
+    /// One intrinsic function. Each has its own method: one big `match` would give every
+    /// level of a deep evaluation the stack frame of the largest arm (in debug builds).
+    fn intrinsic(&self, f: &str, arg: &Node, cx: &mut Cx) -> Node {
         let p = arg.pos;
-        let unknown = |why: String| Node::new(V::Unknown(why), p);
         match f {
             "Ref" => match arg.str() {
-                Some(name) => self.reference(name, p),
-                None => unknown("`Ref` to something that is not a name".into()),
+                Some(name) => self.reference(name, p, cx),
+                None => Node::new(
+                    V::Unknown("`Ref` to something that is not a name".into()),
+                    p,
+                ),
             },
-            "Fn::GetAtt" => {
-                let target = match &arg.v {
-                    V::Str(s) => s.split('.').next().map(str::to_string),
-                    V::Seq(s) => s.first().and_then(|n| self.resolve(n).text()),
-                    _ => None,
-                };
-                match target {
-                    Some(t) if self.types.contains_key(t.as_str()) => {
-                        Node::new(V::Str(self.id(&t)), p)
-                    }
-                    Some(t) => unknown(format!(
-                        "`Fn::GetAtt` of `{t}`, which is not a resource of this template"
-                    )),
-                    None => unknown("`Fn::GetAtt` that cannot be read".into()),
-                }
-            }
-            "Fn::Sub" => {
-                let (text, vars) = match &arg.v {
-                    V::Str(s) => (Some(s.clone()), None),
-                    V::Seq(s) => (
-                        s.first().and_then(|n| n.str().map(str::to_string)),
-                        s.get(1),
-                    ),
-                    _ => (None, None),
-                };
-                let Some(text) = text else {
-                    return unknown("`Fn::Sub` that cannot be read".into());
-                };
-                self.sub(&text, vars, p)
-            }
-            "Fn::Join" => {
-                let parts = arg.seq().unwrap_or(&[]);
-                let sep = parts.first().and_then(Node::str).unwrap_or("");
-                let list = parts.get(1).map(|l| self.resolve(l));
-                let mut out = Vec::new();
-                for item in list.as_ref().and_then(Node::seq).unwrap_or(&[]) {
-                    match item.text() {
-                        Some(t) => out.push(t),
-                        None => {
-                            return unknown(unknown_reason(
-                                item,
-                                "`Fn::Join` of a value that cannot be resolved",
-                            ));
-                        }
-                    }
-                }
-                Node::new(V::Str(out.join(sep)), p)
-            }
-            "Fn::Select" => {
-                let parts = arg.seq().unwrap_or(&[]);
-                let index = parts
-                    .first()
-                    .map(|n| self.resolve(n))
-                    .and_then(|n| n.text())
-                    .and_then(|t| t.parse::<usize>().ok());
-                let list = parts.get(1).map(|l| self.resolve(l));
-                match (index, list.as_ref().and_then(Node::seq)) {
-                    (Some(i), Some(items)) if i < items.len() => items[i].clone(),
-                    _ => unknown(
-                        list.as_ref()
-                            .map(|l| unknown_reason(l, "`Fn::Select` that cannot be evaluated"))
-                            .unwrap_or_else(|| "`Fn::Select` that cannot be evaluated".into()),
-                    ),
-                }
-            }
-            "Fn::If" => {
-                let parts = arg.seq().unwrap_or(&[]);
-                let (Some(c), Some(a), Some(b)) = (
-                    parts.first().and_then(Node::str),
-                    parts.get(1),
-                    parts.get(2),
-                ) else {
-                    return unknown("`Fn::If` that cannot be read".into());
-                };
-                match self.condition(c, 0) {
-                    Ok(true) => self.resolve(a),
-                    Ok(false) => self.resolve(b),
-                    Err(why) => unknown(format!(
-                        "it depends on condition `{c}`, which cannot be evaluated ({why})"
-                    )),
-                }
-            }
-            "Fn::ImportValue" => {
-                let name = self.resolve(arg).text();
-                if let Some(v) = name.as_ref().and_then(|n| self.exports.get(n)) {
-                    return Node::new(V::Str(v.clone()), p);
-                }
-                unknown(format!(
-                    "it is imported from another stack (`Fn::ImportValue` {}) whose template is not in the input",
-                    name.unwrap_or_else(|| "of an export".into())
-                ))
-            }
-            "Fn::FindInMap" => {
-                let parts: Vec<Option<String>> = arg
-                    .seq()
-                    .unwrap_or(&[])
-                    .iter()
-                    .map(|n| self.resolve(n).text())
-                    .collect();
-                let found = match parts.as_slice() {
-                    [Some(m), Some(k1), Some(k2)] => self
-                        .root
-                        .get("Mappings")
-                        .and_then(|x| x.get(m))
-                        .and_then(|x| x.get(k1))
-                        .and_then(|x| x.get(k2)),
-                    _ => None,
-                };
-                match found {
-                    Some(n) => self.resolve(n),
-                    None => unknown("`Fn::FindInMap` that cannot be evaluated".into()),
-                }
-            }
-            "Fn::Base64" => self.resolve(arg),
-            other => unknown(format!("`{other}` is not evaluated")),
+            "Fn::GetAtt" => self.get_att(arg, p, cx),
+            "Fn::Sub" => self.sub_fn(arg, p, cx),
+            "Fn::Join" => self.join(arg, p, cx),
+            "Fn::Select" => self.select(arg, p, cx),
+            "Fn::If" => self.if_fn(arg, p, cx),
+            "Fn::ImportValue" => self.import_value(arg, p, cx),
+            "Fn::FindInMap" => self.find_in_map(arg, p, cx),
+            "Fn::Base64" => self.resolve_in(arg, cx),
+            other => Node::new(V::Unknown(format!("`{other}` is not evaluated")), p),
         }
     }
 
-    fn reference(&self, name: &str, p: super::node::Pos) -> Node {
+    fn get_att(&self, arg: &Node, p: Pos, cx: &mut Cx) -> Node {
+        let unknown = |why: String| Node::new(V::Unknown(why), p);
+        let target = match &arg.v {
+            V::Str(s) => s.split('.').next().map(str::to_string),
+            V::Seq(s) => s.first().and_then(|n| self.resolve_in(n, cx).text()),
+            _ => None,
+        };
+        match target {
+            Some(t) if self.types.contains_key(t.as_str()) => Node::new(V::Str(self.id(&t)), p),
+            Some(t) => unknown(format!(
+                "`Fn::GetAtt` of `{t}`, which is not a resource of this template"
+            )),
+            None => unknown("`Fn::GetAtt` that cannot be read".into()),
+        }
+    }
+
+    fn sub_fn(&self, arg: &Node, p: Pos, cx: &mut Cx) -> Node {
+        let unknown = |why: String| Node::new(V::Unknown(why), p);
+        let (text, vars) = match &arg.v {
+            V::Str(s) => (Some(s.clone()), None),
+            V::Seq(s) => (
+                s.first().and_then(|n| n.str().map(str::to_string)),
+                s.get(1),
+            ),
+            _ => (None, None),
+        };
+        let Some(text) = text else {
+            return unknown("`Fn::Sub` that cannot be read".into());
+        };
+        self.sub(&text, vars, p, cx)
+    }
+
+    fn join(&self, arg: &Node, p: Pos, cx: &mut Cx) -> Node {
+        let unknown = |why: String| Node::new(V::Unknown(why), p);
+        let parts = arg.seq().unwrap_or(&[]);
+        let sep = parts.first().and_then(Node::str).unwrap_or("");
+        let list = parts.get(1).map(|l| self.resolve_in(l, cx));
+        let mut out = Vec::new();
+        for item in list.as_ref().and_then(Node::seq).unwrap_or(&[]) {
+            match item.text() {
+                Some(t) => out.push(t),
+                None => {
+                    return unknown(unknown_reason(
+                        item,
+                        "`Fn::Join` of a value that cannot be resolved",
+                    ));
+                }
+            }
+        }
+        let joined = out.join(sep);
+        if !self.spend(joined.len()) {
+            return unknown(over_budget());
+        }
+        Node::new(V::Str(joined), p)
+    }
+
+    fn select(&self, arg: &Node, p: Pos, cx: &mut Cx) -> Node {
+        let unknown = |why: String| Node::new(V::Unknown(why), p);
+        let parts = arg.seq().unwrap_or(&[]);
+        let index = parts
+            .first()
+            .map(|n| self.resolve_in(n, cx))
+            .and_then(|n| n.text())
+            .and_then(|t| t.parse::<usize>().ok());
+        let list = parts.get(1).map(|l| self.resolve_in(l, cx));
+        match (index, list.as_ref().and_then(Node::seq)) {
+            (Some(i), Some(items)) if i < items.len() => items[i].clone(),
+            _ => unknown(
+                list.as_ref()
+                    .map(|l| unknown_reason(l, "`Fn::Select` that cannot be evaluated"))
+                    .unwrap_or_else(|| "`Fn::Select` that cannot be evaluated".into()),
+            ),
+        }
+    }
+
+    fn if_fn(&self, arg: &Node, p: Pos, cx: &mut Cx) -> Node {
+        let unknown = |why: String| Node::new(V::Unknown(why), p);
+        let parts = arg.seq().unwrap_or(&[]);
+        let (Some(c), Some(a), Some(b)) = (
+            parts.first().and_then(Node::str),
+            parts.get(1),
+            parts.get(2),
+        ) else {
+            return unknown("`Fn::If` that cannot be read".into());
+        };
+        match self.condition(c, cx) {
+            Ok(true) => self.resolve_in(a, cx),
+            Ok(false) => self.resolve_in(b, cx),
+            Err(why) => unknown(format!(
+                "it depends on condition `{c}`, which cannot be evaluated ({why})"
+            )),
+        }
+    }
+
+    fn import_value(&self, arg: &Node, p: Pos, cx: &mut Cx) -> Node {
+        let unknown = |why: String| Node::new(V::Unknown(why), p);
+        let name = self.resolve_in(arg, cx).text();
+        if let Some(v) = name.as_ref().and_then(|n| self.exports.get(n)) {
+            return Node::new(V::Str(v.clone()), p);
+        }
+        unknown(format!(
+            "it is imported from another stack (`Fn::ImportValue` {}) whose template is not in the input",
+            name.unwrap_or_else(|| "of an export".into())
+        ))
+    }
+
+    fn find_in_map(&self, arg: &Node, p: Pos, cx: &mut Cx) -> Node {
+        let unknown = |why: String| Node::new(V::Unknown(why), p);
+        let parts: Vec<Option<String>> = arg
+            .seq()
+            .unwrap_or(&[])
+            .iter()
+            .map(|n| self.resolve_in(n, cx).text())
+            .collect();
+        let [Some(m), Some(k1), Some(k2)] = parts.as_slice() else {
+            return unknown("`Fn::FindInMap` that cannot be evaluated".into());
+        };
+        let found = self
+            .root
+            .get("Mappings")
+            .and_then(|x| x.get(m))
+            .and_then(|x| x.get(k1))
+            .and_then(|x| x.get(k2));
+        match found {
+            Some(n) => self.inside(Link::Mapping(format!("{m}.{k1}.{k2}")), p, cx, |t, cx| {
+                t.resolve_in(n, cx)
+            }),
+            None => unknown("`Fn::FindInMap` that cannot be evaluated".into()),
+        }
+    }
+
+    fn reference(&self, name: &str, p: Pos, cx: &mut Cx) -> Node {
         match name {
             "AWS::NoValue" => return Node::new(V::NoValue, p),
             "AWS::Partition" => return Node::new(V::Str("aws".into()), p),
@@ -244,7 +401,9 @@ impl<'a> Template<'a> {
         }
         match self.params.get(name) {
             Some(Some(default)) => {
-                let mut n = self.resolve(default);
+                let mut n = self.inside(Link::Parameter(name.to_string()), p, cx, |t, cx| {
+                    t.resolve_in(default, cx)
+                });
                 n.pos = p;
                 n
             }
@@ -266,7 +425,7 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn sub(&self, text: &str, vars: Option<&Node>, p: super::node::Pos) -> Node {
+    fn sub(&self, text: &str, vars: Option<&Node>, p: Pos, cx: &mut Cx) -> Node {
         let mut out = String::new();
         let mut rest = text;
         while let Some(i) = rest.find("${") {
@@ -286,16 +445,17 @@ impl<'a> Template<'a> {
                 continue;
             }
             let value = match vars.and_then(|v| v.get(name)) {
-                Some(v) => self.resolve(v),
+                Some(v) => self.resolve_in(v, cx),
                 None => match name.split_once('.') {
                     Some((res, _)) if self.types.contains_key(res) => {
                         Node::new(V::Str(self.id(res)), p)
                     }
-                    _ => self.reference(name, p),
+                    _ => self.reference(name, p, cx),
                 },
             };
             match value.text() {
-                Some(t) => out.push_str(&t),
+                Some(t) if self.spend(t.len()) => out.push_str(&t),
+                Some(_) => return Node::new(V::Unknown(over_budget()), p),
                 None => {
                     return Node::new(
                         V::Unknown(unknown_reason(
@@ -312,19 +472,38 @@ impl<'a> Template<'a> {
     }
 
     /// Evaluates a named condition; `Err` says why it cannot be.
-    fn condition(&self, name: &str, depth: usize) -> Result<bool, String> {
+    fn condition(&self, name: &str, cx: &mut Cx) -> Result<bool, String> {
         let c = self
             .root
             .get("Conditions")
             .and_then(|c| c.get(name))
             .ok_or_else(|| format!("no condition `{name}`"))?;
-        self.eval(c, depth + 1)
+        let link = Link::Condition(name.to_string());
+        if let Some(i) = cx.chain.iter().position(|l| *l == link) {
+            return Err(cycle_text(&cx.chain[i..], &link));
+        }
+        cx.chain.push(link);
+        let out = self.eval(c, cx);
+        cx.chain.pop();
+        out
     }
 
-    fn eval(&self, n: &Node, depth: usize) -> Result<bool, String> {
-        if depth > 20 {
-            return Err("conditions nest too deep".into());
+    fn eval(&self, n: &Node, cx: &mut Cx) -> Result<bool, String> {
+        if cx.depth >= MAX_RESOLVE_DEPTH {
+            return Err(format!(
+                "conditions nest deeper than {MAX_RESOLVE_DEPTH} levels (limit MAX_RESOLVE_DEPTH)"
+            ));
         }
+        if !self.spend(std::mem::size_of::<Node>()) {
+            return Err(over_budget());
+        }
+        cx.depth += 1;
+        let out = self.eval_at(n, cx);
+        cx.depth -= 1;
+        out
+    }
+
+    fn eval_at(&self, n: &Node, cx: &mut Cx) -> Result<bool, String> {
         let Some([(k, arg)]) = n.map() else {
             return match n.v {
                 V::Bool(b) => Ok(b),
@@ -333,9 +512,9 @@ impl<'a> Template<'a> {
         };
         let args = arg.seq().unwrap_or(&[]);
         match k.name.as_str() {
-            "Condition" => self.condition(arg.str().unwrap_or(""), depth),
+            "Condition" => self.condition(arg.str().unwrap_or(""), cx),
             "Fn::Equals" => {
-                let vals: Vec<Node> = args.iter().map(|a| self.resolve(a)).collect();
+                let vals: Vec<Node> = args.iter().map(|a| self.resolve_in(a, cx)).collect();
                 match vals.as_slice() {
                     [a, b] => match (a.text(), b.text()) {
                         (Some(a), Some(b)) => Ok(a == b),
@@ -350,24 +529,30 @@ impl<'a> Template<'a> {
                     _ => Err("`Fn::Equals` needs two values".into()),
                 }
             }
-            "Fn::Not" => Ok(!self.eval(args.first().ok_or("empty `Fn::Not`")?, depth + 1)?),
+            "Fn::Not" => Ok(!self.eval(args.first().ok_or("empty `Fn::Not`")?, cx)?),
             "Fn::And" => {
                 let mut all = true;
                 for a in args {
-                    all &= self.eval(a, depth + 1)?;
+                    all &= self.eval(a, cx)?;
                 }
                 Ok(all)
             }
             "Fn::Or" => {
                 let mut any = false;
                 for a in args {
-                    any |= self.eval(a, depth + 1)?;
+                    any |= self.eval(a, cx)?;
                 }
                 Ok(any)
             }
             other => Err(format!("`{other}` in a condition")),
         }
     }
+}
+
+fn over_budget() -> String {
+    format!(
+        "evaluating the template's intrinsic functions takes more than its budget (limit RESOLVE_BUDGET_FACTOR: {RESOLVE_BUDGET_FACTOR} × the file's size, at least RESOLVE_BUDGET_MIN = {RESOLVE_BUDGET_MIN})"
+    )
 }
 
 fn is_intrinsic(k: &str) -> bool {
@@ -394,5 +579,144 @@ pub fn key(name: &str, n: &Node) -> Key {
     Key {
         name: name.to_string(),
         pos: n.pos,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The resolved `Value` of output `O` of `template`.
+    fn output(template: &str) -> Node {
+        let root = super::super::node::parse(template).unwrap();
+        let t = Template::new("t.yaml", &root, template.len());
+        t.resolve(
+            root.get("Outputs")
+                .unwrap()
+                .get("O")
+                .unwrap()
+                .get("Value")
+                .unwrap(),
+        )
+    }
+
+    fn unknown(template: &str) -> String {
+        match output(template).v {
+            V::Unknown(why) => why,
+            other => panic!("expected an unknown value, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parameter_cycles_are_unknown_and_named() {
+        let why = unknown(
+            "Parameters:\n  Tag: {Type: String, Default: !Ref Tag}\nOutputs:\n  O: {Value: !Ref Tag}\n",
+        );
+        assert!(why.contains("parameter cycle Tag → Tag"), "{why}");
+        let why = unknown(
+            "Parameters:\n  A: {Default: !Ref B}\n  B: {Default: !Ref A}\nOutputs:\n  O: {Value: !Ref A}\n",
+        );
+        assert!(why.contains("parameter cycle A → B → A"), "{why}");
+        let why = unknown(
+            "Parameters:\n  Self: {Default: !Sub \"x-${Self}\"}\nOutputs:\n  O: {Value: !Sub \"${Self}\"}\n",
+        );
+        assert!(why.contains("parameter cycle Self → Self"), "{why}");
+        // A parameter used twice side by side is no cycle.
+        let n = output(
+            "Parameters:\n  A: {Default: a}\n  B: {Default: !Join [\"-\", [!Ref A, !Ref A]]}\nOutputs:\n  O: {Value: !Ref B}\n",
+        );
+        assert_eq!(n.str(), Some("a-a"));
+    }
+
+    #[test]
+    fn mapping_cycles_are_unknown_and_named() {
+        let why = unknown(
+            "Mappings:\n  M:\n    k: {v: !FindInMap [M, k, v]}\nOutputs:\n  O: {Value: !FindInMap [M, k, v]}\n",
+        );
+        assert!(why.contains("mapping cycle M.k.v → M.k.v"), "{why}");
+        let why = unknown(
+            "Parameters:\n  P: {Default: !FindInMap [M, k, v]}\nMappings:\n  M:\n    k: {v: !Ref P}\nOutputs:\n  O: {Value: !Ref P}\n",
+        );
+        assert!(
+            why.contains("cycle parameter P → mapping M.k.v → parameter P"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn condition_cycles_are_unknown_and_named() {
+        for conditions in [
+            "C: !Condition C",
+            "C: !Equals [!If [C, a, b], a]",
+            "C: !And [!Condition D, !Equals [a, a]]\n  D: !Not [!Condition C]",
+        ] {
+            let why = unknown(&format!(
+                "Conditions:\n  {conditions}\nOutputs:\n  O: {{Value: !If [C, x, y]}}\n"
+            ));
+            assert!(why.contains("condition cycle C →"), "{conditions}: {why}");
+        }
+    }
+
+    /// A chain of parameters longer than the depth limit, each referring to the next: an
+    /// unknown value, not a stack overflow on a test thread's stack.
+    #[test]
+    fn long_reference_chains_stop_at_the_depth_limit() {
+        let mut t = String::from("Parameters:\n");
+        for i in 0..5_000 {
+            t += &format!("  P{i}: {{Default: !Ref P{}}}\n", i + 1);
+        }
+        t += "  P5000: {Default: end}\nOutputs:\n  O: {Value: !Ref P0}\n";
+        let why = unknown(&t);
+        assert!(why.contains("MAX_RESOLVE_DEPTH"), "{why}");
+        // Within the limit, a chain resolves.
+        let mut t = String::from("Parameters:\n");
+        for i in 0..100 {
+            t += &format!("  P{i}: {{Default: !Ref P{}}}\n", i + 1);
+        }
+        t += "  P100: {Default: end}\nOutputs:\n  O: {Value: !Ref P0}\n";
+        assert_eq!(output(&t).str(), Some("end"));
+    }
+
+    /// Intrinsic functions nested as deep as the tree allows (a tag adds a level to each
+    /// YAML one): an unknown value past the depth limit, not a stack overflow.
+    #[test]
+    fn deeply_nested_intrinsics_stop_at_the_depth_limit() {
+        let n = super::super::node::MAX_NESTING - 4;
+        let mut out = output(&format!(
+            "Outputs:\n  O: {{Value: {}x{}}}\n",
+            "!Base64 [".repeat(n),
+            "]".repeat(n)
+        ));
+        // The lists down to the limit, then the unknown value.
+        while let V::Seq(mut items) = out.v {
+            out = items.remove(0);
+        }
+        match out.v {
+            V::Unknown(why) => assert!(why.contains("MAX_RESOLVE_DEPTH"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// References that multiply at each level ("billion laughs" through `Ref`s) stop at the
+    /// evaluation budget, quickly.
+    #[test]
+    fn multiplying_references_stop_at_the_budget() {
+        let mut t = String::from("Parameters:\n  P0: {Default: xxxxxxxxxxxxxxxx}\n");
+        for i in 1..30 {
+            let refs = vec![format!("!Ref P{}", i - 1); 10].join(", ");
+            t += &format!("  P{i}: {{Default: !Join [\"\", [{refs}]]}}\n");
+        }
+        t += "Outputs:\n  O: {Value: !Ref P29}\n";
+        let start = std::time::Instant::now();
+        let why = unknown(&t);
+        assert!(why.contains("RESOLVE_BUDGET_FACTOR"), "{why}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+        let mut t = String::from("Conditions:\n  C0: !Equals [a, a]\n");
+        for i in 1..40 {
+            t += &format!("  C{i}: !And [!Condition C{0}, !Condition C{0}]\n", i - 1);
+        }
+        t += "Outputs:\n  O: {Value: !If [C39, x, y]}\n";
+        let why = unknown(&t);
+        assert!(why.contains("RESOLVE_BUDGET_FACTOR"), "{why}");
     }
 }

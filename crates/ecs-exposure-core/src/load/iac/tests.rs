@@ -2,7 +2,7 @@
 //! the line each piece of evidence points at.
 
 use crate::engine::analyze;
-use crate::load::Loader;
+use crate::load::{Found, Loader};
 use crate::traits::TraitId;
 
 const WEB_YAML: &str = include_str!("../../../../../examples/iac/web-public.yaml");
@@ -138,11 +138,20 @@ fn traps_do_not_fire() {
 
 #[test]
 fn non_template_yaml_is_skipped_with_a_warning() {
+    let compose = b"services:\n  web:\n    image: nginx\n";
     let mut l = Loader::new();
-    l.add("compose.yaml", b"services:\n  web:\n    image: nginx\n")
-        .unwrap();
+    l.add_found("compose.yaml", compose, Found::Walked).unwrap();
     let (_, w) = l.finish();
     assert_eq!(w.len(), 1);
+    assert!(w[0].message.ends_with("; skipped"), "{}", w[0].message);
+    // Named on the command line, it is an error.
+    let e = Loader::new().add("compose.yaml", compose).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("YAML that is not a CloudFormation template"),
+        "{e}"
+    );
+    assert!(!e.message.contains("skipped"), "{e}");
     let e = Loader::new()
         .add("bad.yaml", b"Resources: [\n")
         .unwrap_err();
@@ -457,4 +466,113 @@ fn terraform_unknown_container_definitions_are_possible_not_safe() {
             a.not_evaluated
         );
     }
+}
+
+/// A parameter whose default refers to itself (used as an image and as `Privileged`): the
+/// scan finishes, and the values are unresolved with the cycle named, so the privileged
+/// trait is a possible gap rather than a pass.
+#[test]
+fn intrinsic_cycles_are_unresolved_values() {
+    let t = "Parameters:
+  Tag: {Type: String, Default: !Ref Tag}
+  A: {Type: String, Default: !Ref B}
+  B: {Type: String, Default: !Ref A}
+Resources:
+  TD:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          Image: !Ref Tag
+          Privileged: !Ref A
+  S:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref TD
+";
+    let a = scan("cycle.yaml", t);
+    let gap = a
+        .not_evaluated
+        .iter()
+        .find(|n| n.trait_id == TraitId::PrivilegedContainer)
+        .expect("the unresolved Privileged value is reported");
+    assert!(gap.reason.starts_with("possible:"), "{}", gap.reason);
+    assert!(
+        gap.reason.contains("parameter cycle A → B → A"),
+        "{}",
+        gap.reason
+    );
+    let mut l = Loader::new();
+    l.add("cycle.yaml", t.as_bytes()).unwrap();
+    let (inv, _) = l.finish();
+    assert!(
+        inv.unresolved
+            .iter()
+            .any(|u| u.field.ends_with("image") && u.reason.contains("parameter cycle Tag → Tag")),
+        "{:#?}",
+        inv.unresolved
+    );
+}
+
+/// A property given twice (the later one would hide the first from the scan, not from a
+/// reviewer): an error naming both lines, in YAML and JSON templates, however found.
+#[test]
+fn duplicate_keys_in_templates_are_errors() {
+    let yaml = "Resources:
+  TD:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          Privileged: true
+          Image: nginx
+          Privileged: false
+";
+    let json = "{\"Resources\": {\"TD\": {\"Type\": \"AWS::ECS::TaskDefinition\",
+  \"Properties\": {\"ContainerDefinitions\": [{\"Name\": \"app\", \"Privileged\": true,
+  \"Privileged\": false}]}}}}";
+    for (name, text, expected) in [
+        (
+            "file.yaml",
+            yaml,
+            "file.yaml:9:11: duplicate key `Privileged` (first at line 7)",
+        ),
+        (
+            "t.template.json",
+            json,
+            "t.template.json:3:3: duplicate key `Privileged` (first at line 2)",
+        ),
+    ] {
+        for found in [Found::Named, Found::Walked] {
+            let e = Loader::new()
+                .add_found(name, text.as_bytes(), found)
+                .unwrap_err();
+            assert_eq!(e.to_string(), expected);
+        }
+    }
+}
+
+/// A 12 KB file of `- - - - … x` (not a template): an error naming the file and the line
+/// where the nesting limit is crossed, not a stack overflow.
+#[test]
+fn deeply_nested_yaml_is_an_error() {
+    let text = format!("{}x\n", "- ".repeat(6_000));
+    for found in [Found::Named, Found::Walked] {
+        let e = Loader::new()
+            .add_found("deep.yaml", text.as_bytes(), found)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "deep.yaml:1:257: nesting deeper than 128 levels (limit MAX_NESTING)"
+        );
+    }
+    let json = format!(
+        "{{\"Resources\": {{\"T\": {{\"Type\": \"AWS::ECS::Service\", \"Properties\": {}1{}}}}}}}",
+        "{\"a\": ".repeat(200),
+        "}".repeat(200)
+    );
+    let e = Loader::new()
+        .add_found("t.template.json", json.as_bytes(), Found::Walked)
+        .unwrap_err();
+    assert!(e.message.contains("limit MAX_NESTING"), "{e}");
 }

@@ -242,11 +242,18 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
                 match v.entry("container_definitions") {
                     Some((k, cd)) => {
                         sink.at(&id, "containerDefinitions", k.pos);
-                        match cd.str().map(serde_json::from_str::<Value>) {
-                            Some(Ok(defs)) => td["containerDefinitions"] = defs,
+                        // Read with duplicate keys refused: a value keeps the last of two.
+                        match cd
+                            .str()
+                            .map(serde_json::from_str::<crate::load::unique::UniqueKeys>)
+                        {
+                            Some(Ok(defs)) => td["containerDefinitions"] = defs.0,
                             Some(Err(e)) => {
                                 return Err(format!(
-                                    "resource `{id}`: `container_definitions` is not JSON: {e}"
+                                    "resource `{id}`: `container_definitions` cannot be read: {} (line {} column {} of its JSON text)",
+                                    crate::load::redact::json_error(&e),
+                                    e.line(),
+                                    e.column()
                                 ));
                             }
                             None => sink.unknown(
@@ -833,6 +840,11 @@ fn walk_config<'a>(m: &'a Node, prefix: &str, out: &mut HashMap<String, &'a Node
 }
 
 fn model<T: serde::de::DeserializeOwned>(id: &str, v: Value) -> Result<T, String> {
-    serde_path_to_error::deserialize(v)
-        .map_err(|e| format!("resource `{id}`: cannot read `{}`: {}", e.path(), e.inner()))
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        format!(
+            "resource `{id}`: cannot read `{}`: {}",
+            e.path(),
+            crate::load::redact::json_error(e.inner())
+        )
+    })
 }
