@@ -105,7 +105,21 @@ pub(super) fn route_to_igw<'a>(
         if !gw.starts_with("igw-") || r.state.as_deref() == Some("blackhole") {
             continue;
         }
-        let Some(cidr) = Cidr::parse(dest) else {
+        let Some(cidr) = Cidr::parse(dest).filter(|c| c.family == family) else {
+            // A route to the gateway that cannot be read may be the way in: not evaluated.
+            let key = match family {
+                Family::V4 => "DestinationCidrBlock",
+                Family::V6 => "DestinationIpv6CidrBlock",
+            };
+            gaps.add(
+                Unreadable::new(
+                    ROUTE_TABLE,
+                    &table.route_table_id,
+                    format!("Routes[{i}].{key}"),
+                    Problem::Cidr(family),
+                )
+                .gap_reason(),
+            );
             continue;
         };
         if !gaps.need(inv, Kind::Ec2InternetGateways) {
@@ -170,9 +184,18 @@ pub(super) fn acl_pass<'a>(
         ));
         return None;
     };
-    let inbound = netmath::nacl_admits(acl, false, family, proto, Ports::one(port))?;
+    let mut admits = |egress: bool, ports: Ports| match netmath::nacl_admits(
+        acl, egress, family, proto, ports,
+    ) {
+        Ok(pass) => pass,
+        Err(u) => {
+            gaps.add(u.gap_reason());
+            None
+        }
+    };
+    let inbound = admits(false, Ports::one(port))?;
     // Network ACLs are stateless: the replies need their own outbound rule.
-    let outbound = netmath::nacl_admits(acl, true, family, proto, Ports::EPHEMERAL)?;
+    let outbound = admits(true, Ports::EPHEMERAL)?;
     Some(AclPass {
         acl,
         inbound,
@@ -195,6 +218,19 @@ pub(super) fn acl_detail(a: &AclPass<'_>, proto: Proto, port: u16) -> String {
         a.outbound.cidr
     )
 }
+
+/// The grants of `groups`; a gap for each rule part that cannot be read (it could be the one
+/// that admits the internet, so it is never silently dropped).
+pub(super) fn read_rules(groups: &[&SecurityGroup], gaps: &mut Gaps) -> Vec<Grant> {
+    let rules = netmath::read_rules(groups);
+    for u in &rules.unreadable {
+        gaps.add(u.gap_reason());
+    }
+    rules.grants
+}
+
+/// How an [`Unreadable`] names a route table.
+const ROUTE_TABLE: &str = "route table";
 
 /// Security groups by id; a gap for each one missing.
 pub(super) fn groups<'a>(
