@@ -106,6 +106,7 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
         Some(path) => crate::config::load(path, true)?,
         None => crate::config::load(std::path::Path::new(".ecs-exposure.toml"), false)?,
     };
+    crate::config::check_inline(&inventory.suppressions)?;
     suppressions.extend(inventory.suppressions.iter().cloned());
     let mut analysis = analyze_on(&inventory, threads);
     let time = scan_time();
