@@ -8,6 +8,7 @@ mod inputs;
 mod live;
 mod plan_cmd;
 mod run;
+mod stderr;
 
 use std::process::ExitCode;
 
@@ -16,7 +17,7 @@ fn main() -> ExitCode {
     match run::run(args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("ecs-exposure: error: {e}");
+            stderr::say("error", &e);
             ExitCode::from(run::EXIT_ERROR)
         }
     }
