@@ -22,7 +22,11 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (year >= 1 && year <= 9999 && day >= 1 && day <= days).then_some(Date { year, month, day })
+        ((1..=9999).contains(&year) && (1..=days).contains(&day)).then_some(Date {
+            year,
+            month,
+            day,
+        })
     }
 
     /// Exactly `YYYY-MM-DD` (ten ASCII characters, digits and two dashes), naming a date that
@@ -44,7 +48,7 @@ impl Date {
 }
 
 fn is_leap(year: u16) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
 }
 
 impl std::fmt::Display for Date {
