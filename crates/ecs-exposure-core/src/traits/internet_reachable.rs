@@ -262,6 +262,74 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_route_is_a_gap_only_when_the_rest_falls_short() {
+        for (routes, gap) in [
+            (
+                serde_json::json!([
+                    {"DestinationCidrBlock": "0.0.0.0/33", "GatewayId": "igw-1", "State": "active"}]),
+                Some("route table `rtb-1` Routes[0].DestinationCidrBlock: "),
+            ),
+            (
+                serde_json::json!([
+                    {"DestinationPrefixListId": "pl-0123", "GatewayId": "igw-1", "State": "active"}]),
+                Some("route table `rtb-1` Routes[0].DestinationPrefixListId: "),
+            ),
+            (
+                serde_json::json!([
+                    {"DestinationCidrBlock": "not-a-cidr", "GatewayId": "igw-1", "State": "active"},
+                    {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}]),
+                None,
+            ),
+        ] {
+            let inv = inventory(routes);
+            let mut gaps = Gaps::default();
+            let r = route_to_igw(&inv, &inv.subnets["subnet-1"], Family::V4, &mut gaps);
+            assert_eq!(r.is_some(), gap.is_none());
+            match gap {
+                Some(g) => assert!(
+                    gaps.0.len() == 1 && gaps.0[0].starts_with(g),
+                    "{:?}",
+                    gaps.0
+                ),
+                None => assert!(gaps.0.is_empty(), "{:?}", gaps.0),
+            }
+        }
+    }
+
+    #[test]
+    fn a_listener_without_a_port_is_a_gap() {
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("fixtures/internet_reachable.json")).unwrap();
+        let case = fixture["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "internet-facing ALB forwarding to tasks in private subnets")
+            .unwrap();
+        let mut loader = Loader::new();
+        for doc in case["documents"].as_array().unwrap() {
+            let mut doc = doc.clone();
+            if let Some(l) = doc
+                .pointer_mut("/Listeners/0")
+                .and_then(|l| l.as_object_mut())
+            {
+                l.remove("Port");
+            }
+            loader
+                .add("fixture", &serde_json::to_vec(&doc).unwrap())
+                .unwrap();
+        }
+        let a = crate::engine::analyze(&loader.finish().0);
+        assert!(
+            not_evaluated(&a)
+                .iter()
+                .any(|r| r.starts_with("listener ") && r.contains("has no port")),
+            "{:#?}",
+            a.not_evaluated
+        );
+    }
+
+    #[test]
     fn a_missing_gateway_is_a_gap() {
         let inv = inventory(serde_json::json!([
             {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-gone", "State": "active"}]));

@@ -357,6 +357,11 @@ mod tests {
         icmp.ip_ranges.truncate(0);
         icmp.ipv6_ranges.truncate(0);
         a.ip_permissions.extend([bad_ports, bad_proto, icmp]);
+        a.ip_permissions[0]
+            .prefix_list_ids
+            .push(crate::model::PrefixListId {
+                prefix_list_id: "pl-0123".into(),
+            });
         let rules = read_rules(&[&a]);
         // The readable private range is a grant; nothing else is.
         assert_eq!(rules.grants.len(), 1, "{:#?}", rules.grants);
@@ -369,6 +374,10 @@ mod tests {
         assert_eq!(
             got,
             [
+                (
+                    "IpPermissions[0].PrefixListIds[0]".to_string(),
+                    Problem::PrefixList
+                ),
                 (
                     "IpPermissions[0].IpRanges[0].CidrIp".to_string(),
                     Problem::Cidr(Family::V4)
@@ -388,7 +397,7 @@ mod tests {
                 ("IpPermissions[2].IpProtocol".to_string(), Problem::Protocol),
             ]
         );
-        let reason = rules.unreadable[0].gap_reason();
+        let reason = rules.unreadable[1].gap_reason();
         assert!(reason.starts_with("security group `sg-a` IpPermissions[0].IpRanges[0].CidrIp: "));
         // Says what was expected, never what was found.
         assert!(!reason.contains("/33"), "{reason}");

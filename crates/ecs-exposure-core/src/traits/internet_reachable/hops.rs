@@ -93,33 +93,41 @@ pub(super) fn route_to_igw<'a>(
     let mut cidrs = Vec::new();
     let mut routes = Vec::new();
     let mut igw = None;
+    // Routes to a gateway that cannot be read; they matter only if the others fall short.
+    let mut unreadable: Vec<Unreadable> = Vec::new();
     for (i, r) in table.routes.iter().enumerate() {
-        let dest = match family {
-            Family::V4 => r.destination_cidr_block.as_deref(),
-            Family::V6 => r.destination_ipv6_cidr_block.as_deref(),
-        };
-        let (Some(dest), Some(gw)) = (dest, r.gateway_id.as_deref()) else {
+        let Some(gw) = r.gateway_id.as_deref() else {
             continue;
         };
         // NAT and egress-only gateways only carry connections started from inside.
         if !gw.starts_with("igw-") || r.state.as_deref() == Some("blackhole") {
             continue;
         }
-        let Some(cidr) = Cidr::parse(dest).filter(|c| c.family == family) else {
-            // A route to the gateway that cannot be read may be the way in: not evaluated.
-            let key = match family {
-                Family::V4 => "DestinationCidrBlock",
-                Family::V6 => "DestinationIpv6CidrBlock",
-            };
-            gaps.add(
-                Unreadable::new(
+        let (dest, key) = match family {
+            Family::V4 => (r.destination_cidr_block.as_deref(), "DestinationCidrBlock"),
+            Family::V6 => (
+                r.destination_ipv6_cidr_block.as_deref(),
+                "DestinationIpv6CidrBlock",
+            ),
+        };
+        let Some(dest) = dest else {
+            if r.destination_prefix_list_id.is_some() {
+                unreadable.push(Unreadable::new(
                     ROUTE_TABLE,
                     &table.route_table_id,
-                    format!("Routes[{i}].{key}"),
-                    Problem::Cidr(family),
-                )
-                .gap_reason(),
-            );
+                    format!("Routes[{i}].DestinationPrefixListId"),
+                    Problem::PrefixList,
+                ));
+            }
+            continue;
+        };
+        let Some(cidr) = Cidr::parse(dest).filter(|c| c.family == family) else {
+            unreadable.push(Unreadable::new(
+                ROUTE_TABLE,
+                &table.route_table_id,
+                format!("Routes[{i}].{key}"),
+                Problem::Cidr(family),
+            ));
             continue;
         };
         if !gaps.need(inv, Kind::Ec2InternetGateways) {
@@ -146,6 +154,10 @@ pub(super) fn route_to_igw<'a>(
         }
     }
     if !netmath::covers_all(family, &cidrs) {
+        // An unreadable route could be the rest of the way out: not evaluated, not a pass.
+        for u in unreadable {
+            gaps.add(u.gap_reason());
+        }
         return None;
     }
     Some(RoutePass {

@@ -209,6 +209,12 @@ pub(super) fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, g
                 .filter(|l| l.forward_target_groups().any(|t| t == tg_arn))
             {
                 let Some(lport) = listener.port else {
+                    // A listener that cannot be read may be the way in.
+                    gaps.add(format!(
+                        "listener {} of load balancer {} has no port, so its path cannot be judged",
+                        listener.listener_arn,
+                        lb.name()
+                    ));
                     continue;
                 };
                 let lproto = listener_proto(listener.protocol.as_deref());

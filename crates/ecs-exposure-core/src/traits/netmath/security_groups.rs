@@ -68,8 +68,8 @@ pub fn rule_traffic(
 }
 
 /// Every CIDR source of the ingress rules of `groups`, and every rule part that cannot be
-/// read. Rules naming other security groups or prefix lists are left out of the grants: they
-/// do not admit arbitrary addresses.
+/// read. Sources naming other security groups are left out of the grants: they do not admit
+/// arbitrary addresses. Prefix list sources are unreadable: their entries are not in the input.
 pub fn read_rules(groups: &[&SecurityGroup]) -> Rules {
     let mut out = Rules::default();
     for sg in groups {
@@ -97,6 +97,15 @@ pub fn read_rules(groups: &[&SecurityGroup]) -> Rules {
                     &r.cidr_ipv6,
                 )
             });
+            // The entries of a prefix list are not in the input: it may be `0.0.0.0/0`.
+            for (j, _) in p.prefix_list_ids.iter().enumerate() {
+                out.unreadable.push(Unreadable::new(
+                    SECURITY_GROUP,
+                    &sg.group_id,
+                    format!("IpPermissions[{i}].PrefixListIds[{j}]"),
+                    Problem::PrefixList,
+                ));
+            }
             for (field, key, family, text) in v4.chain(v6) {
                 match Cidr::parse(text) {
                     Some(cidr) => out.grants.push(Grant {

@@ -18,6 +18,9 @@ pub enum Problem {
     NoCidr,
     /// A network ACL entry is neither `allow` nor `deny`.
     Action,
+    /// The source or destination is a managed prefix list, whose entries the input does not
+    /// hold: it may hold `0.0.0.0/0`.
+    PrefixList,
 }
 
 impl Problem {
@@ -40,6 +43,9 @@ impl Problem {
                 "the entry names no address block (expected CidrBlock or Ipv6CidrBlock)"
             }
             Problem::Action => "the rule action is not known (expected `allow` or `deny`)",
+            Problem::PrefixList => {
+                "the addresses are a managed prefix list, whose entries are not in the input (they may include the whole internet)"
+            }
         }
     }
 }
