@@ -6,6 +6,12 @@
 //! Sources: the CLI's `.ecs-exposure.toml`, and inline forms read with infrastructure as code
 //! (CloudFormation `Metadata`, Terraform tags).
 
+mod config;
+mod date;
+
+pub use config::{ConfigError, MAX_CONFIG_BYTES, MAX_SUPPRESSIONS, check_expiries, parse_config};
+pub use date::{DATE_EXPECTED, Date};
+
 use crate::engine::{Analysis, assess};
 use crate::traits::TraitHit;
 use serde::Serialize;
@@ -47,8 +53,15 @@ impl Suppression {
                     .any(|e| glob(&self.resource, &e.resource)))
     }
 
-    fn expired(&self, today: &str) -> bool {
-        self.expires.as_deref().is_some_and(|d| d < today)
+    /// Whether the expiry date has passed. Dates are compared as dates; an expiry that is not
+    /// a real date (readers reject those, see [`check_expiries`]) or an unknown `today` counts
+    /// as expired: a suppression never hides a trait on a date it cannot read.
+    fn expired(&self, today: Option<Date>) -> bool {
+        match (self.expires.as_deref(), today) {
+            (None, _) => false,
+            (Some(d), Some(today)) => Date::parse(d).is_none_or(|d| d < today),
+            (Some(_), None) => true,
+        }
     }
 }
 
@@ -59,6 +72,7 @@ pub fn apply(analysis: &mut Analysis, suppressions: &[Suppression], today: &str)
     if suppressions.is_empty() {
         return notices;
     }
+    let today = Date::parse(today);
     let findings = std::mem::take(&mut analysis.findings);
     for f in findings {
         let mut kept = Vec::new();
@@ -81,13 +95,14 @@ pub fn apply(analysis: &mut Analysis, suppressions: &[Suppression], today: &str)
                         .iter()
                         .filter(|s| s.matches(&f.resource.uid, &hit) && s.expired(today))
                     {
+                        // Only a date that parsed is shown: anything else is not repeated.
+                        let when = match s.expires.as_deref().and_then(Date::parse) {
+                            Some(d) => format!("expired on {d}"),
+                            None => "has an expiry that is not a date".to_string(),
+                        };
                         notices.push(format!(
-                            "the suppression of {} for {} ({}) expired on {}: the trait is reported again (reason given: {})",
-                            hit.id,
-                            f.resource.uid,
-                            s.source,
-                            s.expires.as_deref().unwrap_or(""),
-                            s.reason
+                            "the suppression of {} for {} ({}) {when}: the trait is reported again (reason given: {})",
+                            hit.id, f.resource.uid, s.source, s.reason
                         ));
                     }
                     kept.push(hit);
@@ -205,5 +220,33 @@ mod tests {
         apply(&mut a, &[sup("*", None)], "2026-11-30");
         assert!(a.findings.is_empty());
         assert_eq!(a.suppressed.len(), n);
+    }
+
+    #[test]
+    fn an_expiry_that_is_not_a_date_never_suppresses() {
+        // Compared as text, `9999-99-99` would be later than any day and suppress forever.
+        for bad in ["9999-99-99", "2099-13-01", "someday"] {
+            let mut a = web();
+            let notes = apply(&mut a, &[sup("public-ip", Some(bad))], "2026-11-30");
+            assert!(a.findings[0].has(TraitId::PublicIp), "{bad}");
+            assert!(a.suppressed.is_empty(), "{bad}");
+            assert!(
+                notes[0].contains("an expiry that is not a date"),
+                "{}",
+                notes[0]
+            );
+            assert!(!notes[0].contains(bad), "{}", notes[0]);
+        }
+        // A real date far ahead still suppresses; an unreadable `today` does not.
+        let mut a = web();
+        apply(
+            &mut a,
+            &[sup("public-ip", Some("9999-12-31"))],
+            "2026-11-30",
+        );
+        assert_eq!(a.suppressed.len(), 1);
+        let mut a = web();
+        apply(&mut a, &[sup("public-ip", Some("9999-12-31"))], "today");
+        assert!(a.suppressed.is_empty());
     }
 }

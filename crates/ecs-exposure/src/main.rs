@@ -13,6 +13,7 @@ mod role_arns;
 mod run;
 mod walk;
 mod write;
+mod stderr;
 
 use std::process::ExitCode;
 
@@ -21,7 +22,7 @@ fn main() -> ExitCode {
     match run::run(args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("ecs-exposure: error: {e}");
+            stderr::say("error", &e);
             ExitCode::from(run::EXIT_ERROR)
         }
     }

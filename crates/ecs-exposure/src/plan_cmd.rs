@@ -7,6 +7,7 @@ use crate::write;
 use ecs_exposure_core::engine::{Severity, analyze};
 use ecs_exposure_core::load::Loader;
 use ecs_exposure_core::plan::{self, Applicability, fix};
+use ecs_exposure_core::report::text::terminal_safe_lines;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,7 +25,7 @@ pub fn plan(args: PlanArgs) -> Result<u8, String> {
     };
     let limit = Limit::max_file_size(args.read.max_file_size);
     for w in &warnings {
-        eprintln!("ecs-exposure: warning: {w}");
+        crate::stderr::say("warning", &w.to_string());
     }
     let analysis = analyze(&inventory);
     let mut plan = plan::plan(&inventory, &analysis, args.min_severity);
@@ -41,7 +42,8 @@ pub fn plan(args: PlanArgs) -> Result<u8, String> {
     );
     let text = match args.format {
         PlanFormat::Json => plan::render::json(&plan),
-        PlanFormat::Text => plan::render::text(&plan),
+        // For a person at a terminal: names from the input are shown escaped, line by line.
+        PlanFormat::Text => terminal_safe_lines(&plan::render::text(&plan)).into_owned(),
         PlanFormat::Markdown => plan::render::markdown(&plan),
     };
     write_out(args.output.as_deref(), &text)?;
@@ -126,9 +128,9 @@ fn reread(path: &Path, limit: Limit, buf: &mut Vec<u8>) -> bool {
     match read_regular(path, limit, buf) {
         Ok(()) => true,
         Err(e) => {
-            eprintln!(
-                "ecs-exposure: warning: {}: {e}; its fixes are left out of the plan",
-                path.display()
+            crate::stderr::say(
+                "warning",
+                &format!("{}: {e}; its fixes are left out of the plan", path.display()),
             );
             false
         }
@@ -243,17 +245,17 @@ pub fn fix(mut args: FixArgs) -> Result<u8, String> {
             continue;
         }
         if fix::rewrite(&mut output, &r.change, &arn) {
-            eprintln!("ecs-exposure: fixed: {}", r.title);
+            crate::stderr::say("fixed", &r.title);
             for c in r
                 .fix
                 .commands
                 .iter()
                 .filter(|c| c.contains("create-secret"))
             {
-                eprintln!("ecs-exposure: run: {c}");
+                crate::stderr::say("run", c);
             }
             for n in &r.fix.notes {
-                eprintln!("ecs-exposure: note: {n}");
+                crate::stderr::say("note", n);
             }
             applied.push(r);
         }
@@ -288,7 +290,7 @@ pub fn fix(mut args: FixArgs) -> Result<u8, String> {
         return Ok(EXIT_OK);
     }
     if applied.is_empty() && args.output.is_none() {
-        eprintln!("ecs-exposure: no fix applied; {name} left as it is");
+        crate::stderr::line(&format!("no fix applied; {name} left as it is"));
         return Ok(EXIT_OK);
     }
     let target = args.output.as_deref().unwrap_or(&args.file);
@@ -300,11 +302,11 @@ pub fn fix(mut args: FixArgs) -> Result<u8, String> {
         ));
     }
     let wrote = written(target, &text)?;
-    eprintln!(
-        "ecs-exposure: {} fix(es) applied; {wrote} (register it with `aws ecs register-task-definition --cli-input-json file://{}`)",
+    crate::stderr::line(&format!(
+        "{} fix(es) applied; {wrote} (register it with `aws ecs register-task-definition --cli-input-json file://{}`)",
         applied.len(),
         target.display()
-    );
+    ));
     Ok(EXIT_OK)
 }
 
@@ -342,9 +344,9 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
             Ok(all) => {
                 edits = all;
                 applied += 1;
-                eprintln!("ecs-exposure: fixed: {}", r.title);
+                crate::stderr::say("fixed", &r.title);
                 for n in &r.fix.notes {
-                    eprintln!("ecs-exposure: note: {n}");
+                    crate::stderr::say("note", n);
                 }
             }
             Err(why) => {
@@ -355,7 +357,7 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
                     .and_then(|id| inventory.locate(id, None))
                     .map(|l| format!("{}:{}", l.file, l.line))
                     .unwrap_or_else(|| name.to_string());
-                eprintln!("ecs-exposure: manual ({at}): {}: {why}", r.title);
+                crate::stderr::line(&format!("manual ({at}): {}: {why}", r.title));
             }
         }
     }
@@ -383,7 +385,7 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
         return Ok(EXIT_OK);
     }
     if applied == 0 && args.output.is_none() {
-        eprintln!("ecs-exposure: no fix applied; {name} left as it is");
+        crate::stderr::line(&format!("no fix applied; {name} left as it is"));
         return Ok(EXIT_OK);
     }
     let target = args.output.as_deref().unwrap_or(&args.file);
@@ -394,9 +396,9 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
         ));
     }
     let wrote = written(target, &text)?;
-    eprintln!(
-        "ecs-exposure: {applied} fix(es) applied; {wrote} (review it, then deploy the stack)"
-    );
+    crate::stderr::line(&format!(
+        "{applied} fix(es) applied; {wrote} (review it, then deploy the stack)"
+    ));
     Ok(EXIT_OK)
 }
 
@@ -415,13 +417,13 @@ fn applies(r: &ecs_exposure_core::plan::PlannedRemediation, unsafe_fixes: bool) 
     if level == Applicability::Safe || unsafe_fixes {
         return true;
     }
-    eprintln!(
-        "ecs-exposure: skipped ({}; use --unsafe): {}",
+    crate::stderr::line(&format!(
+        "skipped ({}; use --unsafe): {}",
         match level {
             Applicability::Manual => "needs a value from you",
             _ => "may break the workload",
         },
         r.title
-    );
+    ));
     false
 }

@@ -90,7 +90,7 @@ pub(crate) fn load_input(
         }
         if listing.files.is_empty() {
             for w in &listing.warnings {
-                eprintln!("ecs-exposure: warning: {w}");
+                crate::stderr::say("warning", &w.to_string());
             }
             return Err(
                 "no *.json, *.yaml, *.yml or *.template files found in the given paths".to_string(),
@@ -112,10 +112,10 @@ pub(crate) fn load_input(
         }
         Err(errors) => {
             for w in &skipped {
-                eprintln!("ecs-exposure: warning: {w}");
+                crate::stderr::say("warning", &w.to_string());
             }
             for e in &errors {
-                eprintln!("ecs-exposure: error: {e}");
+                crate::stderr::say("error", &e.to_string());
             }
             Ok(None)
         }
@@ -145,17 +145,18 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
         return Ok(EXIT_ERROR);
     };
     for w in &warnings {
-        eprintln!("ecs-exposure: warning: {w}");
+        crate::stderr::say("warning", &w.to_string());
     }
     timer.lap("load");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut suppressions = crate::config::load(&config, args.config.is_some())?;
+    crate::config::check_inline(&inventory.suppressions)?;
     suppressions.extend(inventory.suppressions.iter().cloned());
     let mut analysis = analyze_on(&inventory, threads);
     let time = scan_time();
     let mut warnings = warnings;
     for notice in suppress::apply(&mut analysis, &suppressions, &time.rfc3339[..10]) {
-        eprintln!("ecs-exposure: warning: {notice}");
+        crate::stderr::say("warning", &notice);
         warnings.push(Diagnostic {
             file: "suppressions".to_string(),
             path: None,
@@ -190,10 +191,13 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
     if args.strict
         && (!analysis.not_evaluated.is_empty() || !analysis.collection_failures.is_empty())
     {
-        eprintln!(
-            "ecs-exposure: error: --strict: {} check(s) could not be made and {} API call(s) failed (see not_evaluated and collection_failures)",
-            analysis.not_evaluated.len(),
-            analysis.collection_failures.len()
+        crate::stderr::say(
+            "error",
+            &format!(
+                "--strict: {} check(s) could not be made and {} API call(s) failed (see not_evaluated and collection_failures)",
+                analysis.not_evaluated.len(),
+                analysis.collection_failures.len()
+            ),
         );
         return Ok(EXIT_ERROR);
     }
@@ -234,7 +238,7 @@ fn write_report(
 fn collect(args: CollectArgs) -> Result<u8, String> {
     let collection = live_collect(&args.aws)?;
     write_collection(&collection, &args.out)?;
-    eprintln!("ecs-exposure: snapshot written to {}", args.out.display());
+    crate::stderr::line(&format!("snapshot written to {}", args.out.display()));
     Ok(if args.strict && has_failures(&collection) {
         EXIT_ERROR
     } else {

@@ -33,11 +33,17 @@ pub(super) enum ValueRule {
     /// A value that looks generated: at least 8 characters, letters and digits, no spaces
     /// (except in a JSON object), and the pattern's entropy floor.
     SecretLooking,
+    /// Security Hub ECS.8's rule for the names it lists: any value that is not empty, a
+    /// placeholder, a reference (ARN, path, URL) or a local emulator's dummy (see
+    /// [`not_named_credential_reason`]). Unlike [`ValueRule::AnyValue`], numbers and booleans
+    /// count: under `AWS_SECRET_ACCESS_KEY` they are no setting.
+    NamedCredential,
 }
 
 /// Which variable names the pattern applies to.
 pub(super) enum NameRule {
     Any,
+    /// This name, in any letter case.
     Exact(&'static str),
     /// The name holds one of these keywords (see [`name_has_keyword`]).
     Keywords(&'static [&'static str]),
@@ -71,6 +77,14 @@ const SECRET_WORDS: &[&str] = &[
     "API_KEY",
     "ACCESS_KEY",
     "PRIVATE_KEY",
+    // Vendor keys that authenticate an agent or a sender (monitoring, logging, APM): whoever
+    // holds one can write into, and often read, the vendor account.
+    "LICENSE_KEY",
+    "INGEST_KEY",
+    "INGESTION_KEY",
+    "INSERT_KEY",
+    "APP_KEY",
+    "APPLICATION_KEY",
     "CREDENTIAL",
     "CREDENTIALS",
     "CREDS",
@@ -116,8 +130,8 @@ pub(super) static PATTERNS: &[CredentialPattern] = &[
                 "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
                 // Low entropy: a made-up filler.
                 "AWS_ACCESS_KEY_ID=AKIAAAAAAAAAAAAAAAAA",
-                // Wrong length.
-                "AWS_ACCESS_KEY_ID=AKIASURYCJPUD4EL75",
+                // Wrong length, under a name that does not say what it is.
+                "S3_UPLOADER=AKIASURYCJPUD4EL75",
                 // Dummies for local emulators (moto, LocalStack).
                 "AWS_ACCESS_KEY_ID=testing",
                 "AWS_SECRET_ACCESS_KEY=testing",
@@ -142,6 +156,56 @@ pub(super) static PATTERNS: &[CredentialPattern] = &[
                 "AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}",
                 // A 40-character hex digest under a neutral name.
                 "GIT_COMMIT=3f2a9c0d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39",
+            ],
+        },
+    },
+    CredentialPattern {
+        id: AWS_SECRET_ACCESS_KEY,
+        description: "an AWS secret access key (by its name, as Security Hub ECS.8 judges it)",
+        value: ValueRule::NamedCredential,
+        name: NameRule::Exact("AWS_SECRET_ACCESS_KEY"),
+        paired_with_access_key_id: false,
+        min_entropy: FILLER_ENTROPY,
+        samples: Samples {
+            tp: &[
+                // Any length: a key copied with a character short, quoted or padded is still
+                // the key (39, 42 and 41 characters).
+                "AWS_SECRET_ACCESS_KEY=rJmAA7tuoWTtbJcNmpndqRkL90WUUx8BNl/XeIl",
+                "AWS_SECRET_ACCESS_KEY=\"rJmAA7tuoWTtbJcNmpndqRkL90WUUx8BNl/XeIl5\"",
+                "AWS_SECRET_ACCESS_KEY=rJmAA7tuoWTtbJcNmpndqRkL90WUUx8BNl/XeIl5 ",
+                "aws_secret_access_key=hunter2",
+                "AWS_SECRET_ACCESS_KEY=123456789",
+            ],
+            fp: &[
+                "AWS_SECRET_ACCESS_KEY=",
+                "AWS_SECRET_ACCESS_KEY=<your-secret-key>",
+                "AWS_SECRET_ACCESS_KEY=arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/aws-AbCdEf",
+                "AWS_SECRET_ACCESS_KEY=/run/secrets/aws_secret_access_key",
+                // Dummies for local emulators (moto, LocalStack).
+                "AWS_SECRET_ACCESS_KEY=test",
+                "AWS_SECRET_ACCESS_KEY=dummy",
+                "AWS_SECRET_ACCESS_KEY=ssssssss",
+            ],
+        },
+    },
+    CredentialPattern {
+        id: AWS_ACCESS_KEY_ID,
+        description: "an AWS access key id (by its name, as Security Hub ECS.8 judges it)",
+        value: ValueRule::NamedCredential,
+        name: NameRule::Exact("AWS_ACCESS_KEY_ID"),
+        paired_with_access_key_id: false,
+        min_entropy: FILLER_ENTROPY,
+        samples: Samples {
+            tp: &[
+                "AWS_ACCESS_KEY_ID=AKIASURYCJPUD4EL75",
+                "AWS_ACCESS_KEY_ID=akiasurycjpud4el75zj",
+                "AWS_ACCESS_KEY_ID=prod-uploader",
+            ],
+            fp: &[
+                "AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}",
+                "AWS_ACCESS_KEY_ID={{ aws_key_id }}",
+                "AWS_ACCESS_KEY_ID=mock",
+                "AWS_ACCESS_KEY_ID=fake",
             ],
         },
     },
@@ -238,7 +302,7 @@ pub(super) static PATTERNS: &[CredentialPattern] = &[
     CredentialPattern {
         id: "ecs-engine-auth-data",
         description: "registry credentials for the ECS agent",
-        value: ValueRule::AnyValue,
+        value: ValueRule::NamedCredential,
         name: NameRule::Exact("ECS_ENGINE_AUTH_DATA"),
         paired_with_access_key_id: false,
         min_entropy: 0.0,
@@ -246,7 +310,11 @@ pub(super) static PATTERNS: &[CredentialPattern] = &[
             tp: &[
                 r#"ECS_ENGINE_AUTH_DATA={"https://index.docker.io/v1/":{"username":"ci","password":"Zx81qQ","email":"ci@example.com"}}"#,
             ],
-            fp: &["ECS_ENGINE_AUTH_DATA=", "ECS_ENGINE_AUTH_TYPE=dockercfg"],
+            fp: &[
+                "ECS_ENGINE_AUTH_DATA=",
+                "ECS_ENGINE_AUTH_TYPE=dockercfg",
+                "ECS_ENGINE_AUTH_DATA=${REGISTRY_AUTH}",
+            ],
         },
     },
     CredentialPattern {
@@ -311,6 +379,15 @@ pub(super) static PATTERNS: &[CredentialPattern] = &[
                 r#"SERVICE_CREDENTIALS={"user": "etl", "key": "k9Vz2Lp8"}"#,
                 // 8 characters with a repeat: 2.75 bits.
                 "API_TOKEN=k9Vz2Lk8",
+                // Vendor license and ingest keys: a monitoring agent's 40-hex-digit key…
+                "LICENSE_KEY=0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
+                "NEW_RELIC_LICENSE_KEY=eu01xx3a8b6c2d1e0f9a8b7c6d5e4f3a2b1cNRAL",
+                "DD_API_KEY=a1b2c3d4e5f60718293a4b5c6d7e8f90",
+                "DD_APP_KEY=9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddcc",
+                "HONEYCOMB_INGEST_KEY=hcaik_01hq3k5m7p9r2t4v6x8z0b2d4f6h8j",
+                "LOGDNA_INGESTION_KEY=c3f7a9e1b5d2468ac0e2f4b6d8a1c3e5",
+                "NEW_RELIC_INSERT_KEY=NRII-Xa7bC9dE1fG3hJ5kL7mN9pQ1rS3tU5v",
+                "licenseKey=5b2f0c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c",
             ],
             fp: &[
                 "SECRET_NAME=prod/db",
@@ -332,6 +409,14 @@ pub(super) static PATTERNS: &[CredentialPattern] = &[
                 // Low entropy fillers.
                 "SECRET_KEY=aaaa1111",
                 "SECRET_KEY=abab1212",
+                // About a license key, or a reference to one.
+                "LICENSE_KEY_FILE=/etc/newrelic/license.key",
+                "NEW_RELIC_LICENSE_KEY=${NEW_RELIC_LICENSE_KEY}",
+                "DD_API_KEY=arn:aws:secretsmanager:us-east-1:111122223333:secret:dd-AbCdEf",
+                "LICENSE_KEY=<license>",
+                "LICENSE_KEY=trial",
+                "APP_KEYBOARD_LAYOUT=us",
+                "WHATSAPP_KEY_ID=12345",
             ],
         },
     },
@@ -357,7 +442,7 @@ pub(super) fn classify(name: &str, value: &str, around: Surroundings) -> Option<
     PATTERNS.iter().zip(COMPILED.iter()).find_map(|(p, re)| {
         let name_ok = match p.name {
             NameRule::Any => true,
-            NameRule::Exact(n) => name == n,
+            NameRule::Exact(n) => name.eq_ignore_ascii_case(n),
             NameRule::Keywords(words) => name_has_keyword(name, words),
         };
         if !(name_ok || (p.paired_with_access_key_id && around.access_key_id)) {
@@ -374,6 +459,9 @@ pub(super) fn classify(name: &str, value: &str, around: Surroundings) -> Option<
                 .is_none()
                 .then_some(0..value.len())?,
             (ValueRule::SecretLooking, _) => looks_generated(value).then_some(0..value.len())?,
+            (ValueRule::NamedCredential, _) => not_named_credential_reason(value)
+                .is_none()
+                .then_some(0..value.len())?,
             (ValueRule::Regex(_), None) => return None,
         };
         let text = &value[secret.clone()];
@@ -533,6 +621,37 @@ pub(super) fn non_secret_reason(value: &str) -> Option<&'static str> {
         "URL without credentials"
     } else if HOST.is_match(v) {
         "host name"
+    } else {
+        return None;
+    })
+}
+
+/// Values a local AWS emulator takes as credentials (moto documents `testing`, LocalStack
+/// `test`): under an AWS key name they are the emulator's dummy, not a key.
+const EMULATOR_DUMMIES: &[&str] = &["test", "testing", "dummy", "fake", "mock", "localstack"];
+
+/// Entropy floor of the name-judged patterns: below it a value is a filler (`AKIAAAAA…`, one
+/// character repeated after a prefix), not a key. Short real values (`hunter2`, 2.8) pass.
+const FILLER_ENTROPY: f64 = 1.0;
+
+/// Why a value under a name that Security Hub ECS.8 judges by name is not a credential:
+/// nothing there, a placeholder, a reference to where the credential is kept, or an
+/// emulator's dummy. `None` when it is one.
+pub(super) fn not_named_credential_reason(value: &str) -> Option<&'static str> {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    Some(if v.is_empty() {
+        "empty"
+    } else if is_placeholder(v) {
+        "placeholder"
+    } else if lower.starts_with("arn:") {
+        "ARN"
+    } else if PATH.is_match(v) && !v.split('/').any(looks_random) {
+        "path"
+    } else if URL.is_match(v) {
+        "URL without credentials"
+    } else if EMULATOR_DUMMIES.contains(&lower.as_str()) {
+        "emulator dummy"
     } else {
         return None;
     })

@@ -2,7 +2,9 @@
 //! directly (public address, route to an internet gateway, network ACL, security group) or
 //! through an internet-facing load balancer.
 
-use super::netmath::{self, Cidr, Family, Grant, NaclPass, Opening, Ports, Proto, TCP, UDP};
+use super::netmath::{
+    self, Cidr, Family, Grant, NaclPass, Opening, Ports, Problem, Proto, TCP, UDP, Unreadable,
+};
 use super::open_security_group;
 use super::*;
 use crate::model::{
@@ -194,6 +196,7 @@ mod tests {
     use super::hops::route_to_igw;
     use super::*;
     use crate::load::Loader;
+    use crate::traits::TraitId;
 
     /// An inventory with one subnet in `vpc-1` whose main route table has `routes`.
     fn inventory(routes: serde_json::Value) -> Inventory {
@@ -259,6 +262,74 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_route_is_a_gap_only_when_the_rest_falls_short() {
+        for (routes, gap) in [
+            (
+                serde_json::json!([
+                    {"DestinationCidrBlock": "0.0.0.0/33", "GatewayId": "igw-1", "State": "active"}]),
+                Some("route table `rtb-1` Routes[0].DestinationCidrBlock: "),
+            ),
+            (
+                serde_json::json!([
+                    {"DestinationPrefixListId": "pl-0123", "GatewayId": "igw-1", "State": "active"}]),
+                Some("route table `rtb-1` Routes[0].DestinationPrefixListId: "),
+            ),
+            (
+                serde_json::json!([
+                    {"DestinationCidrBlock": "not-a-cidr", "GatewayId": "igw-1", "State": "active"},
+                    {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}]),
+                None,
+            ),
+        ] {
+            let inv = inventory(routes);
+            let mut gaps = Gaps::default();
+            let r = route_to_igw(&inv, &inv.subnets["subnet-1"], Family::V4, &mut gaps);
+            assert_eq!(r.is_some(), gap.is_none());
+            match gap {
+                Some(g) => assert!(
+                    gaps.0.len() == 1 && gaps.0[0].starts_with(g),
+                    "{:?}",
+                    gaps.0
+                ),
+                None => assert!(gaps.0.is_empty(), "{:?}", gaps.0),
+            }
+        }
+    }
+
+    #[test]
+    fn a_listener_without_a_port_is_a_gap() {
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("fixtures/internet_reachable.json")).unwrap();
+        let case = fixture["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "internet-facing ALB forwarding to tasks in private subnets")
+            .unwrap();
+        let mut loader = Loader::new();
+        for doc in case["documents"].as_array().unwrap() {
+            let mut doc = doc.clone();
+            if let Some(l) = doc
+                .pointer_mut("/Listeners/0")
+                .and_then(|l| l.as_object_mut())
+            {
+                l.remove("Port");
+            }
+            loader
+                .add("fixture", &serde_json::to_vec(&doc).unwrap())
+                .unwrap();
+        }
+        let a = crate::engine::analyze(&loader.finish().0);
+        assert!(
+            not_evaluated(&a)
+                .iter()
+                .any(|r| r.starts_with("listener ") && r.contains("has no port")),
+            "{:#?}",
+            a.not_evaluated
+        );
+    }
+
+    #[test]
     fn a_missing_gateway_is_a_gap() {
         let inv = inventory(serde_json::json!([
             {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-gone", "State": "active"}]));
@@ -266,6 +337,113 @@ mod tests {
         assert!(route_to_igw(&inv, &inv.subnets["subnet-1"], Family::V4, &mut gaps).is_none());
         assert_eq!(gaps.0.len(), 1);
         assert!(gaps.0[0].contains("igw-gone"), "{:?}", gaps.0);
+    }
+
+    /// The first fixture case (a public Fargate service reachable on tcp 80), with `edit`
+    /// applied to its documents.
+    fn public_web(edit: impl Fn(&mut serde_json::Value)) -> crate::engine::Analysis {
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("fixtures/internet_reachable.json")).unwrap();
+        let mut loader = Loader::new();
+        for doc in fixture["cases"][0]["documents"].as_array().unwrap() {
+            let mut doc = doc.clone();
+            edit(&mut doc);
+            loader
+                .add("fixture", &serde_json::to_vec(&doc).unwrap())
+                .unwrap();
+        }
+        crate::engine::analyze(&loader.finish().0)
+    }
+
+    fn set(doc: &mut serde_json::Value, pointer: &str, v: serde_json::Value) {
+        if let Some(x) = doc.pointer_mut(pointer) {
+            *x = v;
+        }
+    }
+
+    /// The not-evaluated reason of `internet-reachable`, asserting that it did not fire.
+    fn not_evaluated(a: &crate::engine::Analysis) -> Vec<String> {
+        assert!(
+            !a.findings.iter().any(|f| f.has(TraitId::InternetReachable)),
+            "fired"
+        );
+        a.not_evaluated
+            .iter()
+            .filter(|n| n.trait_id == TraitId::InternetReachable)
+            .map(|n| n.reason.clone())
+            .collect()
+    }
+
+    #[test]
+    fn unreadable_rules_on_the_path_are_not_evaluated() {
+        assert!(public_web(|_| {}).findings[0].has(TraitId::InternetReachable));
+        // Security group source.
+        let a = public_web(|d| {
+            set(
+                d,
+                "/SecurityGroups/0/IpPermissions/0/IpRanges/0/CidrIp",
+                "0.0.0.0/33".into(),
+            )
+        });
+        let reasons = not_evaluated(&a);
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r
+                    .starts_with("security group `sg-web` IpPermissions[0].IpRanges[0].CidrIp: ")),
+            "{reasons:#?}"
+        );
+        // Security group protocol and ports.
+        let a = public_web(|d| {
+            set(
+                d,
+                "/SecurityGroups/0/IpPermissions/0/IpProtocol",
+                "tcpp".into(),
+            )
+        });
+        assert!(
+            not_evaluated(&a)
+                .iter()
+                .any(|r| r.contains("`sg-web` IpPermissions[0].IpProtocol")),
+        );
+        let a = public_web(|d| set(d, "/SecurityGroups/0/IpPermissions/0/ToPort", 70000.into()));
+        assert!(
+            not_evaluated(&a)
+                .iter()
+                .any(|r| r.contains("`sg-web` IpPermissions[0].FromPort/ToPort")),
+        );
+        // Network ACL entry met before the allow.
+        let a = public_web(|d| {
+            if let Some(e) = d
+                .pointer_mut("/NetworkAcls/0/Entries")
+                .and_then(|e| e.as_array_mut())
+            {
+                e.push(serde_json::json!({"RuleNumber": 50, "Protocol": "tcpp",
+                    "RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0"}));
+            }
+        });
+        assert!(
+            not_evaluated(&a)
+                .iter()
+                .any(|r| r.starts_with("network ACL `acl-default` Entries[6].Protocol (rule 50): ")),
+            "{:#?}",
+            a.not_evaluated
+        );
+        // Route to the internet gateway.
+        let a = public_web(|d| {
+            set(
+                d,
+                "/RouteTables/0/Routes/1/DestinationCidrBlock",
+                "not-a-cidr".into(),
+            )
+        });
+        assert!(
+            not_evaluated(&a)
+                .iter()
+                .any(|r| r.starts_with("route table `rtb-main` Routes[1].DestinationCidrBlock: ")),
+            "{:#?}",
+            a.not_evaluated
+        );
     }
 
     #[test]

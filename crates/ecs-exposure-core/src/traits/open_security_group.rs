@@ -76,7 +76,12 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
     let Some(groups) = service_security_groups(ctx, out) else {
         return;
     };
-    for o in netmath::openings(&netmath::grants(&groups)) {
+    let rules = netmath::read_rules(&groups);
+    // A rule that cannot be read could be the open one: not evaluated, never dropped.
+    for u in &rules.unreadable {
+        out.gap(u.gap_reason());
+    }
+    for o in netmath::openings(&rules.grants) {
         let mut ids: Vec<&str> = o.grants.iter().map(|g| g.group_id.as_str()).collect();
         ids.dedup();
         let first = &o.grants[0];
@@ -252,6 +257,63 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
 
 #[cfg(test)]
 mod tests {
+    use crate::engine::analyze;
+    use crate::load::Loader;
+    use crate::traits::TraitId;
+
+    /// The first fixture case (`sg-0api` open on port 22) with its `CidrIp` replaced.
+    fn with_cidr(cidr: &str) -> crate::engine::Analysis {
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("fixtures/open_security_group.json")).unwrap();
+        let mut loader = Loader::new();
+        for doc in fixture["cases"][0]["documents"].as_array().unwrap() {
+            let mut doc = doc.clone();
+            if let Some(r) = doc.pointer_mut("/SecurityGroups/0/IpPermissions/1/IpRanges/0/CidrIp")
+            {
+                *r = cidr.into();
+            }
+            loader
+                .add("fixture", &serde_json::to_vec(&doc).unwrap())
+                .unwrap();
+        }
+        analyze(&loader.finish().0)
+    }
+
+    #[test]
+    fn an_unreadable_cidr_is_not_evaluated_never_dropped() {
+        for cidr in ["0.0.0.0/33", "not-a-cidr", "::/129", ""] {
+            let a = with_cidr(cidr);
+            assert!(
+                !a.findings.iter().any(|f| f.has(TraitId::OpenSecurityGroup)),
+                "{cidr}"
+            );
+            let n = a
+                .not_evaluated
+                .iter()
+                .find(|n| n.trait_id == TraitId::OpenSecurityGroup)
+                .unwrap_or_else(|| panic!("`{cidr}` was dropped: {:#?}", a.not_evaluated));
+            assert!(
+                n.reason
+                    .starts_with("security group `sg-0api` IpPermissions[1].IpRanges[0].CidrIp: "),
+                "{}",
+                n.reason
+            );
+            assert_eq!(
+                n.resources,
+                ["arn:aws:ecs:us-east-1:111122223333:service/prod/api"]
+            );
+            if !cidr.is_empty() {
+                assert!(
+                    !n.reason.contains(cidr),
+                    "the value is quoted: {}",
+                    n.reason
+                );
+            }
+        }
+        // The same rule, readable, fires.
+        assert!(with_cidr("0.0.0.0/0").findings[0].has(TraitId::OpenSecurityGroup));
+    }
+
     #[test]
     fn fixture() {
         super::super::testing::run_fixture(

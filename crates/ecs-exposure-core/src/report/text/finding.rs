@@ -1,5 +1,6 @@
 //! One finding in the text report: header, where, why, traits with evidence, how to fix.
 
+use super::escape::terminal_safe;
 use super::style::{Style, para, wrap};
 use crate::engine::Finding;
 use crate::traits::{Evidence, PathStep, TraitHit};
@@ -84,9 +85,17 @@ fn evidence(out: &mut String, e: &Evidence, st: Style) {
     out.push('\n');
     if let Some(l) = &e.location {
         // Infrastructure as code: the line to change, as editors and CI logs link it.
-        out.push_str(&format!("        --> {}:{}:{}\n", l.file, l.line, l.column));
+        out.push_str(&format!(
+            "        --> {}:{}:{}\n",
+            terminal_safe(&l.file),
+            l.line,
+            l.column
+        ));
         if let Some(snippet) = &l.snippet {
-            out.push_str(&format!("            | {}\n", st.dim(snippet)));
+            out.push_str(&format!(
+                "            | {}\n",
+                st.dim(&terminal_safe(snippet))
+            ));
         }
     }
     if !e.path.is_empty() {
@@ -97,15 +106,15 @@ fn evidence(out: &mut String, e: &Evidence, st: Style) {
         let w = e
             .path
             .iter()
-            .map(|s| short_id(&s.id).chars().count())
+            .map(|s| terminal_safe(short_id(&s.id)).chars().count())
             .filter(|&n| n <= CAP)
             .max()
             .unwrap_or(0);
         for s in &e.path {
-            let id = short_id(&s.id);
+            let id = terminal_safe(short_id(&s.id));
             out.push_str(&" ".repeat(10));
             if id.chars().count() > w {
-                out.push_str(&st.dim(id));
+                out.push_str(&st.dim(&id));
                 out.push('\n');
                 out.push_str(&" ".repeat(11 + w));
                 out.push_str(&st.dim(&wrap(&s.detail, 11 + w, 11 + w)));

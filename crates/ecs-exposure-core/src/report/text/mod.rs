@@ -1,8 +1,11 @@
 //! `--format text`: findings grouped by severity (most severe first) for a person at a
 //! terminal, then what could not be evaluated, input warnings, and a one-line summary.
 
+mod escape;
 mod finding;
 mod style;
+
+pub use escape::{terminal_safe, terminal_safe_lines};
 
 use super::ReportOptions;
 use crate::engine::join_and;
@@ -266,5 +269,78 @@ mod tests {
             finding::path_line(path),
             "internet → igw-0123456789abcdef0 → acl-0aaa1111bbbb2222c → sg-0123abcd4567ef890 → eni-0a1b2c3d4e5f60718 → tcp/443"
         );
+    }
+    /// Names, values and file names from the input, holding ESC, C1 controls, DEL, CR and
+    /// bidi overrides, go through the whole pipeline (loader, engine, suppressions, report):
+    /// none reaches the text raw, with or without colour.
+    #[test]
+    fn input_never_reaches_the_terminal_raw() {
+        use crate::load::Loader;
+        let evil = "\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}1m\u{7f}\r\u{202e}\u{2067}";
+        let arn =
+            |kind: &str, name: &str| format!("arn:aws:ecs:us-east-1:111122223333:{kind}/{name}");
+        let docs = [
+            serde_json::json!({"services": [
+                {"serviceArn": arn("service", &format!("prod/web{evil}")), "serviceName": format!("web{evil}"),
+                 "clusterArn": arn("cluster", &format!("prod{evil}")), "launchType": "FARGATE",
+                 "taskDefinition": arn("task-definition", "web:1")},
+                {"serviceArn": arn("service", "prod/gone"), "serviceName": "gone", "launchType": "FARGATE",
+                 "taskDefinition": arn("task-definition", &format!("gone{evil}:1"))}]}),
+            serde_json::json!({"taskDefinition": {"taskDefinitionArn": arn("task-definition", "web:1"),
+                "family": "web", "revision": 1, "containerDefinitions": [
+                {"name": format!("app{evil}"), "image": format!("img{evil}:1"), "privileged": true,
+                 "environment": [{"name": format!("DB_PASSWORD{evil}"), "value": format!("pw{evil}")}]}]}}),
+        ];
+        let file = format!("snap{evil}.json");
+        let mut loader = Loader::new();
+        for d in &docs {
+            loader.add(&file, &serde_json::to_vec(d).unwrap()).unwrap();
+        }
+        loader.add(&file, br#"{"Trails": []}"#).unwrap();
+        // A template: the names come back in resource ids, and the raw line in the snippet.
+        let template = include_str!("../../../../../examples/iac/suppressed.yaml")
+            .replace("Name: demo", "Name: \"demo\\e[2J\"")
+            .replace(
+                "User: \"101\"",
+                "User: \"101\"\n          Privileged: true # \u{202e}\u{2066}\u{85}",
+            );
+        loader
+            .add(&format!("stack{evil}.yaml"), template.as_bytes())
+            .unwrap();
+        let (inv, warnings) = loader.finish();
+        let mut analysis = crate::engine::analyze(&inv);
+        crate::suppress::apply(
+            &mut analysis,
+            &[crate::suppress::Suppression {
+                trait_id: "plaintext-credentials".into(),
+                resource: "*".into(),
+                reason: format!("accepted{evil}"),
+                expires: None,
+                source: format!("conf{evil}.toml"),
+            }],
+            "2026-11-30",
+        );
+        assert!(!analysis.findings.is_empty() && !analysis.suppressed.is_empty());
+        assert!(!analysis.not_evaluated.is_empty() && !warnings.is_empty());
+        let mut opts = testing::options(Severity::Informational);
+        opts.warnings = warnings;
+        let plain = render(&analysis, &opts, false);
+        let bad: Vec<char> = plain
+            .chars()
+            .filter(|&c| c != '\n' && escape::is_unsafe(c))
+            .collect();
+        assert!(bad.is_empty(), "raw {bad:?} in:\n{plain}");
+        for shown in ["web\\u{1b}[2J", "app\\u{1b}", "snap\\u{1b}", "\\u{202e}"] {
+            assert!(plain.contains(shown), "{shown} missing from:\n{plain}");
+        }
+        // With colour, the only escapes are the report's own SGR sequences.
+        let coloured = render(&analysis, &opts, true);
+        let sgr = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap();
+        let rest = sgr.replace_all(&coloured, "");
+        let bad: Vec<char> = rest
+            .chars()
+            .filter(|&c| c != '\n' && escape::is_unsafe(c))
+            .collect();
+        assert!(bad.is_empty(), "raw {bad:?} in:\n{coloured}");
     }
 }

@@ -2,6 +2,7 @@
 //! the caller asks for colour; wrapping counts characters, and colour is only applied to
 //! short labels that are never wrapped, so escapes never break the width.
 
+use super::escape::{terminal_safe, terminal_safe_lines};
 use crate::engine::Severity;
 
 /// Width the report is laid out for.
@@ -13,11 +14,14 @@ pub struct Style {
 }
 
 impl Style {
+    /// `s` in the given SGR style. `s` is passed through [`terminal_safe_lines`] whatever its
+    /// origin, so that the only escapes in the output are the ones added here.
     fn paint(self, codes: &str, s: &str) -> String {
+        let s = terminal_safe_lines(s);
         if self.color {
             format!("\x1b[{codes}m{s}\x1b[0m")
         } else {
-            s.to_string()
+            s.into_owned()
         }
     }
 
@@ -77,11 +81,14 @@ pub fn wrap(text: &str, first_width: usize, indent: usize) -> String {
     out
 }
 
-/// Whitespace-separated words, with each `code span` joined into one word.
+/// Whitespace-separated words, with each `code span` joined into one word. Each word is
+/// passed through [`terminal_safe`]: line breaks and other whitespace in the input only
+/// separate words, and no other control character reaches the output.
 fn words(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut in_code = false;
     for w in text.split_whitespace() {
+        let w = &*terminal_safe(w);
         match out.last_mut() {
             Some(last) if in_code => {
                 last.push(' ');

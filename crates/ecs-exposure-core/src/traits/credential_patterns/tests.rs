@@ -105,3 +105,41 @@ fn entropy() {
     assert_eq!(shannon_entropy("aaaa"), 0.0);
     assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
 }
+
+#[test]
+fn ecs8_names_decide_whatever_the_length() {
+    let paired = Surroundings {
+        access_key_id: true,
+    };
+    let key = "rJmAA7tuoWTtbJcNmpndqRkL90WUUx8BNl/XeIl5";
+    for v in [
+        &key[..39],
+        &format!("{key}\n"),
+        &format!("'{key}'"),
+        &format!("{key}{key}"),
+    ] {
+        for around in [paired, Surroundings::default()] {
+            let hit = classify("AWS_SECRET_ACCESS_KEY", v, around).map(|h| h.pattern.id);
+            assert_eq!(hit, Some(AWS_SECRET_ACCESS_KEY), "{} chars", v.len());
+        }
+    }
+    // Under a neutral name the shape still decides, even beside a key id.
+    assert!(classify("S3_UPLOAD", &key[..39], paired).is_none());
+    for (v, why) in [
+        ("", "empty"),
+        ("${AWS_SECRET_ACCESS_KEY}", "placeholder"),
+        ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "placeholder"),
+        (
+            "arn:aws:secretsmanager:us-east-1:111122223333:secret:aws-AbCdEf",
+            "ARN",
+        ),
+        ("/run/secrets/aws", "path"),
+        ("vault://secret/aws", "URL without credentials"),
+        ("Testing", "emulator dummy"),
+    ] {
+        assert_eq!(not_named_credential_reason(v), Some(why), "{v:?}");
+    }
+    // Unlike other names, numbers and booleans count here.
+    assert_eq!(not_named_credential_reason("123456789"), None);
+    assert_eq!(not_named_credential_reason("true"), None);
+}

@@ -69,7 +69,7 @@ pub(super) fn direct_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, gaps: &m
                 };
                 let openings = openings.get_or_insert_with(|| {
                     let sgs = service_groups(inv, &vpc.security_groups, gaps);
-                    netmath::openings(&netmath::grants(&sgs))
+                    netmath::openings(&read_rules(&sgs, gaps))
                 });
                 let Some(open) = find_opening(openings, family, l.proto, l.port) else {
                     continue;

@@ -93,19 +93,41 @@ pub(super) fn route_to_igw<'a>(
     let mut cidrs = Vec::new();
     let mut routes = Vec::new();
     let mut igw = None;
+    // Routes to a gateway that cannot be read; they matter only if the others fall short.
+    let mut unreadable: Vec<Unreadable> = Vec::new();
     for (i, r) in table.routes.iter().enumerate() {
-        let dest = match family {
-            Family::V4 => r.destination_cidr_block.as_deref(),
-            Family::V6 => r.destination_ipv6_cidr_block.as_deref(),
-        };
-        let (Some(dest), Some(gw)) = (dest, r.gateway_id.as_deref()) else {
+        let Some(gw) = r.gateway_id.as_deref() else {
             continue;
         };
         // NAT and egress-only gateways only carry connections started from inside.
         if !gw.starts_with("igw-") || r.state.as_deref() == Some("blackhole") {
             continue;
         }
-        let Some(cidr) = Cidr::parse(dest) else {
+        let (dest, key) = match family {
+            Family::V4 => (r.destination_cidr_block.as_deref(), "DestinationCidrBlock"),
+            Family::V6 => (
+                r.destination_ipv6_cidr_block.as_deref(),
+                "DestinationIpv6CidrBlock",
+            ),
+        };
+        let Some(dest) = dest else {
+            if r.destination_prefix_list_id.is_some() {
+                unreadable.push(Unreadable::new(
+                    ROUTE_TABLE,
+                    &table.route_table_id,
+                    format!("Routes[{i}].DestinationPrefixListId"),
+                    Problem::PrefixList,
+                ));
+            }
+            continue;
+        };
+        let Some(cidr) = Cidr::parse(dest).filter(|c| c.family == family) else {
+            unreadable.push(Unreadable::new(
+                ROUTE_TABLE,
+                &table.route_table_id,
+                format!("Routes[{i}].{key}"),
+                Problem::Cidr(family),
+            ));
             continue;
         };
         if !gaps.need(inv, Kind::Ec2InternetGateways) {
@@ -132,6 +154,10 @@ pub(super) fn route_to_igw<'a>(
         }
     }
     if !netmath::covers_all(family, &cidrs) {
+        // An unreadable route could be the rest of the way out: not evaluated, not a pass.
+        for u in unreadable {
+            gaps.add(u.gap_reason());
+        }
         return None;
     }
     Some(RoutePass {
@@ -170,9 +196,18 @@ pub(super) fn acl_pass<'a>(
         ));
         return None;
     };
-    let inbound = netmath::nacl_admits(acl, false, family, proto, Ports::one(port))?;
+    let mut admits = |egress: bool, ports: Ports| match netmath::nacl_admits(
+        acl, egress, family, proto, ports,
+    ) {
+        Ok(pass) => pass,
+        Err(u) => {
+            gaps.add(u.gap_reason());
+            None
+        }
+    };
+    let inbound = admits(false, Ports::one(port))?;
     // Network ACLs are stateless: the replies need their own outbound rule.
-    let outbound = netmath::nacl_admits(acl, true, family, proto, Ports::EPHEMERAL)?;
+    let outbound = admits(true, Ports::EPHEMERAL)?;
     Some(AclPass {
         acl,
         inbound,
@@ -195,6 +230,19 @@ pub(super) fn acl_detail(a: &AclPass<'_>, proto: Proto, port: u16) -> String {
         a.outbound.cidr
     )
 }
+
+/// The grants of `groups`; a gap for each rule part that cannot be read (it could be the one
+/// that admits the internet, so it is never silently dropped).
+pub(super) fn read_rules(groups: &[&SecurityGroup], gaps: &mut Gaps) -> Vec<Grant> {
+    let rules = netmath::read_rules(groups);
+    for u in &rules.unreadable {
+        gaps.add(u.gap_reason());
+    }
+    rules.grants
+}
+
+/// How an [`Unreadable`] names a route table.
+const ROUTE_TABLE: &str = "route table";
 
 /// Security groups by id; a gap for each one missing.
 pub(super) fn groups<'a>(

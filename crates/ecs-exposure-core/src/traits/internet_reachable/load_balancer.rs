@@ -71,17 +71,14 @@ pub(super) fn target_admission(
     lb: &LoadBalancer,
     proto: Proto,
     port: u16,
+    gaps: &mut Gaps,
 ) -> Option<Vec<PathStep>> {
     // From the load balancer's own security group.
     for sg in service_groups {
         for (i, p) in sg.ip_permissions.iter().enumerate() {
-            let Some(pp) = Proto::parse(&p.ip_protocol) else {
+            // A rule that cannot be read is a gap recorded by `read_rules` below.
+            let Ok((pp, ports)) = netmath::rule_traffic(&sg.group_id, i, p) else {
                 continue;
-            };
-            let ports = if pp.has_ports() {
-                Ports::from_bounds(p.from_port, p.to_port)
-            } else {
-                Ports::ALL
             };
             if !pp.admits(proto) || !ports.contains(port) {
                 continue;
@@ -103,7 +100,7 @@ pub(super) fn target_admission(
             }
         }
     }
-    let grants: Vec<Grant> = netmath::grants(service_groups)
+    let grants: Vec<Grant> = read_rules(service_groups, gaps)
         .into_iter()
         .filter(|g| g.proto.admits(proto) && (g.proto == Proto::All || g.ports.contains(port)))
         .collect();
@@ -115,12 +112,29 @@ pub(super) fn target_admission(
         }
     }
     // From ranges that cover every subnet of the load balancer (its private addresses).
-    let lb_cidrs: Vec<Cidr> = lb
+    let mut lb_cidrs: Vec<Cidr> = Vec::new();
+    for s in lb
         .availability_zones
         .iter()
         .filter_map(|z| inv.subnets.get(z.subnet_id.as_deref()?))
-        .filter_map(|s| Cidr::parse(s.cidr_block.as_deref()?))
-        .collect();
+    {
+        let Some(text) = s.cidr_block.as_deref() else {
+            continue;
+        };
+        match Cidr::parse(text).filter(|c| c.family == Family::V4) {
+            Some(c) => lb_cidrs.push(c),
+            // Without it the rules admitting the load balancer's addresses cannot be judged.
+            None => gaps.add(
+                Unreadable::new(
+                    "subnet",
+                    &s.subnet_id,
+                    "CidrBlock",
+                    Problem::Cidr(Family::V4),
+                )
+                .gap_reason(),
+            ),
+        }
+    }
     let blocks: Vec<Cidr> = grants.iter().map(|g| g.cidr).collect();
     if !lb_cidrs.is_empty() && lb_cidrs.iter().all(|c| netmath::union_covers(c, &blocks)) {
         let used: Vec<Grant> = grants
@@ -195,6 +209,12 @@ pub(super) fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, g
                 .filter(|l| l.forward_target_groups().any(|t| t == tg_arn))
             {
                 let Some(lport) = listener.port else {
+                    // A listener that cannot be read may be the way in.
+                    gaps.add(format!(
+                        "listener {} of load balancer {} has no port, so its path cannot be judged",
+                        listener.listener_arn,
+                        lb.name()
+                    ));
                     continue;
                 };
                 let lproto = listener_proto(listener.protocol.as_deref());
@@ -225,7 +245,7 @@ pub(super) fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, g
                         &format!("load balancer {}", lb.name()),
                         gaps,
                     );
-                    let openings = netmath::openings(&netmath::grants(&sgs));
+                    let openings = netmath::openings(&read_rules(&sgs, gaps));
                     let Some(o) = [Family::V4, Family::V6]
                         .into_iter()
                         .find_map(|f| find_opening(&openings, f, lproto, lport))
@@ -261,7 +281,7 @@ pub(super) fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, g
                 let mut unverified = false;
                 let target_steps = if let Some(vpc) = service.awsvpc() {
                     let sgs = service_groups(inv, &vpc.security_groups, gaps);
-                    match target_admission(inv, &sgs, lb, target_proto, target_port) {
+                    match target_admission(inv, &sgs, lb, target_proto, target_port, gaps) {
                         Some(steps) => steps,
                         None => continue,
                     }

@@ -38,24 +38,28 @@ impl Family {
     /// Address ranges that are not the public internet (private, shared, loopback,
     /// link-local, unique-local): a rule that only admits these does not admit the internet.
     pub(super) fn non_internet(self) -> Vec<Interval> {
-        let list: &[&str] = match self {
-            Family::V4 => &[
-                "0.0.0.0/8",
-                "10.0.0.0/8",
-                "100.64.0.0/10",
-                "127.0.0.0/8",
-                "169.254.0.0/16",
-                "172.16.0.0/12",
-                "192.168.0.0/16",
-            ],
-            Family::V6 => &["::1/128", "fc00::/7", "fe80::/10"],
+        let list = match self {
+            Family::V4 => NON_INTERNET_V4,
+            Family::V6 => NON_INTERNET_V6,
         };
+        // Constants, checked by a test to all parse.
         list.iter()
             .filter_map(|c| Cidr::parse(c))
             .map(|c| c.interval())
             .collect()
     }
 }
+
+const NON_INTERNET_V4: &[&str] = &[
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+];
+const NON_INTERNET_V6: &[&str] = &["::1/128", "fc00::/7", "fe80::/10"];
 
 /// A closed interval of addresses `[start, end]` within one family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -77,7 +81,13 @@ impl Cidr {
     pub fn parse(text: &str) -> Option<Cidr> {
         let text = text.trim();
         let (addr, len) = match text.split_once('/') {
-            Some((a, l)) => (a, Some(l.parse::<u32>().ok()?)),
+            // Digits only: `u32::from_str` would also take `+8`, which AWS does not.
+            Some((a, l))
+                if !l.is_empty() && l.len() <= 3 && l.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                (a, Some(l.parse::<u32>().ok()?))
+            }
+            Some(_) => return None,
             None => (text, None),
         };
         let (family, raw) = if let Ok(v4) = addr.parse::<Ipv4Addr>() {

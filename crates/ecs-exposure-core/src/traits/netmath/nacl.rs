@@ -3,6 +3,9 @@
 use super::*;
 use crate::model::{NetworkAcl, NetworkAclEntry};
 
+/// How an [`Unreadable`] names its owner.
+pub const NETWORK_ACL: &str = "network ACL";
+
 /// A network ACL entry that lets the traffic through.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NaclPass {
@@ -14,23 +17,74 @@ pub struct NaclPass {
     pub ports: Ports,
 }
 
-pub(super) fn entry_proto(e: &NetworkAclEntry) -> Option<Proto> {
-    Proto::parse(&e.protocol)
+/// One entry as far as it can be read for one address family: each part is known, or the
+/// problem with it, with the name of the field it is in.
+struct Entry<'a> {
+    index: usize,
+    e: &'a NetworkAclEntry,
+    proto: Result<Proto, (Problem, &'static str)>,
+    /// All ports for protocols without ports.
+    ports: Result<Ports, (Problem, &'static str)>,
+    /// `Ok(None)`: the entry is for the other family only.
+    cidr: Result<Option<Cidr>, (Problem, &'static str)>,
+    allow: Result<bool, (Problem, &'static str)>,
 }
 
-pub(super) fn entry_ports(e: &NetworkAclEntry) -> Ports {
-    match (entry_proto(e), &e.port_range) {
-        (Some(p), Some(r)) if p.has_ports() => Ports::from_bounds(r.from, r.to),
-        _ => Ports::ALL,
+impl Entry<'_> {
+    fn read(index: usize, e: &NetworkAclEntry, family: Family) -> Entry<'_> {
+        let proto = Proto::parse(&e.protocol).ok_or((Problem::Protocol, "Protocol"));
+        let ports = match proto {
+            // AWS always states the range of a TCP or UDP entry: a missing bound is not
+            // "all ports" but a range that cannot be read.
+            Ok(p) if p.has_ports() => e
+                .port_range
+                .as_ref()
+                .filter(|r| r.from.is_some() && r.to.is_some())
+                .and_then(|r| Ports::parse_bounds(r.from, r.to))
+                .ok_or((Problem::Ports, "PortRange")),
+            _ => Ok(Ports::ALL),
+        };
+        let (text, key) = match family {
+            Family::V4 => (e.cidr_block.as_deref(), "CidrBlock"),
+            Family::V6 => (e.ipv6_cidr_block.as_deref(), "Ipv6CidrBlock"),
+        };
+        let cidr = match text {
+            Some(t) => Cidr::parse(t)
+                .filter(|c| c.family == family)
+                .map(Some)
+                .ok_or((Problem::Cidr(family), key)),
+            None if e.cidr_block.is_none() && e.ipv6_cidr_block.is_none() => {
+                Err((Problem::NoCidr, "CidrBlock"))
+            }
+            None => Ok(None),
+        };
+        let allow = match e.rule_action.to_ascii_lowercase().as_str() {
+            "allow" => Ok(true),
+            "deny" => Ok(false),
+            _ => Err((Problem::Action, "RuleAction")),
+        };
+        Entry {
+            index,
+            e,
+            proto,
+            ports,
+            cidr,
+            allow,
+        }
     }
-}
 
-pub(super) fn entry_cidr(e: &NetworkAclEntry, family: Family) -> Option<Cidr> {
-    let text = match family {
-        Family::V4 => e.cidr_block.as_deref(),
-        Family::V6 => e.ipv6_cidr_block.as_deref(),
-    }?;
-    Cidr::parse(text).filter(|c| c.family == family)
+    /// The first part that cannot be read, if any.
+    fn problem(&self) -> Option<(Problem, &'static str)> {
+        [
+            self.proto.err(),
+            self.ports.err(),
+            self.cidr.err(),
+            self.allow.err(),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    }
 }
 
 /// Whether `acl` lets traffic of `proto` on some port of `ports` pass in direction `egress`
@@ -40,25 +94,30 @@ pub(super) fn entry_cidr(e: &NetworkAclEntry, family: Family) -> Option<Cidr> {
 /// decides, and anything unmatched is denied (`*`, rule 32767). Because the remote address is
 /// any internet address, an earlier deny for part of the space only removes that part: the
 /// first allow that still reaches a public address is the way through.
+///
+/// An entry with a part that cannot be read (protocol, ports, address block, action) is not
+/// skipped: if it is met before the traffic is decided, the answer is `Err` naming it, since
+/// it could be the allow that lets the traffic in or the deny that stops it. Parts that can be
+/// read still count, so an unreadable address block on a UDP entry does not matter to TCP.
 pub fn nacl_admits(
     acl: &NetworkAcl,
     egress: bool,
     family: Family,
     proto: Proto,
     ports: Ports,
-) -> Option<NaclPass> {
-    let mut entries: Vec<(usize, &NetworkAclEntry)> = acl
+) -> Result<Option<NaclPass>, Unreadable> {
+    let mut entries: Vec<Entry<'_>> = acl
         .entries
         .iter()
         .enumerate()
         .filter(|(_, e)| e.egress == egress && e.rule_number < 32767)
-        .filter(|(_, e)| entry_proto(e).is_some_and(|p| p.admits(proto)))
+        .map(|(i, e)| Entry::read(i, e, family))
         .collect();
-    entries.sort_by_key(|(_, e)| e.rule_number);
+    entries.sort_by_key(|x| x.e.rule_number);
     // Cut the asked ports where any rule's range starts or ends.
     let mut cuts: Vec<u32> = vec![ports.from as u32, ports.to as u32 + 1];
-    for (_, e) in &entries {
-        let r = entry_ports(e);
+    for x in &entries {
+        let Ok(r) = x.ports else { continue };
         for c in [r.from as u32, r.to as u32 + 1] {
             if c > ports.from as u32 && c <= ports.to as u32 {
                 cuts.push(c);
@@ -74,33 +133,52 @@ pub fn nacl_admits(
         }],
         &family.non_internet(),
     );
-    for w in cuts.windows(2) {
+    let mut unknown: Option<Unreadable> = None;
+    'segments: for w in cuts.windows(2) {
         let seg = Ports {
             from: w[0] as u16,
             to: (w[1] - 1) as u16,
         };
         let mut remaining = public.clone();
-        for (i, e) in &entries {
-            if !entry_ports(e).contains(seg.from) {
+        for x in &entries {
+            // Parts that can be read may rule the entry out whatever the others say.
+            if x.proto.is_ok_and(|p| !p.admits(proto))
+                || x.ports.is_ok_and(|r| !r.contains(seg.from))
+            {
                 continue;
             }
-            let Some(c) = entry_cidr(e, family) else {
-                continue;
+            let cidr = match x.cidr {
+                Ok(None) => continue,
+                Ok(Some(c)) => Some(c),
+                Err(_) => None,
             };
-            let matched = subtract(&remaining, &subtract(&remaining, &[c.interval()]));
-            if matched.is_empty() {
+            if let Some(c) = cidr
+                && subtract(&remaining, &subtract(&remaining, &[c.interval()])).is_empty()
+            {
                 continue;
             }
-            if e.rule_action.eq_ignore_ascii_case("allow") {
-                return Some(NaclPass {
-                    rule_number: e.rule_number,
-                    field: format!("Entries[{i}]"),
+            if let Some((problem, key)) = x.problem() {
+                unknown.get_or_insert_with(|| {
+                    Unreadable::new(
+                        NETWORK_ACL,
+                        &acl.network_acl_id,
+                        format!("Entries[{}].{key} (rule {})", x.index, x.e.rule_number),
+                        problem,
+                    )
+                });
+                continue 'segments;
+            }
+            let Some(c) = cidr else { continue };
+            if x.allow == Ok(true) {
+                return Ok(Some(NaclPass {
+                    rule_number: x.e.rule_number,
+                    field: format!("Entries[{}]", x.index),
                     cidr: match family {
-                        Family::V4 => e.cidr_block.clone().unwrap_or_default(),
-                        Family::V6 => e.ipv6_cidr_block.clone().unwrap_or_default(),
+                        Family::V4 => x.e.cidr_block.clone().unwrap_or_default(),
+                        Family::V6 => x.e.ipv6_cidr_block.clone().unwrap_or_default(),
                     },
                     ports: seg,
-                });
+                }));
             }
             remaining = subtract(&remaining, &[c.interval()]);
             if remaining.is_empty() {
@@ -108,5 +186,8 @@ pub fn nacl_admits(
             }
         }
     }
-    None
+    match unknown {
+        Some(u) => Err(u),
+        None => Ok(None),
+    }
 }

@@ -81,14 +81,18 @@ impl Ports {
         }
     }
 
-    /// From an SG/NACL pair of optional bounds; a missing or negative bound means "all".
-    pub fn from_bounds(from: Option<i32>, to: Option<i32>) -> Ports {
+    /// From an SG/NACL pair of optional bounds: both missing or both `-1` mean all ports
+    /// (how AWS writes a rule without ports), otherwise `0 <= from <= to <= 65535`. `None`
+    /// for anything else (one bound missing, out of range, reversed): such a range is not
+    /// guessed at, since a wrong guess could hide an opening.
+    pub fn parse_bounds(from: Option<i32>, to: Option<i32>) -> Option<Ports> {
         match (from, to) {
-            (Some(f), Some(t)) if f >= 0 && t >= 0 && f <= t => Ports {
-                from: f.min(65535) as u16,
-                to: t.min(65535) as u16,
-            },
-            _ => Ports::ALL,
+            (None, None) | (Some(-1), Some(-1)) => Some(Ports::ALL),
+            (Some(f), Some(t)) if 0 <= f && f <= t && t <= 65535 => Some(Ports {
+                from: u16::try_from(f).ok()?,
+                to: u16::try_from(t).ok()?,
+            }),
+            _ => None,
         }
     }
 

@@ -1,7 +1,10 @@
 //! Security group rules as grants, and the openings to the whole internet they add up to.
 
 use super::*;
-use crate::model::SecurityGroup;
+use crate::model::{IpPermission, SecurityGroup};
+
+/// How an [`Unreadable`] names its owner.
+pub const SECURITY_GROUP: &str = "security group";
 
 /// One CIDR source of one security group ingress rule.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,40 +30,98 @@ impl Grant {
     }
 }
 
-/// Every CIDR source of the ingress rules of `groups`. Rules naming other security groups or
-/// prefix lists are left out: they do not admit arbitrary addresses.
-pub fn grants(groups: &[&SecurityGroup]) -> Vec<Grant> {
-    let mut out = Vec::new();
+/// What the ingress rules of some security groups say: the CIDR sources that could be read,
+/// and the rule parts that could not (reported as not evaluated, never dropped).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    pub grants: Vec<Grant>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// The protocol and ports of one ingress rule, or the part that cannot be read.
+pub fn rule_traffic(
+    group_id: &str,
+    index: usize,
+    p: &IpPermission,
+) -> Result<(Proto, Ports), Unreadable> {
+    let Some(proto) = Proto::parse(&p.ip_protocol) else {
+        return Err(Unreadable::new(
+            SECURITY_GROUP,
+            group_id,
+            format!("IpPermissions[{index}].IpProtocol"),
+            Problem::Protocol,
+        ));
+    };
+    if !proto.has_ports() {
+        // ICMP rules put the type and code in the port fields: not ports.
+        return Ok((proto, Ports::ALL));
+    }
+    match Ports::parse_bounds(p.from_port, p.to_port) {
+        Some(ports) => Ok((proto, ports)),
+        None => Err(Unreadable::new(
+            SECURITY_GROUP,
+            group_id,
+            format!("IpPermissions[{index}].FromPort/ToPort"),
+            Problem::Ports,
+        )),
+    }
+}
+
+/// Every CIDR source of the ingress rules of `groups`, and every rule part that cannot be
+/// read. Sources naming other security groups are left out of the grants: they do not admit
+/// arbitrary addresses. Prefix list sources are unreadable: their entries are not in the input.
+pub fn read_rules(groups: &[&SecurityGroup]) -> Rules {
+    let mut out = Rules::default();
     for sg in groups {
         for (i, p) in sg.ip_permissions.iter().enumerate() {
-            let Some(proto) = Proto::parse(&p.ip_protocol) else {
-                continue;
+            let (proto, ports) = match rule_traffic(&sg.group_id, i, p) {
+                Ok(t) => t,
+                Err(u) => {
+                    out.unreadable.push(u);
+                    continue;
+                }
             };
-            let ports = if proto.has_ports() {
-                Ports::from_bounds(p.from_port, p.to_port)
-            } else {
-                Ports::ALL
-            };
-            let v4 = p
-                .ip_ranges
-                .iter()
-                .enumerate()
-                .map(|(j, r)| (format!("IpPermissions[{i}].IpRanges[{j}]"), &r.cidr_ip));
-            let v6 = p
-                .ipv6_ranges
-                .iter()
-                .enumerate()
-                .map(|(j, r)| (format!("IpPermissions[{i}].Ipv6Ranges[{j}]"), &r.cidr_ipv6));
-            for (field, text) in v4.chain(v6) {
-                if let Some(cidr) = Cidr::parse(text) {
-                    out.push(Grant {
+            let v4 = p.ip_ranges.iter().enumerate().map(|(j, r)| {
+                (
+                    format!("IpPermissions[{i}].IpRanges[{j}]"),
+                    "CidrIp",
+                    Family::V4,
+                    &r.cidr_ip,
+                )
+            });
+            let v6 = p.ipv6_ranges.iter().enumerate().map(|(j, r)| {
+                (
+                    format!("IpPermissions[{i}].Ipv6Ranges[{j}]"),
+                    "CidrIpv6",
+                    Family::V6,
+                    &r.cidr_ipv6,
+                )
+            });
+            // The entries of a prefix list are not in the input: it may be `0.0.0.0/0`.
+            for (j, _) in p.prefix_list_ids.iter().enumerate() {
+                out.unreadable.push(Unreadable::new(
+                    SECURITY_GROUP,
+                    &sg.group_id,
+                    format!("IpPermissions[{i}].PrefixListIds[{j}]"),
+                    Problem::PrefixList,
+                ));
+            }
+            for (field, key, family, text) in v4.chain(v6) {
+                match Cidr::parse(text) {
+                    Some(cidr) => out.grants.push(Grant {
                         group_id: sg.group_id.clone(),
                         field,
                         cidr_text: text.clone(),
                         cidr,
                         proto,
                         ports,
-                    });
+                    }),
+                    None => out.unreadable.push(Unreadable::new(
+                        SECURITY_GROUP,
+                        &sg.group_id,
+                        format!("{field}.{key}"),
+                        Problem::Cidr(family),
+                    )),
                 }
             }
         }
