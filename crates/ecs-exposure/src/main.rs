@@ -11,9 +11,9 @@ mod plan_cmd;
 mod read;
 mod role_arns;
 mod run;
+mod stderr;
 mod walk;
 mod write;
-mod stderr;
 
 use std::process::ExitCode;
 

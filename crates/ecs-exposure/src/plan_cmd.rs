@@ -130,7 +130,10 @@ fn reread(path: &Path, limit: Limit, buf: &mut Vec<u8>) -> bool {
         Err(e) => {
             crate::stderr::say(
                 "warning",
-                &format!("{}: {e}; its fixes are left out of the plan", path.display()),
+                &format!(
+                    "{}: {e}; its fixes are left out of the plan",
+                    path.display()
+                ),
             );
             false
         }

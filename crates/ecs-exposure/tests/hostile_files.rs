@@ -200,7 +200,7 @@ fn an_oversized_config_file_is_an_error() {
         .code(2);
     let err = stderr_of(&a);
     assert!(
-        err.contains("big.toml: larger than the 1 MiB limit (MAX_CONFIG_FILE_SIZE"),
+        err.contains("big.toml: larger than the 1 MiB limit (MAX_CONFIG_BYTES"),
         "{err}"
     );
 }

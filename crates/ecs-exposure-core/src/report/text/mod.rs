@@ -296,7 +296,10 @@ mod tests {
         for d in &docs {
             loader.add(&file, &serde_json::to_vec(d).unwrap()).unwrap();
         }
-        loader.add(&file, br#"{"Trails": []}"#).unwrap();
+        // Found in a folder: a file of no known kind is a warning, which names the file too.
+        loader
+            .add_found(&file, br#"{"Trails": []}"#, crate::load::Found::Walked)
+            .unwrap();
         // A template: the names come back in resource ids, and the raw line in the snippet.
         let template = include_str!("../../../../../examples/iac/suppressed.yaml")
             .replace("Name: demo", "Name: \"demo\\e[2J\"")
