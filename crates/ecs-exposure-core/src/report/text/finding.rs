@@ -86,7 +86,7 @@ fn evidence(out: &mut String, e: &Evidence, st: Style) {
         // Infrastructure as code: the line to change, as editors and CI logs link it.
         out.push_str(&format!("        --> {}:{}:{}\n", l.file, l.line, l.column));
         if let Some(snippet) = &l.snippet {
-            out.push_str(&format!("            | {}\n", st.dim(snippet)));
+            out.push_str(&format!("            | {}\n", st.dim(snippet.as_str())));
         }
     }
     if !e.path.is_empty() {
