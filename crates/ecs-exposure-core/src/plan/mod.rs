@@ -12,6 +12,7 @@
 
 mod apply;
 mod change;
+pub mod diff;
 pub mod fix;
 pub mod render;
 pub mod source;
