@@ -92,6 +92,11 @@ pub(crate) fn layouts() -> Vec<(&'static str, String, String)> {
         ),
         (
             "escaped.template.json",
+            json("DB_PASSWORD", &escaped.replace('"', "\\\""), true),
+            escaped.clone(),
+        ),
+        (
+            "escaped-one-line.template.json",
             json("DB_PASSWORD", &escaped.replace('"', "\\\""), false),
             escaped,
         ),

@@ -16,6 +16,8 @@ pub(crate) struct LineIndex {
     ascii: Vec<bool>,
     /// Long non-ASCII lines: byte offset of character `k * CHECKPOINT_CHARS`, `k` ≥ 1.
     checkpoints: HashMap<usize, Vec<usize>>,
+    /// Length of the text.
+    len: usize,
 }
 
 impl LineIndex {
@@ -57,7 +59,24 @@ impl LineIndex {
             starts,
             ascii,
             checkpoints,
+            len: text.len(),
         }
+    }
+
+    /// The number of lines, as `str::lines` counts them (a final line break ends the last
+    /// line rather than starting an empty one).
+    pub(crate) fn lines(&self) -> usize {
+        match self.starts.last() {
+            Some(&s) if s == self.len && self.starts.len() > 1 => self.starts.len() - 1,
+            _ => self.starts.len(),
+        }
+    }
+
+    /// The text of a line (1-based), without its line break.
+    pub(crate) fn line<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self.starts.get(line).copied().unwrap_or(text.len());
+        Some(text[start..end].trim_end_matches(['\n', '\r']))
     }
 
     /// Byte offsets of the start of `line` and of `column` on it (both 1-based; the column

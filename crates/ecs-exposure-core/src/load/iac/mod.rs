@@ -7,10 +7,13 @@
 //! `igw-<file>#<LogicalId>`); `Ref` and `Fn::GetAtt` of a resource resolve to that id.
 
 mod cfn;
+mod credential_lines;
 mod lines;
 mod node;
 mod resolve;
 mod tf;
+
+pub(crate) use credential_lines::credential_lines;
 
 use super::{Diagnostic, Parsed};
 use crate::model::*;
