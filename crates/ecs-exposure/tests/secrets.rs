@@ -253,6 +253,29 @@ fn fix_never_shows_nor_copies_a_credential() {
     }
 }
 
+/// The failure this guards against: a value with an escaped quote was missed by a search of
+/// the output text for the raw value, and the copy was written with exit 0.
+#[test]
+fn fix_output_refuses_an_escaped_credential() {
+    let dir = tempfile::tempdir().unwrap();
+    let escaped = format!("{}\"{}", &SECRET[..12], &SECRET[12..]);
+    let file = dir.path().join("td.json");
+    std::fs::write(&file, task_definition("DB_PASSWORD", &escaped, true)).unwrap();
+    let other = dir.path().join("copy.json");
+    let (code, _, err) = run(&[
+        "fix",
+        &file.display().to_string(),
+        "--output",
+        &other.display().to_string(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("plaintext credentials") && err.contains("`DB_PASSWORD` (container `app`)"),
+        "{err}"
+    );
+    assert!(!other.exists());
+}
+
 /// Runs the CLI with its address space capped (`ulimit -v`, KiB): a diff that needed a table
 /// of lines × lines fails to allocate under it.
 fn run_capped(limit_kib: u64, args: &[&str]) -> (i32, String, String) {

@@ -326,10 +326,8 @@ impl Tokenizer<'_> {
         let touches_cut = self.cut && j == w.len();
         let shape =
             keyword(scalar) || short_number(scalar) || (self.ref_context && logical_id(scalar));
-        let shown = shape
-            && !ambiguous
-            && !touches_cut
-            && !(ends_line && !commented && self.may_continue(flow));
+        let may_continue = ends_line && !commented && self.may_continue(flow);
+        let shown = shape && !ambiguous && !touches_cut && !may_continue;
         if shown {
             self.out.push_str(scalar);
         } else {

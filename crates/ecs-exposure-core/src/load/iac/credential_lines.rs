@@ -16,6 +16,11 @@ use std::collections::BTreeSet;
 /// piece); an exact or containing match is always.
 const MIN_PIECE_CHARS: usize = 8;
 
+/// A (line, column) position, 1-based.
+type At = (usize, usize);
+/// The first and last position of a value that holds part of a credential.
+type Span = (At, At);
+
 /// 1-based lines of `text` holding part of a credential: the `Value` of each environment
 /// entry (`Name`/`Value` mapping) named in `variables` (logical id of the resource, variable
 /// name) — or of any entry of that resource whose name is not a plain string — and every
@@ -31,7 +36,7 @@ pub(crate) fn credential_lines(
     positions(&root, &mut starts);
     starts.sort_unstable();
     starts.dedup();
-    let mut spans: Vec<((usize, usize), (usize, usize))> = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
     if let Some(resources) = root.get("Resources").and_then(Node::map) {
         for (k, r) in resources {
             let names: Vec<&str> = variables
@@ -82,12 +87,12 @@ pub(crate) fn credential_lines(
     Some(out)
 }
 
-fn key(p: Pos) -> (usize, usize) {
+fn key(p: Pos) -> At {
     (p.line, p.column)
 }
 
 /// Every position of a node and of a key, in any order.
-fn positions(n: &Node, out: &mut Vec<(usize, usize)>) {
+fn positions(n: &Node, out: &mut Vec<At>) {
     out.push(key(n.pos));
     match &n.v {
         V::Seq(items) => items.iter().for_each(|i| positions(i, out)),
@@ -102,7 +107,7 @@ fn positions(n: &Node, out: &mut Vec<(usize, usize)>) {
 }
 
 /// The first and last position of a value (from its key, when it has one).
-fn span(k: Option<&Key>, n: &Node) -> ((usize, usize), (usize, usize)) {
+fn span(k: Option<&Key>, n: &Node) -> Span {
     let mut all = Vec::new();
     positions(n, &mut all);
     if let Some(k) = k {
@@ -115,7 +120,7 @@ fn span(k: Option<&Key>, n: &Node) -> ((usize, usize), (usize, usize)) {
 
 /// The `Value` of `Name`/`Value` mappings under `n` whose name is one of `names` (or is not a
 /// plain string, which could resolve to one).
-fn environment_values(n: &Node, names: &[&str], out: &mut Vec<((usize, usize), (usize, usize))>) {
+fn environment_values(n: &Node, names: &[&str], out: &mut Vec<Span>) {
     match &n.v {
         V::Map(entries) => {
             if let (Some(name), Some((k, value))) = (n.get("Name"), n.entry("Value")) {
@@ -138,12 +143,7 @@ fn environment_values(n: &Node, names: &[&str], out: &mut Vec<((usize, usize), (
 }
 
 /// Scalars that equal or contain a credential value, or are a long part of one.
-fn holding_scalars(
-    n: &Node,
-    k: Option<&Key>,
-    values: &[&str],
-    out: &mut Vec<((usize, usize), (usize, usize))>,
-) {
+fn holding_scalars(n: &Node, k: Option<&Key>, values: &[&str], out: &mut Vec<Span>) {
     match &n.v {
         V::Seq(items) => items
             .iter()
