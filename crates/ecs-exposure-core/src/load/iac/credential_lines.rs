@@ -84,7 +84,22 @@ pub(crate) fn credential_lines(
                 })
         }));
     }
-    Some(out)
+    // Diffs number lines as `str::lines` does (at `\n` only), the parser also at a lone `\r`:
+    // each line is given the number of the diff line it is part of.
+    let mut diff_lines = BTreeSet::new();
+    let (mut pos, mut breaks) = (0, 0);
+    for l in out {
+        let Some(start) = index.start(l) else {
+            continue;
+        };
+        breaks += text.as_bytes()[pos..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        pos = start;
+        diff_lines.insert(breaks + 1);
+    }
+    Some(diff_lines)
 }
 
 fn key(p: Pos) -> At {
@@ -232,6 +247,17 @@ mod tests {
         let text =
             format!("{HEAD}            - Name: !Sub '${{P}}_PASSWORD'\n              Value: x\n");
         assert_eq!(lines(&text, &[("T", "DB_PASSWORD")], &[]), vec![9]);
+    }
+
+    /// The parser breaks lines at a lone `\r`, a diff only at `\n`: the diff's line holding
+    /// the value is the one hidden.
+    #[test]
+    fn lone_carriage_returns_are_counted_as_the_diff_counts() {
+        let text = format!("{HEAD}            - Name: DB_PASSWORD\n              Value: x\n")
+            .replace('\n', "\r");
+        assert_eq!(lines(&text, &[("T", "DB_PASSWORD")], &[]), vec![1]);
+        let text = "a: 1\r\nb: 2\rc: s3cr3t-value\nd: 4\n";
+        assert_eq!(lines(text, &[], &["s3cr3t-value"]), vec![2]);
     }
 
     #[test]

@@ -72,6 +72,11 @@ impl LineIndex {
         }
     }
 
+    /// Byte offset of the start of a line (1-based).
+    pub(crate) fn start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.checked_sub(1)?).copied()
+    }
+
     /// The text of a line (1-based), without its line break.
     pub(crate) fn line<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
         let start = *self.starts.get(line.checked_sub(1)?)?;
