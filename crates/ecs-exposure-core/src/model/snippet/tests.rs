@@ -188,3 +188,24 @@ fn serializes_as_a_string() {
     assert_eq!(serde_json::to_string(&s).unwrap(), "\"Privileged: true\"");
     assert_eq!(Snippet::new("  ", "   # only a comment", false), None);
 }
+
+/// Any offset of any text (even inside a token or a multi-byte character's neighbour): no
+/// panic, and a bounded snippet.
+#[test]
+fn never_panics_and_stays_bounded() {
+    let mut texts: Vec<String> = crate::load::iac::layouts::layouts()
+        .into_iter()
+        .map(|(_, t, _)| t)
+        .collect();
+    texts.push("a: 'x''\n\"\\\n|+9 &é *ü !ß: [{,}]\r\n- ? : #\t\u{2028}é\"".to_string());
+    for text in &texts {
+        for (i, _) in text.char_indices() {
+            let start = text[..i].rfind('\n').map(|p| p + 1).unwrap_or(0);
+            for flow in [false, true] {
+                if let Some(s) = Snippet::new(&text[start..i], &text[i..], flow) {
+                    assert!(s.as_str().chars().count() <= 4 * SNIPPET_CHARS, "{s}");
+                }
+            }
+        }
+    }
+}
