@@ -55,7 +55,7 @@ pub fn scan_and_plan(kind: Input, bytes: &[u8]) {
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         let texts = HashMap::from([(name.to_string(), text.to_string())]);
-        plan::attach_template_edits(&mut p, &inv, &analysis, &texts);
+        plan::attach_template_edits(&mut p, &inv, &texts);
     }
     let _ = plan::render::text(&p);
     let _ = plan::render::json(&p);

@@ -6,7 +6,7 @@ use crate::run::{EXIT_ERROR, EXIT_OK, Source, load_input};
 use crate::write;
 use ecs_exposure_core::engine::{Severity, analyze};
 use ecs_exposure_core::load::Loader;
-use ecs_exposure_core::plan::{self, Applicability, fix};
+use ecs_exposure_core::plan::{self, Applicability, Credentials, fix};
 use ecs_exposure_core::report::text::terminal_safe_lines;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -37,7 +37,6 @@ pub fn plan(args: PlanArgs) -> Result<u8, String> {
     plan::attach_template_edits(
         &mut plan,
         &inventory,
-        &analysis,
         &template_texts(&inventory, &source, limit),
     );
     let text = match args.format {
@@ -140,25 +139,29 @@ fn reread(path: &Path, limit: Limit, buf: &mut Vec<u8>) -> bool {
     }
 }
 
-/// The values of the credential variables in a task definition document.
-fn credential_values(doc: &Value, vars: &[plan::EnvVar]) -> Vec<String> {
-    let mut out = Vec::new();
-    let containers = fix::task_definition_object(doc)
-        .and_then(|t| t.get("containerDefinitions"))
-        .and_then(Value::as_array);
-    for c in containers.into_iter().flatten() {
-        for e in c["environment"].as_array().into_iter().flatten() {
-            let hit = vars
-                .iter()
-                .any(|v| c["name"] == v.container.as_str() && e["name"] == v.name.as_str());
-            if let (true, Some(v)) = (hit, e["value"].as_str())
-                && !v.is_empty()
-            {
-                out.push(v.to_string());
-            }
-        }
+/// The plaintext credentials a file would hold, by the real check on the parsed result
+/// (escaping cannot hide a value from it): `Err` when the result cannot be read back, so that
+/// nothing unchecked is written.
+fn credentials_in_result(name: &str, text: &str) -> Result<Credentials, String> {
+    let mut loader = Loader::new();
+    loader.add(name, text.as_bytes()).map_err(|e| {
+        format!("{name}: the result cannot be read back to check it for credentials: {e}")
+    })?;
+    Ok(Credentials::find(&loader.finish().0))
+}
+
+/// Refuses to write `text` to another file than the input while it holds a plaintext
+/// credential (names only in the message, never a value).
+fn refuse_credentials(name: &str, target: &Path, text: &str, hint: &str) -> Result<(), String> {
+    let found = credentials_in_result(name, text)?;
+    if found.is_empty() {
+        return Ok(());
     }
-    out
+    Err(format!(
+        "{name} holds plaintext credentials that stay in the result ({}); refusing to copy them to {} ({hint})",
+        found.names(),
+        target.display()
+    ))
 }
 
 fn write_out(path: Option<&Path>, text: &str) -> Result<(), String> {
@@ -265,31 +268,26 @@ pub fn fix(mut args: FixArgs) -> Result<u8, String> {
     }
     let mut text = serde_json::to_string_pretty(&output).expect("JSON");
     text.push('\n');
-    // Credential values of the file: never shown, never copied to another file.
-    let credentials = credential_values(
-        &doc,
-        plan::credential_variables(&analysis)
-            .get(&arn)
-            .map(Vec::as_slice)
-            .unwrap_or_default(),
-    );
     if args.dry_run {
         let target = args
             .output
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| name.clone());
+        // Shown from copies in which each credential value is masked: the diff is made of
+        // the masked texts, so no escaping can let a value through.
+        let credentials = Credentials::find(&inventory);
         let before = fix::register_input(&doc).expect("checked above");
-        let mut diff = fix::diff(
-            &serde_json::to_string_pretty(&before).expect("JSON"),
-            &text,
-            &name,
-            &target,
+        let shown = |v: &Value| {
+            let mut t =
+                serde_json::to_string_pretty(&credentials.masked_document(v)).expect("JSON");
+            t.push('\n');
+            t
+        };
+        print!(
+            "{}",
+            fix::diff(&shown(&before), &shown(&output), &name, &target)
         );
-        for v in &credentials {
-            diff = diff.replace(v.as_str(), "****");
-        }
-        print!("{diff}");
         return Ok(EXIT_OK);
     }
     if applied.is_empty() && args.output.is_none() {
@@ -297,12 +295,13 @@ pub fn fix(mut args: FixArgs) -> Result<u8, String> {
         return Ok(EXIT_OK);
     }
     let target = args.output.as_deref().unwrap_or(&args.file);
-    let same_file = target == args.file.as_path();
-    if !same_file && credentials.iter().any(|v| text.contains(v.as_str())) {
-        return Err(format!(
-            "{name} holds plaintext credentials that stay in the result; refusing to copy them to {} (add --unsafe to move them to `secrets`, or rewrite {name} in place)",
-            target.display()
-        ));
+    if target != args.file.as_path() {
+        refuse_credentials(
+            &name,
+            target,
+            &text,
+            &format!("add --unsafe to move them to `secrets`, or rewrite {name} in place"),
+        )?;
     }
     let wrote = written(target, &text)?;
     crate::stderr::line(&format!(
@@ -370,7 +369,6 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
         ));
     }
     let text = source::apply_edits(original, edits)?;
-    let credentials = plan::credential_values(&inventory, &analysis);
     if args.dry_run {
         let target = args
             .output
@@ -380,11 +378,13 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
         if text == original {
             return Ok(EXIT_OK);
         }
-        let mut diff = fix::diff(original, &text, name, &target);
-        for v in &credentials {
-            diff = diff.replace(v.as_str(), "****");
-        }
-        print!("{diff}");
+        // Lines that hold part of a credential value, by the parse tree of each side, are
+        // shown as a placeholder.
+        let credentials = Credentials::find(&inventory);
+        print!(
+            "{}",
+            credentials.template_diff(name, original, &text, &target)
+        );
         return Ok(EXIT_OK);
     }
     if applied == 0 && args.output.is_none() {
@@ -392,11 +392,13 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
         return Ok(EXIT_OK);
     }
     let target = args.output.as_deref().unwrap_or(&args.file);
-    if target != args.file.as_path() && credentials.iter().any(|v| text.contains(v.as_str())) {
-        return Err(format!(
-            "{name} holds plaintext credentials that stay in the result; refusing to copy them to {} (rewrite {name} in place)",
-            target.display()
-        ));
+    if target != args.file.as_path() {
+        refuse_credentials(
+            name,
+            target,
+            &text,
+            &format!("move them to `Secrets` first, or rewrite {name} in place"),
+        )?;
     }
     let wrote = written(target, &text)?;
     crate::stderr::line(&format!(

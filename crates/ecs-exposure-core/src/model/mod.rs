@@ -10,6 +10,7 @@ mod iam;
 mod image;
 mod inspector;
 mod secret;
+mod snippet;
 mod source;
 
 pub use collection::{CallFailure, CollectionReport};
@@ -20,6 +21,7 @@ pub use iam::*;
 pub use image::ImageRef;
 pub use inspector::*;
 pub use secret::SecretString;
+pub use snippet::{SNIPPET_CHARS, Snippet};
 pub use source::{Location, SourceMap, Unresolved};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -2,6 +2,7 @@
 //! in the file of each model field it was converted from, so that evidence (which names a
 //! resource and a JSON path of the AWS API shape) can point at the line to change.
 
+use super::Snippet;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -13,9 +14,10 @@ pub struct Location {
     pub line: usize,
     /// 1-based.
     pub column: usize,
-    /// The source line, trimmed.
+    /// A short window of the source line from the column on, every value masked (see
+    /// [`Snippet`]): shown in reports, so it can never hold a credential.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub snippet: Option<String>,
+    pub snippet: Option<Snippet>,
 }
 
 /// The positions of one converted resource: model JSON path → place.

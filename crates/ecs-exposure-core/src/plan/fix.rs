@@ -485,87 +485,8 @@ pub fn rewrite(input: &mut Value, change: &Change, arn: &str) -> bool {
     true
 }
 
-/// A unified-style line diff of two texts (for `fix --dry-run` and pull request comments).
-pub fn diff(before: &str, after: &str, from: &str, to: &str) -> String {
-    let a: Vec<&str> = before.lines().collect();
-    let b: Vec<&str> = after.lines().collect();
-    // Longest common subsequence table; task definitions are small.
-    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let mut ops: Vec<(char, &str)> = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            ops.push((' ', a[i]));
-            i += 1;
-            j += 1;
-        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            // Removed lines first, as `diff -u` shows them.
-            ops.push(('-', a[i]));
-            i += 1;
-        } else {
-            ops.push(('+', b[j]));
-            j += 1;
-        }
-    }
-    // Hunks: changed lines and three lines of context around them, with `@@ -l,n +l,n @@`
-    // headers so that `patch` / `git apply` take the diff.
-    const CONTEXT: usize = 3;
-    let changed: Vec<usize> = (0..ops.len()).filter(|&k| ops[k].0 != ' ').collect();
-    let near = |k: usize| {
-        changed
-            .iter()
-            .any(|&c| k + CONTEXT >= c && k <= c + CONTEXT)
-    };
-    let mut out = format!("--- {from}\n+++ {to}\n");
-    // Line numbers (1-based) in `before` and `after` at each op.
-    let (mut old, mut new) = (1usize, 1usize);
-    let mut k = 0;
-    while k < ops.len() {
-        if !near(k) {
-            match ops[k].0 {
-                '-' => old += 1,
-                '+' => new += 1,
-                _ => {
-                    old += 1;
-                    new += 1;
-                }
-            }
-            k += 1;
-            continue;
-        }
-        let start = k;
-        while k < ops.len() && near(k) {
-            k += 1;
-        }
-        let hunk = &ops[start..k];
-        let n_old = hunk.iter().filter(|o| o.0 != '+').count();
-        let n_new = hunk.iter().filter(|o| o.0 != '-').count();
-        // An empty side is numbered by the line before it, as `diff -u` does.
-        let at = |l: usize, n: usize| if n == 0 { l - 1 } else { l };
-        out.push_str(&format!(
-            "@@ -{},{n_old} +{},{n_new} @@\n",
-            at(old, n_old),
-            at(new, n_new)
-        ));
-        for (sign, line) in hunk {
-            out.push(*sign);
-            out.push_str(line);
-            out.push('\n');
-        }
-        old += n_old;
-        new += n_new;
-    }
-    out
-}
+/// Unified diffs of fixes: see [`super::diff`].
+pub use super::diff::{Hidden, diff, diff_hiding};
 
 /// The task definition ARN a document is loaded under, as the loader names it: its
 /// `taskDefinitionArn`, or `<file name>#<family>` for `register-task-definition` input.

@@ -12,12 +12,15 @@
 
 mod apply;
 mod change;
+mod credentials;
+pub mod diff;
 pub mod fix;
 pub mod render;
 pub mod source;
 
 pub use apply::{NON_ROOT_USER, apply, apply_to_task_definition, secret_name, undo};
 pub use change::{Applicability, Change, EnvVar, IngressRule, StatementRef, change_for};
+pub use credentials::Credentials;
 
 use crate::engine::{self, Analysis, Finding, Severity};
 use crate::model::{ImageRef, Inventory};
@@ -325,7 +328,14 @@ pub fn attach_task_definitions(
             continue;
         };
         if fix::rewrite(&mut input, &r.change, arn) {
-            r.fix.task_definition = Some(input);
+            // A copy of a moved value elsewhere in the document (a `command` argument) is
+            // still a credential: shown masked.
+            let vars = credentials.get(arn).map(Vec::as_slice).unwrap_or_default();
+            let creds = documents
+                .get(arn)
+                .map(|d| Credentials::from_document(arn, d, vars))
+                .unwrap_or_default();
+            r.fix.task_definition = Some(creds.masked_document(&input));
         }
     }
 }
@@ -335,15 +345,11 @@ pub fn attach_task_definitions(
 /// does no I/O: the caller reads them). A change that is no safe text edit gets a note naming
 /// the file and line to change instead.
 ///
-/// A diff whose lines would show a plaintext credential of the template is not given (a plan
-/// is shared): a note says why instead.
-pub fn attach_template_edits(
-    plan: &mut Plan,
-    inv: &Inventory,
-    analysis: &Analysis,
-    texts: &HashMap<String, String>,
-) {
-    let secrets = credential_values(inv, analysis);
+/// A plan is shared (a pull request comment, a ticket): each line of the diff that holds part
+/// of a plaintext credential value, decided on the template's parse tree, is shown as a
+/// placeholder (see [`Credentials::template_diff`]), with a note.
+pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<String, String>) {
+    let mut credentials: Option<Credentials> = None;
     for r in &mut plan.remediations {
         let Some(file) = source::cfn_file(inv, &r.change) else {
             continue;
@@ -353,12 +359,12 @@ pub fn attach_template_edits(
         };
         match source::edit_template(inv, file, text, &r.change) {
             Ok(after) => {
-                let diff = fix::diff(text, &after, file, file);
-                if secrets.iter().any(|v| diff.contains(v.as_str())) {
+                let creds = credentials.get_or_insert_with(|| Credentials::find(inv));
+                let diff = creds.template_diff(file, text, &after, file);
+                if diff.contains(diff::HIDDEN_LINE) {
                     r.fix.notes.push(format!(
-                        "The edit of `{file}` is not shown because its lines hold plaintext credentials; move them to `Secrets` first, or run `ecs-exposure fix {file}`."
+                        "Lines of `{file}` that hold a plaintext credential are not shown in the edit; move the credentials to `Secrets` first, then apply the edit with `ecs-exposure fix {file}`."
                     ));
-                    continue;
                 }
                 r.fix.source_diff = Some(source::SourceDiff {
                     file: file.to_string(),

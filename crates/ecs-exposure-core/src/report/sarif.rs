@@ -172,7 +172,7 @@ fn location(e: &Evidence) -> Value {
     if let Some(l) = &e.location {
         let mut region = json!({"startLine": l.line, "startColumn": l.column});
         if let Some(s) = &l.snippet {
-            region["snippet"] = json!({"text": s});
+            region["snippet"] = json!({"text": s.as_str()});
         }
         location["physicalLocation"] = json!({
             "artifactLocation": {"uri": uri(&l.file)},

@@ -464,7 +464,7 @@ fn model<T: serde::de::DeserializeOwned>(id: &str, v: Value) -> Result<T, String
     })
 }
 
-impl Sink {
+impl Sink<'_> {
     /// The converted JSON of a resolved node; records positions of every key and item, and
     /// every unknown value (which is left out).
     pub fn json(&mut self, id: &str, n: &Node, path: &str, camel: bool) -> Option<Value> {

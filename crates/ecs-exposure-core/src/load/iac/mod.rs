@@ -7,9 +7,13 @@
 //! `igw-<file>#<LogicalId>`); `Ref` and `Fn::GetAtt` of a resource resolve to that id.
 
 mod cfn;
+mod credential_lines;
+mod lines;
 mod node;
 mod resolve;
 mod tf;
+
+pub(crate) use credential_lines::credential_lines;
 
 pub use node::{ALIAS_COPY_FACTOR, ALIAS_COPY_MIN, MAX_NESTING};
 pub use resolve::{MAX_RESOLVE_DEPTH, RESOLVE_BUDGET_FACTOR, RESOLVE_BUDGET_MIN};
@@ -145,56 +149,63 @@ impl IacDocument {
 }
 
 /// Positions and unresolved values collected while converting one file.
-pub(crate) struct Sink {
+pub(crate) struct Sink<'a> {
     file: String,
-    lines: Vec<String>,
+    /// The text, to cut each location's snippet from (no line is copied).
+    text: &'a str,
+    lines: lines::LineIndex,
+    /// The file is JSON: every snippet is in flow style.
+    json: bool,
     sources: HashMap<String, SourceMap>,
     unresolved: Vec<Unresolved>,
 }
 
-impl Sink {
-    fn new(file: &str, text: &str) -> Self {
+impl<'a> Sink<'a> {
+    fn new(file: &str, text: &'a str) -> Self {
         Sink {
             file: file.to_string(),
-            lines: text.lines().map(|l| l.trim().to_string()).collect(),
+            text,
+            lines: lines::LineIndex::new(text),
+            json: text.trim_start().starts_with(['{', '[']),
             sources: HashMap::new(),
             unresolved: Vec::new(),
         }
     }
 
+    /// The place of a parser position, with its snippet: a bounded window of the line from
+    /// the position on, every value masked ([`Snippet`]), since snippets are output and a
+    /// line can hold a credential in any layout.
     fn loc(&self, p: node::Pos) -> Location {
+        let snippet = self
+            .lines
+            .offset(self.text, p.line, p.column)
+            .map(|(start, at)| (start, block_mapping_start(self.text, start, at)))
+            .and_then(|(start, at)| {
+                Snippet::new(&self.text[start..at], &self.text[at..], self.json)
+            });
         Location {
             file: self.file.clone(),
             line: p.line,
             column: p.column,
-            snippet: self
-                .lines
-                .get(p.line.wrapping_sub(1))
-                .filter(|l| !l.is_empty())
-                .cloned(),
+            snippet,
         }
-    }
-
-    /// The place of a model path. A line that may hold a credential (an environment entry,
-    /// Terraform's `container_definitions` string) has its value masked: snippets are output
-    /// too, and no output may show a credential.
-    fn loc_for(&self, path: &str, p: node::Pos) -> Location {
-        let mut l = self.loc(p);
-        if path.contains("environment") || path == "containerDefinitions" {
-            l.snippet = l.snippet.map(|s| mask_line(&s));
-        }
-        l
     }
 
     /// Records where a model path of a resource comes from (the first record wins).
     fn at(&mut self, id: &str, path: &str, p: node::Pos) {
-        let loc = self.loc_for(path, p);
+        if self
+            .sources
+            .get(id)
+            .is_some_and(|m| m.entries.contains_key(path))
+        {
+            return;
+        }
+        let loc = self.loc(p);
         self.sources
             .entry(id.to_string())
             .or_default()
             .entries
-            .entry(path.to_string())
-            .or_insert(loc);
+            .insert(path.to_string(), loc);
     }
 
     fn unknown(&mut self, id: &str, path: &str, n: &node::Node) {
@@ -203,7 +214,7 @@ impl Sink {
             _ => "it cannot be resolved".to_string(),
         };
         self.at(id, path, n.pos);
-        let location = Some(self.loc_for(path, n.pos));
+        let location = Some(self.loc(n.pos));
         self.unresolved.push(Unresolved {
             resource: id.to_string(),
             field: path.to_string(),
@@ -213,23 +224,31 @@ impl Sink {
     }
 }
 
-/// `Value: AKIA…` → `Value: AKIA**** (20 chars)`: the key stays, the value is masked. A line
-/// with no `key:` part is masked whole.
-fn mask_line(line: &str) -> String {
-    let split = line
-        .find("\": ")
-        .map(|i| i + 3)
-        .or_else(|| line.find(": ").map(|i| i + 2));
-    let (key, value) = match split {
-        Some(i) if !line.starts_with("- ") || line[2..].contains(": ") => line.split_at(i),
-        _ => ("", line),
-    };
-    let value = value.trim_end_matches(',').trim_matches('"');
-    // Empty values and CloudFormation tags (`!Ref DbPassword`) hold no credential.
-    if value.is_empty() || value.starts_with('!') {
-        return line.to_string();
+/// The parser marks a block mapping (a list item `- Name: web`) at the `:` after its first
+/// key; the snippet starts at that key, the first token of the line after the indentation and
+/// `- ` markers (an implicit key is on the line of its `:`, and nothing but those markers may
+/// precede the first key of a block mapping).
+fn block_mapping_start(text: &str, line_start: usize, at: usize) -> usize {
+    let rest = &text[at..];
+    if !(rest.starts_with(": ")
+        || rest.starts_with(":\t")
+        || rest == ":"
+        || rest.starts_with(":\n")
+        || rest.starts_with(":\r"))
+    {
+        return at;
     }
-    format!("{key}{}", SecretString::new(value).masked())
+    let line = &text[line_start..at];
+    let mut i = 0;
+    let b = line.as_bytes();
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' => i += 1,
+            b'-' | b'?' if matches!(b.get(i + 1), Some(b' ' | b'\t')) => i += 2,
+            _ => break,
+        }
+    }
+    line_start + i
 }
 
 /// Whether a file name says YAML (a YAML file that is not a template is skipped with a
@@ -357,5 +376,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
+#[cfg(test)]
+pub(crate) mod layouts;
 #[cfg(test)]
 mod tests;

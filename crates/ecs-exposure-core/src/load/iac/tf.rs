@@ -187,7 +187,7 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
         sink.at(&id, "", r.pos);
         let v = r.values;
         // One reference attribute: its id, or an unresolved record and `None`.
-        let one = |sink: &mut Sink, path: &[&str], field: &str| -> Option<String> {
+        let one = |sink: &mut Sink<'_>, path: &[&str], field: &str| -> Option<String> {
             match p.refs(r, path) {
                 Ok(mut ids) if !ids.is_empty() => Some(ids.swap_remove(0)),
                 Ok(_) => None,
@@ -715,7 +715,7 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
 
 #[allow(clippy::too_many_arguments)]
 fn tf_rule(
-    sink: &mut Sink,
+    sink: &mut Sink<'_>,
     sg: &str,
     perms: &mut Vec<Value>,
     rule: &Node,

@@ -202,7 +202,8 @@ fn terraform_gets_review_notes() {
     );
 }
 
-/// A diff whose context would show a plaintext credential is withheld, with a note.
+/// A diff whose context would show a plaintext credential shows that line as a placeholder,
+/// with a note.
 #[test]
 fn template_diff_never_shows_a_credential() {
     let text = "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: web\n          Image: nginx\n          Environment:\n            - Name: DB_PASSWORD\n              Value: Zq8-vLr2-KmT9-xw4P\n          Privileged: true\n  S:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref T\n";
@@ -217,7 +218,7 @@ fn template_diff_never_shows_a_credential() {
     );
     let mut p = plan(&inv, &analysis, Severity::Informational);
     let texts = [("t.yaml".to_string(), text.to_string())].into();
-    crate::plan::attach_template_edits(&mut p, &inv, &analysis, &texts);
+    crate::plan::attach_template_edits(&mut p, &inv, &texts);
     let json = crate::plan::render::json(&p);
     assert!(!json.contains("Zq8-vLr2-KmT9-xw4P"));
     let r = p
@@ -225,12 +226,16 @@ fn template_diff_never_shows_a_credential() {
         .iter()
         .find(|r| matches!(r.change, Change::DropPrivileged { .. }))
         .unwrap();
-    assert!(r.fix.source_diff.is_none());
+    let diff = &r.fix.source_diff.as_ref().expect("the diff is shown").diff;
+    assert!(
+        diff.contains(" <line 10 holds a credential value; not shown>\n-          Privileged: true\n+          Privileged: false\n"),
+        "{diff}"
+    );
     assert!(
         r.fix
             .notes
             .iter()
-            .any(|n| n.contains("plaintext credentials")),
+            .any(|n| n.contains("hold a plaintext credential are not shown")),
         "{:?}",
         r.fix.notes
     );

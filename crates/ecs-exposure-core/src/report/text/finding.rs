@@ -94,7 +94,7 @@ fn evidence(out: &mut String, e: &Evidence, st: Style) {
         if let Some(snippet) = &l.snippet {
             out.push_str(&format!(
                 "            | {}\n",
-                st.dim(&terminal_safe(snippet))
+                st.dim(&terminal_safe(snippet.as_str()))
             ));
         }
     }

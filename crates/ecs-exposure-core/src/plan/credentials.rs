@@ -1,0 +1,220 @@
+//! The plaintext credentials of an input, found by the `plaintext-credentials` check itself,
+//! and how `plan` and `fix` keep them out of what they show and write. Every decision is made
+//! on parsed values, never by searching the output text for the raw value, which escaping
+//! (`\"`, `\n` in a PEM key, YAML `''`) or a block scalar defeats:
+//!
+//! - a task definition document (JSON that we serialize) is shown from a copy in which each
+//!   credential string is replaced by its masked form ([`Credentials::masked_document`]);
+//! - a template diff (lines of the original file) shows each line that holds part of a
+//!   credential value, by the template's parse tree, as a placeholder
+//!   ([`Credentials::template_diff`]);
+//! - a file to write is loaded again and checked ([`Credentials::find`] on its inventory).
+
+use super::EnvVar;
+use super::diff::{Hidden, diff_hiding};
+use crate::model::{Inventory, SecretString, Service};
+use crate::traits::{self, Outcome, ServiceContext, TraitId};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The plaintext credentials of an inventory. The values are kept only to recognise them;
+/// nothing here prints them (`Debug` shows the variables only).
+#[derive(Default)]
+pub struct Credentials {
+    /// By task definition ARN, in the order the check reports them.
+    variables: BTreeMap<String, Vec<EnvVar>>,
+    values: Vec<SecretString>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("variables", &self.variables)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Credentials {
+    /// Runs `plaintext-credentials` on every task definition of the inventory, whether a
+    /// service runs it or not: a file to write or a diff to show must not hold a credential
+    /// of a task definition that no service uses yet.
+    pub fn find(inv: &Inventory) -> Credentials {
+        let mut out = Credentials::default();
+        let Some(check) = traits::ALL
+            .iter()
+            .find(|t| t.id == TraitId::PlaintextCredentials)
+        else {
+            return out;
+        };
+        for (arn, td) in &inv.task_definitions {
+            let service: Option<Service> = serde_json::from_value(serde_json::json!({
+                "serviceArn": format!("{arn}#credentials"),
+                "taskDefinition": arn,
+            }))
+            .ok();
+            let Some(service) = service else { continue };
+            let mut outcome = Outcome::new(check.id, &service.service_arn);
+            (check.check)(&ServiceContext::new(inv, &service), &mut outcome);
+            for e in outcome.evidence() {
+                let (Some(container), Some(name)) = (
+                    e.container.as_deref(),
+                    e.details.get("variable").and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                let v = EnvVar {
+                    container: container.to_string(),
+                    name: name.to_string(),
+                };
+                let value = td
+                    .container_definitions
+                    .iter()
+                    .filter(|c| c.name.as_deref() == Some(container))
+                    .flat_map(|c| &c.environment)
+                    .filter(|x| x.name.as_deref() == Some(name))
+                    .filter_map(|x| x.value.clone());
+                out.values.extend(value.filter(|x| !x.is_empty()));
+                let list = out.variables.entry(arn.clone()).or_default();
+                if !list.contains(&v) {
+                    list.push(v);
+                }
+            }
+        }
+        out
+    }
+
+    /// The credentials of a task definition document, given the variables the check found in
+    /// it (by ARN): the values are read from the parsed document.
+    pub fn from_document(arn: &str, doc: &Value, vars: &[EnvVar]) -> Credentials {
+        let td = doc.get("taskDefinition").unwrap_or(doc);
+        let mut values = Vec::new();
+        for c in td
+            .get("containerDefinitions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for e in c
+                .get("environment")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let hit = vars.iter().any(|v| {
+                    c.get("name").and_then(Value::as_str) == Some(v.container.as_str())
+                        && e.get("name").and_then(Value::as_str) == Some(v.name.as_str())
+                });
+                if let (true, Some(s)) = (hit, e.get("value").and_then(Value::as_str))
+                    && !s.is_empty()
+                {
+                    values.push(SecretString::new(s));
+                }
+            }
+        }
+        let mut variables = BTreeMap::new();
+        if !vars.is_empty() {
+            variables.insert(arn.to_string(), vars.to_vec());
+        }
+        Credentials { variables, values }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.variables.is_empty()
+    }
+
+    /// The credential variables by task definition ARN.
+    pub fn variables(&self) -> &BTreeMap<String, Vec<EnvVar>> {
+        &self.variables
+    }
+
+    /// "`DB_PASSWORD` (container `app`), …": names only, for messages.
+    pub fn names(&self) -> String {
+        self.variables
+            .values()
+            .flatten()
+            .map(|v| format!("`{}` (container `{}`)", v.name, v.container))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Whether a string holds a credential value.
+    fn holds(&self, s: &str) -> bool {
+        self.values.iter().any(|v| s.contains(v.expose()))
+    }
+
+    /// A copy of a task definition document (`register-task-definition` input or
+    /// `describe-task-definition` output) for display: the value of each credential variable,
+    /// and any other string that holds a credential value (a copy in `command`, a label), is
+    /// replaced by its masked form.
+    pub fn masked_document(&self, doc: &Value) -> Value {
+        let mut doc = doc.clone();
+        let vars: Vec<&EnvVar> = self.variables.values().flatten().collect();
+        let td = match doc.get_mut("taskDefinition") {
+            Some(td) => td,
+            None => &mut doc,
+        };
+        for c in td
+            .get_mut("containerDefinitions")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            let name = c.get("name").and_then(Value::as_str).map(str::to_string);
+            for e in c
+                .get_mut("environment")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                let hit = vars.iter().any(|v| {
+                    name.as_deref() == Some(v.container.as_str())
+                        && e.get("name").and_then(Value::as_str) == Some(v.name.as_str())
+                });
+                if let (true, Some(Value::String(s))) = (hit, e.get_mut("value")) {
+                    *s = SecretString::new(s.as_str()).masked();
+                }
+            }
+        }
+        self.mask_strings(&mut doc);
+        doc
+    }
+
+    fn mask_strings(&self, v: &mut Value) {
+        match v {
+            Value::String(s) if self.holds(s) => *s = SecretString::new(s.as_str()).masked(),
+            Value::Array(a) => a.iter_mut().for_each(|x| self.mask_strings(x)),
+            Value::Object(o) => o.values_mut().for_each(|x| self.mask_strings(x)),
+            _ => {}
+        }
+    }
+
+    /// 1-based lines of a CloudFormation template that hold part of a credential value, from
+    /// its parse tree (see `load::iac::credential_lines`); every line when it does not parse.
+    pub fn template_lines(&self, file: &str, text: &str) -> BTreeSet<usize> {
+        let variables: Vec<(&str, &str)> = self
+            .variables
+            .iter()
+            .filter_map(|(arn, vars)| {
+                let (f, logical) = arn.rsplit_once('#')?;
+                (f == file).then_some((logical, vars))
+            })
+            .flat_map(|(logical, vars)| vars.iter().map(move |v| (logical, v.name.as_str())))
+            .collect();
+        let values: Vec<&str> = self.values.iter().map(SecretString::expose).collect();
+        crate::load::iac::credential_lines(text, &variables, &values)
+            .unwrap_or_else(|| (1..=text.lines().count()).collect())
+    }
+
+    /// The unified diff of a template edit, every line that holds part of a credential value
+    /// shown as a placeholder, before and after the edit.
+    pub fn template_diff(&self, file: &str, before: &str, after: &str, to: &str) -> String {
+        let hidden = Hidden {
+            before: self.template_lines(file, before),
+            after: self.template_lines(file, after),
+        };
+        diff_hiding(before, after, file, to, &hidden)
+    }
+}
+
+#[cfg(test)]
+mod tests;
