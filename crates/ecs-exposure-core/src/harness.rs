@@ -11,7 +11,7 @@
 use crate::engine::{Analysis, Severity, analyze_on};
 use crate::load::Loader;
 use crate::model::Inventory;
-use crate::plan::{self, fix, source};
+use crate::plan::{self, Credentials, fix, source};
 use crate::report::{self, ReportOptions, ScanTime};
 use std::collections::HashMap;
 
@@ -80,9 +80,18 @@ pub fn fix(bytes: &[u8]) {
                 fix::rewrite(&mut output, &r.change, &arn);
             }
         }
-        let before = serde_json::to_string_pretty(&fix::register_input(&doc)).unwrap_or_default();
+        // As `fix --dry-run` shows it: diffs of copies with each credential masked, and the
+        // result read back to check it for credentials, as `fix --output` does.
+        let credentials = Credentials::find(&inv);
+        let shown = |v: &serde_json::Value| {
+            serde_json::to_string_pretty(&credentials.masked_document(v)).unwrap_or_default()
+        };
+        let before = fix::register_input(&doc).unwrap_or_default();
+        let _ = fix::diff(&shown(&before), &shown(&output), name, name);
         let after = serde_json::to_string_pretty(&output).unwrap_or_default();
-        let _ = fix::diff(&before, &after, name, name);
+        if let Some(again) = load(name, after.as_bytes()) {
+            let _ = Credentials::find(&again).names();
+        }
         return;
     }
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -111,8 +120,22 @@ pub fn fix(bytes: &[u8]) {
             }
         }
         if let Ok(after) = source::apply_edits(text, edits) {
-            let _ = fix::diff(text, &after, name, name);
+            let _ = Credentials::find(&inv).template_diff(name, text, &after, name);
+            if let Some(again) = load(name, after.as_bytes()) {
+                let _ = Credentials::find(&again).names();
+            }
         }
+    }
+}
+
+/// The suppressions file (`.ecs-exposure.toml`), as `scan --config` reads it, and the expiry
+/// check that inline suppressions get too.
+pub fn suppressions(bytes: &[u8]) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    if let Ok(list) = crate::suppress::parse_config("fuzz/.ecs-exposure.toml", text) {
+        let _ = crate::suppress::check_expiries(&list);
     }
 }
 

@@ -62,3 +62,8 @@ fn terraform_plan() {
 fn fix_input() {
     replay("fix_input", harness::fix);
 }
+
+#[test]
+fn suppressions() {
+    replay("suppressions", harness::suppressions);
+}
