@@ -139,6 +139,18 @@ fn reread(path: &Path, limit: Limit, buf: &mut Vec<u8>) -> bool {
     }
 }
 
+/// Prints a diff on standard output: as it is when piped (so that `patch` and `git apply` take
+/// it), with control characters escaped when a person reads it on a terminal, where a name
+/// holding ESC would otherwise be obeyed.
+fn print_diff(diff: &str) {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        print!("{}", terminal_safe_lines(diff));
+    } else {
+        print!("{diff}");
+    }
+}
+
 /// The plaintext credentials a file would hold, by the real check on the parsed result
 /// (escaping cannot hide a value from it): `Err` when the result cannot be read back, so that
 /// nothing unchecked is written.
@@ -284,10 +296,7 @@ pub fn fix(mut args: FixArgs) -> Result<u8, String> {
             t.push('\n');
             t
         };
-        print!(
-            "{}",
-            fix::diff(&shown(&before), &shown(&output), &name, &target)
-        );
+        print_diff(&fix::diff(&shown(&before), &shown(&output), &name, &target));
         return Ok(EXIT_OK);
     }
     if applied.is_empty() && args.output.is_none() {
@@ -381,10 +390,7 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
         // Lines that hold part of a credential value, by the parse tree of each side, are
         // shown as a placeholder.
         let credentials = Credentials::find(&inventory);
-        print!(
-            "{}",
-            credentials.template_diff(name, original, &text, &target)
-        );
+        print_diff(&credentials.template_diff(name, original, &text, &target));
         return Ok(EXIT_OK);
     }
     if applied == 0 && args.output.is_none() {
