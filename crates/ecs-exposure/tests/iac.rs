@@ -41,7 +41,7 @@ fn sarif_output() {
     let results = doc["runs"][0]["results"].as_array().unwrap();
     assert!(results.iter().any(|r| r["ruleId"] == "public-ip"
         && r["locations"][0]["physicalLocation"]["region"]["snippet"]["text"]
-            == "AssignPublicIp: ****"));
+            == "AssignPublicIp: ENABLED"));
 }
 
 #[test]

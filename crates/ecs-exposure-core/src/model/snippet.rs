@@ -275,7 +275,7 @@ impl Tokenizer<'_> {
             return Some(end + gap + 1);
         }
         let inner = &w[i + 1..end - 1];
-        if self.ref_context && logical_id(inner) {
+        if (self.ref_context && logical_id(inner)) || vocabulary(inner) {
             self.out.push_str(&w[i..end]);
         } else {
             self.out.push(q);
@@ -324,8 +324,10 @@ impl Tokenizer<'_> {
         let ends_line = rest.trim_start_matches([' ', '\t']).is_empty();
         let commented = rest.trim_start_matches([' ', '\t']).starts_with('#');
         let touches_cut = self.cut && j == w.len();
-        let shape =
-            keyword(scalar) || short_number(scalar) || (self.ref_context && logical_id(scalar));
+        let shape = keyword(scalar)
+            || short_number(scalar)
+            || vocabulary(scalar)
+            || (self.ref_context && logical_id(scalar));
         let may_continue = ends_line && !commented && self.may_continue(flow);
         let shown = shape && !ambiguous && !touches_cut && !may_continue;
         if shown {
@@ -390,6 +392,47 @@ fn keyword(s: &str) -> bool {
     matches!(
         s,
         "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "null" | "Null" | "NULL" | "~"
+    )
+}
+
+/// The fixed words of the AWS settings the traits judge (`pidMode: host`, `CidrIp: 0.0.0.0/0`,
+/// `AssignPublicIp: ENABLED`): shown because they are what the reader must see, and safe to
+/// show because a value equal to one of them is public vocabulary, never a credential.
+/// Exact matches only: `hostname` or `0.0.0.0/0x` stay masked.
+fn vocabulary(s: &str) -> bool {
+    matches!(
+        s,
+        "host"
+            | "awsvpc"
+            | "bridge"
+            | "none"
+            | "task"
+            | "ENABLED"
+            | "DISABLED"
+            | "0.0.0.0/0"
+            | "::/0"
+            | "tcp"
+            | "udp"
+            | "icmp"
+            | "icmpv6"
+            | "all"
+            | "-1"
+            | "FARGATE"
+            | "EC2"
+            | "EXTERNAL"
+            | "internet-facing"
+            | "internal"
+            | "LATEST"
+            | "root"
+            | "ALL"
+            | "SYS_ADMIN"
+            | "NET_ADMIN"
+            | "SYS_PTRACE"
+            | "HTTP"
+            | "HTTPS"
+            | "Allow"
+            | "Deny"
+            | "*"
     )
 }
 

@@ -16,7 +16,10 @@ fn block(line: &str) -> String {
 #[test]
 fn keys_booleans_and_ports_stay() {
     assert_eq!(block("          Privileged: true"), "Privileged: true");
-    assert_eq!(block("      PidMode: host"), "PidMode: ****");
+    // The fixed words of the settings judged are shown (exact matches only).
+    assert_eq!(block("      PidMode: host"), "PidMode: host");
+    assert_eq!(block("      PidMode: hostname"), "PidMode: ****");
+    assert_eq!(block("CidrIp: 0.0.0.0/0"), "CidrIp: 0.0.0.0/0");
     assert_eq!(block("  TaskRole:"), "TaskRole:");
     assert_eq!(
         at(
@@ -41,7 +44,7 @@ fn keys_booleans_and_ports_stay() {
 #[test]
 fn every_other_value_is_masked() {
     assert_eq!(block("Value: AKIAZ7QXW3PLMN4RTV2B"), "Value: ****");
-    assert_eq!(block("CidrIp: 0.0.0.0/0"), "CidrIp: ****");
+    assert_eq!(block("CidrIp: 10.1.2.0/24"), "CidrIp: ****");
     assert_eq!(block("Value: \"hunter2\""), "Value: \"****\"");
     assert_eq!(block("Account: 123456789012"), "Account: ****");
     assert_eq!(block("Ratio: 0.5"), "Ratio: ****");
