@@ -336,6 +336,19 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
     let mut edits = Vec::new();
     let mut applied = 0;
     let mut in_template = false;
+    // When the edits of every remediation that applies load together (one load of the
+    // template), each is taken without loading the template again after it: a template of a
+    // thousand services has thousands of remediations.
+    let loads_together = source::edits_load_together(
+        &inventory,
+        name,
+        original,
+        plan.remediations
+            .iter()
+            .filter(|r| source::cfn_file(&inventory, &r.change) == Some(name))
+            .filter(|r| r.fix.applicability == Applicability::Safe || args.unsafe_fixes)
+            .map(|r| &r.change),
+    );
     for r in &plan.remediations {
         if source::cfn_file(&inventory, &r.change) != Some(name) {
             continue;
@@ -345,15 +358,18 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
             continue;
         }
         let tried = source::template_edits(&inventory, original, &r.change).and_then(|e| {
+            if loads_together {
+                return Ok(e);
+            }
             let mut all = edits.clone();
-            all.extend(e);
-            let text = source::apply_edits(original, all.clone())?;
+            all.extend(e.iter().cloned());
+            let text = source::apply_edits(original, all)?;
             source::check_loads(name, &text)?;
-            Ok(all)
+            Ok(e)
         });
         match tried {
-            Ok(all) => {
-                edits = all;
+            Ok(e) => {
+                edits.extend(e);
                 applied += 1;
                 crate::stderr::say("fixed", &r.title);
                 for n in &r.fix.notes {

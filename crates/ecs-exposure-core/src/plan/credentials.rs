@@ -11,7 +11,8 @@
 //! - a file to write is loaded again and checked ([`Credentials::find`] on its inventory).
 
 use super::EnvVar;
-use super::diff::{Hidden, diff_hiding};
+use super::diff::{Hidden, diff_hiding, diff_window_hiding_before};
+use crate::load::iac::Pieces;
 use crate::model::{Inventory, SecretString, Service};
 use crate::traits::{self, Outcome, ServiceContext, TraitId};
 use serde_json::Value;
@@ -24,6 +25,8 @@ pub struct Credentials {
     /// By task definition ARN, in the order the check reports them.
     variables: BTreeMap<String, Vec<EnvVar>>,
     values: Vec<SecretString>,
+    /// The values indexed for searching text, built on first use.
+    pieces: std::sync::OnceLock<Pieces>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -115,7 +118,11 @@ impl Credentials {
         if !vars.is_empty() {
             variables.insert(arn.to_string(), vars.to_vec());
         }
-        Credentials { variables, values }
+        Credentials {
+            variables,
+            values,
+            pieces: Default::default(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -203,6 +210,31 @@ impl Credentials {
         let values: Vec<&str> = self.values.iter().map(SecretString::expose).collect();
         crate::load::iac::credential_lines(text, &variables, &values)
             .unwrap_or_else(|| (1..=text.lines().count()).collect())
+    }
+
+    /// The unified diff of one of many edits of a template (an edit made on its window, see
+    /// `source::EditedTemplate`) whose credential lines before the edit are known
+    /// (`hidden_before`, from [`Credentials::template_lines`], computed once per file): a
+    /// line the edit adds is hidden when its text holds part of a credential. The edited text
+    /// is not parsed again, so a plan of a template of a thousand services costs one parse of
+    /// it, not one per remediation.
+    pub fn template_edit_diff(
+        &self,
+        hidden_before: &BTreeSet<usize>,
+        edit: &super::source::EditWindow<'_>,
+        file: &str,
+    ) -> String {
+        let pieces = self.pieces.get_or_init(|| {
+            let values: Vec<&str> = self.values.iter().map(SecretString::expose).collect();
+            Pieces::new(&values)
+        });
+        diff_window_hiding_before(
+            (edit.before, &edit.after, edit.first_line),
+            file,
+            file,
+            hidden_before,
+            &|line| pieces.held_by(line),
+        )
     }
 
     /// The unified diff of a template edit, every line that holds part of a credential value

@@ -46,6 +46,58 @@ struct Step {
 
 /// A unified diff of two texts, with the [`Hidden`] lines replaced by a placeholder.
 pub fn diff_hiding(before: &str, after: &str, from: &str, to: &str, hidden: &Hidden) -> String {
+    diff_with(
+        before,
+        after,
+        (from, to),
+        &|old| hidden.before.contains(&old),
+        &|new, _| hidden.after.contains(&new),
+    )
+}
+
+/// A unified diff of an edit of a window of a file (see `source::EditedTemplate`) whose hidden
+/// lines are known only on the side before it: a line present on both sides keeps its status
+/// from before, an added line is hidden when `added_hidden` says so of its text. `before` and
+/// `after` are the lines from 0-based line `first_line` on, the same line on both sides, and
+/// the diff numbers lines as in the whole file.
+pub fn diff_window_hiding_before(
+    (before, after, first_line): (&str, &str, usize),
+    from: &str,
+    to: &str,
+    hidden_before: &BTreeSet<usize>,
+    added_hidden: &dyn Fn(&str) -> bool,
+) -> String {
+    diff_at(
+        before,
+        after,
+        (from, to),
+        first_line,
+        &|old| hidden_before.contains(&old),
+        &|_, text| added_hidden(text),
+    )
+}
+
+/// The diff, each line hidden as the two functions say: `hide_old` of a 1-based line before
+/// (removed and context lines), `hide_new` of a 1-based added line and its text.
+fn diff_with(
+    before: &str,
+    after: &str,
+    names: (&str, &str),
+    hide_old: &dyn Fn(usize) -> bool,
+    hide_new: &dyn Fn(usize, &str) -> bool,
+) -> String {
+    diff_at(before, after, names, 0, hide_old, hide_new)
+}
+
+/// [`diff_with`] of texts that start at 0-based line `offset` of their files.
+fn diff_at(
+    before: &str,
+    after: &str,
+    (from, to): (&str, &str),
+    offset: usize,
+    hide_old: &dyn Fn(usize) -> bool,
+    hide_new: &dyn Fn(usize, &str) -> bool,
+) -> String {
     let a: Vec<&str> = before.lines().collect();
     let b: Vec<&str> = after.lines().collect();
     let deadline = Instant::now().checked_add(DIFF_DEADLINE);
@@ -57,21 +109,18 @@ pub fn diff_hiding(before: &str, after: &str, from: &str, to: &str, hidden: &Hid
         let n_old = hunk.iter().filter(|s| s.sign != '+').count();
         let n_new = hunk.iter().filter(|s| s.sign != '-').count();
         // An empty side is numbered by the line before it, as `diff -u` does.
-        let at = |i: usize, n: usize| if n == 0 { i } else { i + 1 };
+        let at = |i: usize, n: usize| if n == 0 { i + offset } else { i + offset + 1 };
         out.push_str(&format!(
             "@@ -{},{n_old} +{},{n_new} @@\n",
             at(hunk[0].old, n_old),
             at(hunk[0].new, n_new)
         ));
         for s in hunk {
+            let (old, new) = (s.old + offset + 1, s.new + offset + 1);
             let (number, text, hide) = match s.sign {
-                '+' => (s.new + 1, b[s.new], hidden.after.contains(&(s.new + 1))),
-                '-' => (s.old + 1, a[s.old], hidden.before.contains(&(s.old + 1))),
-                _ => (
-                    s.old + 1,
-                    a[s.old],
-                    hidden.before.contains(&(s.old + 1)) || hidden.after.contains(&(s.new + 1)),
-                ),
+                '+' => (new, b[s.new], hide_new(new, b[s.new])),
+                '-' => (old, a[s.old], hide_old(old)),
+                _ => (old, a[s.old], hide_old(old) || hide_new(new, b[s.new])),
             };
             out.push(s.sign);
             if hide {

@@ -350,6 +350,28 @@ pub fn attach_task_definitions(
 /// placeholder (see [`Credentials::template_diff`]), with a note.
 pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<String, String>) {
     let mut credentials: Option<Credentials> = None;
+    // The credential lines of each template as it is, found once: every remediation of the
+    // file is an edit of that same text.
+    let mut hidden: HashMap<&str, std::collections::BTreeSet<usize>> = HashMap::new();
+    // One load check per template for the edits of all its remediations together, instead
+    // of one per remediation (see `source::edits_load_together`).
+    let mut loads: HashMap<&str, bool> = HashMap::new();
+    let mut windows: HashMap<&str, source::EditedTemplate> = HashMap::new();
+    for file in plan
+        .remediations
+        .iter()
+        .filter_map(|r| source::cfn_file(inv, &r.change))
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        if let Some(text) = texts.get(file) {
+            let changes = plan
+                .remediations
+                .iter()
+                .filter(|r| source::cfn_file(inv, &r.change) == Some(file))
+                .map(|r| &r.change);
+            loads.insert(file, source::edits_load_together(inv, file, text, changes));
+        }
+    }
     for r in &mut plan.remediations {
         let Some(file) = source::cfn_file(inv, &r.change) else {
             continue;
@@ -357,10 +379,32 @@ pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<S
         let Some(text) = texts.get(file) else {
             continue;
         };
-        match source::edit_template(inv, file, text, &r.change) {
-            Ok(after) => {
+        // Known to load: the edit is made and shown on the lines around it only. Otherwise
+        // the whole template is edited and loaded again to check it.
+        let edited = if loads.get(file).copied().unwrap_or(false) {
+            source::template_edits(inv, text, &r.change).and_then(|e| {
+                if e.is_empty() {
+                    return Err("nothing to edit at the recorded locations".into());
+                }
+                windows
+                    .entry(file)
+                    .or_insert_with(|| source::EditedTemplate::new(text))
+                    .window(e)
+            })
+        } else {
+            source::edit_template(inv, file, text, &r.change).map(|after| source::EditWindow {
+                first_line: 0,
+                before: text,
+                after,
+            })
+        };
+        match edited {
+            Ok(edit) => {
                 let creds = credentials.get_or_insert_with(|| Credentials::find(inv));
-                let diff = creds.template_diff(file, text, &after, file);
+                let before = hidden
+                    .entry(file)
+                    .or_insert_with(|| creds.template_lines(file, text));
+                let diff = creds.template_edit_diff(before, &edit, file);
                 if diff.contains(diff::HIDDEN_LINE) {
                     r.fix.notes.push(format!(
                         "Lines of `{file}` that hold a plaintext credential are not shown in the edit; move the credentials to `Secrets` first, then apply the edit with `ecs-exposure fix {file}`."

@@ -455,23 +455,122 @@ fn bracket_depth(s: &str) -> i32 {
     d
 }
 
-/// Applies line edits to the text, bottom-up; overlapping edits are refused. The line
-/// ending of the file is kept, and lines outside the edits are byte-identical.
-pub fn apply_edits(text: &str, mut edits: Vec<LineEdit>) -> Result<String, String> {
-    edits.sort_by(|a, b| b.line.cmp(&a.line).then(b.remove.cmp(&a.remove)));
-    edits.dedup();
+/// Applies line edits to the text; overlapping edits are refused. The line ending of the file
+/// is kept, and lines outside the edits are byte-identical. Of several insertions at one line,
+/// the one given last comes first, and insertions come before a replacement of that line.
+///
+/// One pass over the text, copying the runs between edits: a template of 30,000 lines gets
+/// one edit per remediation, and splitting it into a string per line each time was the
+/// largest cost of planning it.
+pub fn apply_edits(text: &str, edits: Vec<LineEdit>) -> Result<String, String> {
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
-    let mut floor = usize::MAX;
+    apply_edits_eol(text, edits, eol)
+}
+
+/// [`apply_edits`] with the line ending of inserted lines given (a window of a file may not
+/// show the file's own).
+fn apply_edits_eol(text: &str, mut edits: Vec<LineEdit>, eol: &str) -> Result<String, String> {
+    edits.reverse();
+    edits.sort_by(|a, b| a.line.cmp(&b.line).then(a.remove.cmp(&b.remove)));
+    edits.dedup();
+    let starts = line_starts(text);
+    let lines = starts.len() - 1;
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut next = 0;
     for e in edits {
-        if e.line + e.remove > floor || e.line + e.remove > lines.len() {
+        if e.line < next || e.line + e.remove > lines {
             return Err("two changes edit the same lines".into());
         }
-        floor = e.line;
-        let new: Vec<String> = e.insert.into_iter().map(|l| format!("{l}{eol}")).collect();
-        lines.splice(e.line..e.line + e.remove, new);
+        out.push_str(&text[starts[next]..starts[e.line]]);
+        for l in &e.insert {
+            out.push_str(l);
+            out.push_str(eol);
+        }
+        next = e.line + e.remove;
     }
-    Ok(lines.concat())
+    out.push_str(&text[starts[next]..]);
+    Ok(out)
+}
+
+/// Where each line of `text` starts (lines as `split_inclusive('\n')` gives them), then the
+/// end of the text.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < text.len())
+        .collect();
+    starts.push(text.len());
+    starts
+}
+
+/// A template that gets many separate edits (one per remediation in `plan`): its line starts
+/// are found once, and each edit is made and shown on the lines around it only, so that the
+/// cost of one remediation does not grow with the size of the template.
+pub struct EditedTemplate<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    eol: &'static str,
+}
+
+/// One edit made on its window of the template: the window before and after it, and the
+/// 0-based line where the window starts (the same line on both sides: nothing before it
+/// changes).
+pub struct EditWindow<'a> {
+    pub first_line: usize,
+    pub before: &'a str,
+    pub after: String,
+}
+
+impl<'a> EditedTemplate<'a> {
+    pub fn new(text: &'a str) -> Self {
+        EditedTemplate {
+            text,
+            starts: line_starts(text),
+            eol: if text.contains("\r\n") { "\r\n" } else { "\n" },
+        }
+    }
+
+    /// The edits made on the lines they touch, with [`CONTEXT`](super::diff::CONTEXT) + 1
+    /// unchanged lines around them, so that a diff of the window is the diff of the file.
+    pub fn window(&self, mut edits: Vec<LineEdit>) -> Result<EditWindow<'a>, String> {
+        let lines = self.starts.len() - 1;
+        let margin = super::diff::CONTEXT + 1;
+        let low = edits.iter().map(|e| e.line).min().unwrap_or(0);
+        let high = edits.iter().map(|e| e.line + e.remove).max().unwrap_or(0);
+        if high > lines {
+            return Err("two changes edit the same lines".into());
+        }
+        let first = low.saturating_sub(margin);
+        let end = (high + margin).min(lines);
+        for e in &mut edits {
+            e.line -= first;
+        }
+        let before = &self.text[self.starts[first]..self.starts[end]];
+        let after = apply_edits_eol(before, edits, self.eol)?;
+        Ok(EditWindow {
+            first_line: first,
+            before,
+            after,
+        })
+    }
+}
+
+/// Whether the edits of all `changes` of one template, made together, still load: one load
+/// of the template for all of them. Each change's edits come from that change alone, so when
+/// together they load, each does on its own; when they do not, each is checked alone.
+pub fn edits_load_together<'a>(
+    inv: &Inventory,
+    file: &str,
+    text: &str,
+    changes: impl Iterator<Item = &'a Change>,
+) -> bool {
+    let mut all = Vec::new();
+    for c in changes {
+        if let Ok(e) = template_edits(inv, text, c) {
+            all.extend(e);
+        }
+    }
+    !all.is_empty() && apply_edits(text, all).is_ok_and(|after| check_loads(file, &after).is_ok())
 }
 
 /// The template after one change, checked to still load; `Err` is the manual note's reason.

@@ -10,7 +10,7 @@
 
 use super::lines::LineIndex;
 use super::node::{self, Key, Node, Pos, V};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A part of a credential shorter than this is not looked for in other scalars (a `!Join`
 /// piece); an exact or containing match is always.
@@ -37,20 +37,21 @@ pub(crate) fn credential_lines(
     starts.sort_unstable();
     starts.dedup();
     let mut spans: Vec<Span> = Vec::new();
+    // By logical id, so that a template of many resources is not searched once per resource.
+    let mut by_resource: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (logical, name) in variables {
+        by_resource.entry(logical).or_default().push(name);
+    }
     if let Some(resources) = root.get("Resources").and_then(Node::map) {
         for (k, r) in resources {
-            let names: Vec<&str> = variables
-                .iter()
-                .filter(|(logical, _)| *logical == k.name)
-                .map(|(_, v)| *v)
-                .collect();
-            if let (false, Some(props)) = (names.is_empty(), r.get("Properties")) {
-                environment_values(props, &names, &mut spans);
+            if let (Some(names), Some(props)) =
+                (by_resource.get(k.name.as_str()), r.get("Properties"))
+            {
+                environment_values(props, names, &mut spans);
             }
         }
     }
-    let values: Vec<&str> = values.iter().copied().filter(|v| !v.is_empty()).collect();
-    holding_scalars(&root, None, &values, &mut spans);
+    holding_scalars(&root, None, &Pieces::new(values), &mut spans);
 
     let index = LineIndex::new(text);
     let last_line = index.lines();
@@ -158,7 +159,7 @@ fn environment_values(n: &Node, names: &[&str], out: &mut Vec<Span>) {
 }
 
 /// Scalars that equal or contain a credential value, or are a long part of one.
-fn holding_scalars(n: &Node, k: Option<&Key>, values: &[&str], out: &mut Vec<Span>) {
+fn holding_scalars(n: &Node, k: Option<&Key>, values: &Pieces, out: &mut Vec<Span>) {
     match &n.v {
         V::Seq(items) => items
             .iter()
@@ -168,13 +169,69 @@ fn holding_scalars(n: &Node, k: Option<&Key>, values: &[&str], out: &mut Vec<Spa
             .for_each(|(k, v)| holding_scalars(v, Some(k), values, out)),
         _ => {
             let Some(s) = n.text() else { return };
-            let holds = values.iter().any(|v| {
-                s.contains(v) || (s.chars().count() >= MIN_PIECE_CHARS && v.contains(s.as_str()))
-            });
-            if holds {
+            if values.held_by(&s) {
                 out.push(span(k, n));
             }
         }
+    }
+}
+
+/// Credential values, indexed so that whether a text holds part of one costs time in
+/// proportion to the text, not to the text times the number of credentials (a template of a
+/// thousand task definitions has thousands of both).
+///
+/// A text holds part of a credential when it contains a run of [`MIN_PIECE_CHARS`] characters
+/// of one (which covers containing a whole long value and being a long part of one), or a
+/// whole value shorter than that. This errs towards hiding: two values that merely share such
+/// a run both count.
+pub struct Pieces {
+    /// Every run of `MIN_PIECE_CHARS` characters of every long value.
+    runs: HashSet<String>,
+    /// Short values, by their length in characters.
+    short: HashMap<usize, HashSet<String>>,
+}
+
+impl Pieces {
+    pub fn new(values: &[&str]) -> Pieces {
+        let mut runs = HashSet::new();
+        let mut short: HashMap<usize, HashSet<String>> = HashMap::new();
+        for v in values.iter().filter(|v| !v.is_empty()) {
+            let chars: Vec<char> = v.chars().collect();
+            if chars.len() < MIN_PIECE_CHARS {
+                short.entry(chars.len()).or_default().insert(v.to_string());
+            } else {
+                runs.extend(chars.windows(MIN_PIECE_CHARS).map(|w| w.iter().collect()));
+            }
+        }
+        Pieces { runs, short }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty() && self.short.is_empty()
+    }
+
+    /// Whether `text` holds part of a credential (see the type).
+    pub fn held_by(&self, text: &str) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        // Char boundaries, so that every window is a whole number of characters.
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let windows = |n: usize| {
+            bounds
+                .iter()
+                .zip(bounds.iter().skip(n))
+                .map(move |(a, b)| &text[*a..*b])
+        };
+        windows(MIN_PIECE_CHARS).any(|w| self.runs.contains(w))
+            || self
+                .short
+                .iter()
+                .any(|(n, set)| windows(*n).any(|w| set.contains(w)))
     }
 }
 
@@ -267,5 +324,20 @@ mod tests {
         );
         assert_eq!(lines(&text, &[("T", "DB_PASSWORD")], &[]), vec![9, 10, 11]);
         assert_eq!(credential_lines("a: [", &[], &[]), None);
+    }
+
+    #[test]
+    fn pieces_find_whole_values_containing_texts_and_long_parts() {
+        let p = Pieces::new(&["s3cr3t-Passw0rd-42", "hunter2", ""]);
+        assert!(p.held_by("Value: s3cr3t-Passw0rd-42"));
+        assert!(p.held_by("Passw0rd")); // a long part (a `!Join` piece)
+        assert!(p.held_by("x=hunter2;"));
+        assert!(!p.held_by("Passw0r")); // shorter than a piece
+        assert!(!p.held_by("hunter"));
+        assert!(!p.held_by(""));
+        // Character windows, never byte slices that split a character.
+        let u = Pieces::new(&["pässwörd-ünïcode"]);
+        assert!(u.held_by("→ wörd-ünï ←"));
+        assert!(!Pieces::new(&[]).held_by("anything at all"));
     }
 }

@@ -13,7 +13,7 @@ mod node;
 mod resolve;
 mod tf;
 
-pub(crate) use credential_lines::credential_lines;
+pub(crate) use credential_lines::{Pieces, credential_lines};
 
 pub use node::{ALIAS_COPY_FACTOR, ALIAS_COPY_MIN, MAX_NESTING};
 pub use resolve::{MAX_RESOLVE_DEPTH, RESOLVE_BUDGET_FACTOR, RESOLVE_BUDGET_MIN};

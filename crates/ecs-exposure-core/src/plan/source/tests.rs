@@ -295,3 +295,45 @@ fn revoke_ingress_note_names_the_rule_lines() {
         assert!(why.contains(&format!("web-public.yaml:{l}")), "{why}");
     }
 }
+
+/// `plan` makes each edit of a template on the lines around it only (`EditedTemplate`): the
+/// diff of that window must be the diff of the whole file, for every remediation of every
+/// example template, and for a template of many services whose edits sit far apart.
+#[test]
+fn window_edits_diff_as_whole_file_edits() {
+    use crate::plan::diff::{diff, diff_window_hiding_before};
+    let mut many = String::from("Resources:\n");
+    for i in 0..40 {
+        many.push_str(&format!(
+            "  Task{i}:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      PidMode: host\n      ContainerDefinitions:\n        - Name: c\n          Image: nginx\n          Privileged: true\n  Svc{i}:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref Task{i}\n"
+        ));
+    }
+    let mut all = templates();
+    all.push(("many.yaml".to_string(), many));
+    let mut compared = 0;
+    for (name, text) in &all {
+        let inv = load(name, text);
+        let p = plan(&inv, &analyze(&inv), Severity::Informational);
+        let edited = EditedTemplate::new(text);
+        for r in &p.remediations {
+            let Ok(edits) = template_edits(&inv, text, &r.change) else {
+                continue;
+            };
+            if edits.is_empty() {
+                continue;
+            }
+            let whole = diff(text, &apply_edits(text, edits.clone()).unwrap(), name, name);
+            let w = edited.window(edits).unwrap();
+            let windowed = diff_window_hiding_before(
+                (w.before, &w.after, w.first_line),
+                name,
+                name,
+                &Default::default(),
+                &|_| false,
+            );
+            assert_eq!(whole, windowed, "{name}: {}", r.title);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 80, "only {compared} edits compared");
+}
