@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures the limits docs/limits.md promises: peak memory against input size for every
+# Measures the limits docs/limits.md promises: peak memory against input (and output) size for every
 # layout (one-line files included), and time and memory of `plan` and `fix` at scale (a
 # 30,000-line template, a task definition of 1,000 containers, a security group of 10,000
 # rules). Prints a Markdown table for docs/benchmarks.md.
@@ -26,26 +26,27 @@ run() {
     local log status
     log=$(mktemp)
     set +e
-    ( ulimit -v $((cap_mb * 1024)); /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 )
+    ( ulimit -v $((cap_mb * 1024)); /usr/bin/time -f '%e %M' -o "$log" "$@" >"$tmp/stdout" 2>/dev/null )
     status=$?
     set -e
     local secs kb
     read -r secs kb < <(tail -1 "$log")
     rm -f "$log"
     local bytes; bytes=$(size "$input")
+    local outb; outb=$(stat -c %s "$tmp/stdout")
     if [[ $status -gt 2 ]]; then
-        printf '| %s | %s | killed (exit %s) | %s MB | — |\n' "$name" "$secs" "$status" \
+        printf '| %s | %s | killed (exit %s) | %s MB | — | — |\n' "$name" "$secs" "$status" \
             "$(awk "BEGIN{printf \"%.1f\", $bytes/1e6}")"
     else
-        awk -v n="$name" -v s="$secs" -v kb="$kb" -v b="$bytes" 'BEGIN {
-            printf "| %s | %.2f s | %.0f MB | %.1f MB | %.1f× |\n", n, s, kb/1024, b/1e6, kb*1024/b }'
+        awk -v n="$name" -v s="$secs" -v kb="$kb" -v b="$bytes" -v o="$outb" 'BEGIN {
+            printf "| %s | %.2f s | %.0f MB | %.1f MB | %.1f MB | %.1f× |\n", n, s, kb/1024, b/1e6, o/1e6, kb*1024/(b+o) }'
     fi
 }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "| run | time | peak RSS | input | RSS / input |"
-echo "|---|---|---|---|---|"
+echo "| run | time | peak RSS | input | output | RSS / (input + output) |"
+echo "|---|---|---|---|---|---|"
 run "scan snapshot, pretty JSON" "$out/snapshot-pretty" "$bin" scan "$out/snapshot-pretty" --format json
 run "scan snapshot, one-line JSON" "$out/snapshot-oneline" "$bin" scan "$out/snapshot-oneline" --format json
 for f in plan-oneline.json template-oneline.json template-flow.yaml template-30k.yaml; do

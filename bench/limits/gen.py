@@ -232,16 +232,20 @@ def write(path, text):
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    # Memory per layout: a snapshot pretty and on one line, a Terraform plan and a JSON
-    # template on one line, a YAML template in flow style.
-    snap = snapshot_services(2000)
+    # Memory per layout: a snapshot pretty and on one line (1,000 services, each running a
+    # task definition of its own, as accounts do), a Terraform plan and a JSON template on one
+    # line, a YAML template in flow style.
+    services = snapshot_services(1000)
+    for i, svc in enumerate(services["services"]):
+        svc["taskDefinition"] = f"arn:aws:ecs:eu-west-1:111122223333:task-definition/app{i}:1"
+    snap = dict(services)
     snap.update(security_group(2000))
-    os.makedirs(f"{out}/snapshot-pretty", exist_ok=True)
-    os.makedirs(f"{out}/snapshot-oneline", exist_ok=True)
-    td = {"taskDefinition": task_definition("big", [container(i) for i in range(50)])}
     for d, indent in (("snapshot-pretty", 2), ("snapshot-oneline", None)):
+        os.makedirs(f"{out}/{d}", exist_ok=True)
         write(f"{out}/{d}/services.json", json.dumps(snap, indent=indent))
-        write(f"{out}/{d}/taskdef.json", json.dumps(td, indent=indent))
+        for i in range(1000):
+            td = {"taskDefinition": task_definition(f"app{i}", [container(c) for c in range(3)])}
+            write(f"{out}/{d}/taskdef-{i}.json", json.dumps(td, indent=indent))
     write(f"{out}/plan-oneline.json", json.dumps(terraform_plan(50), separators=(",", ":")))
     write(f"{out}/template-oneline.json", json.dumps(cfn_json(60000), separators=(",", ":")))
     write(f"{out}/template-flow.yaml", "\n".join(
