@@ -46,6 +46,8 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+impl std::error::Error for Diagnostic {}
+
 /// How the caller came to a document; it decides what one of no known kind is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {

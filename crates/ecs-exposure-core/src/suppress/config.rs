@@ -26,33 +26,9 @@ pub const MAX_SUPPRESSIONS: usize = 10_000;
 
 const ENTRY_KEYS: &[&str] = &["trait", "resource", "reason", "expires"];
 
-/// A configuration file that cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The file (or other origin) the problem is in.
-    pub file: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    /// The suppression and key: `suppress[2].expires`.
-    pub path: Option<String>,
-    pub message: String,
-}
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let (Some(l), Some(c)) = (self.line, self.column) {
-            write!(f, ":{l}:{c}")?;
-        }
-        write!(f, ": ")?;
-        if let Some(p) = &self.path {
-            write!(f, "at `{p}`: ")?;
-        }
-        write!(f, "{}", self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
+/// A configuration file that cannot be used: a diagnostic like the loader's (file, line,
+/// column, the suppression and key as its path, e.g. `suppress[2].expires`, and a message).
+pub type ConfigError = crate::load::Diagnostic;
 
 /// Parses a configuration file's text. `origin` names it in errors and in each
 /// suppression's `source`.
