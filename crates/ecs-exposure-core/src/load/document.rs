@@ -83,11 +83,7 @@ impl Document {
         ) {
             if let Some(items) = items {
                 loaded.insert(kind);
-                for item in items {
-                    let key = id(&item).clone();
-                    seen.note(noun, &key, map.has(&key));
-                    map.put(key, item);
-                }
+                seen.put_all(noun, items, map, id);
             }
         }
         add(
@@ -102,13 +98,12 @@ impl Document {
         if let Some(mut td) = self.task_definition {
             loaded.insert(Kind::EcsTaskDefinition);
             td.tags = self.tags.unwrap_or_default();
-            let key = td.task_definition_arn.clone();
-            seen.note(
+            seen.put_all(
                 Noun::TASK_DEFINITION,
-                &key,
-                inv.task_definitions.contains_key(&key),
+                [td],
+                &mut inv.task_definitions,
+                |t| &t.task_definition_arn,
             );
-            inv.task_definitions.insert(key, td);
         }
         add(
             loaded,

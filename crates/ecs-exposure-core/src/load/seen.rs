@@ -96,6 +96,22 @@ impl Seen {
         };
     }
 
+    /// Puts each item into its inventory map under its id, noting each one that replaces a
+    /// resource the map already held: the one insert of every loader.
+    pub(crate) fn put_all<T, M: Keyed<T>>(
+        &mut self,
+        noun: Noun,
+        items: impl IntoIterator<Item = T>,
+        map: &mut M,
+        id: impl Fn(&T) -> &String,
+    ) {
+        for item in items {
+            let key = id(&item).clone();
+            self.note(noun, &key, map.has(&key));
+            map.put(key, item);
+        }
+    }
+
     /// Notes a resource added to the inventory; `replaced`: it held one with that id.
     pub(crate) fn note(&mut self, noun: Noun, id: &str, replaced: bool) {
         let mut h = std::collections::hash_map::DefaultHasher::new();

@@ -18,7 +18,7 @@ pub(crate) use credential_lines::{Pieces, credential_lines};
 pub use node::{ALIAS_COPY_FACTOR, ALIAS_COPY_MIN, MAX_NESTING};
 pub use resolve::{MAX_RESOLVE_DEPTH, RESOLVE_BUDGET_FACTOR, RESOLVE_BUDGET_MIN};
 
-use super::seen::{Keyed, Noun, Seen};
+use super::seen::{Noun, Seen};
 use super::{Diagnostic, Parsed};
 use crate::model::*;
 use std::collections::{BTreeSet, HashMap};
@@ -54,89 +54,64 @@ pub struct IacDocument {
 
 impl IacDocument {
     pub(crate) fn merge_into(self, inv: &mut Inventory, seen: &mut Seen) {
-        fn add<T, M: Keyed<T>>(
-            seen: &mut Seen,
-            noun: Noun,
-            items: Vec<T>,
-            map: &mut M,
-            id: impl Fn(&T) -> &String,
-        ) {
-            for item in items {
-                let key = id(&item).clone();
-                seen.note(noun, &key, map.has(&key));
-                map.put(key, item);
-            }
-        }
         seen.enter(&self.origin);
         inv.loaded.extend(self.kinds);
-        add(seen, Noun::SERVICE, self.services, &mut inv.services, |s| {
+        seen.put_all(Noun::SERVICE, self.services, &mut inv.services, |s| {
             &s.service_arn
         });
-        add(
-            seen,
+        seen.put_all(
             Noun::TASK_DEFINITION,
             self.task_definitions,
             &mut inv.task_definitions,
             |t| &t.task_definition_arn,
         );
-        add(seen, Noun::CLUSTER, self.clusters, &mut inv.clusters, |c| {
+        seen.put_all(Noun::CLUSTER, self.clusters, &mut inv.clusters, |c| {
             &c.cluster_arn
         });
-        add(
-            seen,
+        seen.put_all(
             Noun::SECURITY_GROUP,
             self.security_groups,
             &mut inv.security_groups,
             |g| &g.group_id,
         );
-        add(seen, Noun::SUBNET, self.subnets, &mut inv.subnets, |s| {
+        seen.put_all(Noun::SUBNET, self.subnets, &mut inv.subnets, |s| {
             &s.subnet_id
         });
-        add(
-            seen,
+        seen.put_all(
             Noun::ROUTE_TABLE,
             self.route_tables,
             &mut inv.route_tables,
             |r| &r.route_table_id,
         );
-        add(
-            seen,
+        seen.put_all(
             Noun::NETWORK_ACL,
             self.network_acls,
             &mut inv.network_acls,
             |a| &a.network_acl_id,
         );
-        add(
-            seen,
+        seen.put_all(
             Noun::INTERNET_GATEWAY,
             self.internet_gateways,
             &mut inv.internet_gateways,
             |g| &g.internet_gateway_id,
         );
-        add(
-            seen,
+        seen.put_all(
             Noun::LOAD_BALANCER,
             self.load_balancers,
             &mut inv.load_balancers,
             |l| &l.load_balancer_arn,
         );
-        add(
-            seen,
+        seen.put_all(
             Noun::TARGET_GROUP,
             self.target_groups,
             &mut inv.target_groups,
             |t| &t.target_group_arn,
         );
-        add(
-            seen,
-            Noun::LISTENER,
-            self.listeners,
-            &mut inv.listeners,
-            |l| &l.listener_arn,
-        );
-        add(seen, Noun::ROLE, self.roles, &mut inv.roles, |r| &r.arn);
-        add(
-            seen,
+        seen.put_all(Noun::LISTENER, self.listeners, &mut inv.listeners, |l| {
+            &l.listener_arn
+        });
+        seen.put_all(Noun::ROLE, self.roles, &mut inv.roles, |r| &r.arn);
+        seen.put_all(
             Noun::MANAGED_POLICY,
             self.policies,
             &mut inv.managed_policies,
