@@ -346,7 +346,7 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
         plan.remediations
             .iter()
             .filter(|r| source::cfn_file(&inventory, &r.change) == Some(name))
-            .filter(|r| r.fix.applicability == Applicability::Safe || args.unsafe_fixes)
+            .filter(|r| wanted(r, args.unsafe_fixes))
             .map(|r| &r.change),
     );
     for r in &plan.remediations {
@@ -440,10 +440,10 @@ fn written(target: &Path, text: &str) -> Result<String, String> {
 /// Whether `fix` applies this remediation: safe ones always, the others only with
 /// `--unsafe`; a skipped one is named on stderr with the reason.
 fn applies(r: &ecs_exposure_core::plan::PlannedRemediation, unsafe_fixes: bool) -> bool {
-    let level = r.fix.applicability;
-    if level == Applicability::Safe || unsafe_fixes {
+    if wanted(r, unsafe_fixes) {
         return true;
     }
+    let level = r.fix.applicability;
     crate::stderr::line(&format!(
         "skipped ({}; use --unsafe): {}",
         match level {
@@ -453,4 +453,10 @@ fn applies(r: &ecs_exposure_core::plan::PlannedRemediation, unsafe_fixes: bool) 
         r.title
     ));
     false
+}
+
+/// Whether `fix` applies this remediation (safe ones always, the others with `--unsafe`),
+/// without a word: [`applies`] says why it skips one.
+fn wanted(r: &ecs_exposure_core::plan::PlannedRemediation, unsafe_fixes: bool) -> bool {
+    r.fix.applicability == Applicability::Safe || unsafe_fixes
 }
