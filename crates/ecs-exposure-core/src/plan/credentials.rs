@@ -125,6 +125,12 @@ impl Credentials {
         }
     }
 
+    /// The values found, for tests that check the fixtures hold what they say.
+    #[cfg(test)]
+    pub(crate) fn exposed_values(&self) -> Vec<String> {
+        self.values.iter().map(|v| v.expose().to_string()).collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.variables.is_empty()
     }

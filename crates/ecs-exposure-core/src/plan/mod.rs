@@ -355,23 +355,21 @@ pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<S
     let mut hidden: HashMap<&str, std::collections::BTreeSet<usize>> = HashMap::new();
     // One load check per template for the edits of all its remediations together, instead
     // of one per remediation (see `source::edits_load_together`).
-    let mut loads: HashMap<&str, bool> = HashMap::new();
-    let mut windows: HashMap<&str, source::EditedTemplate> = HashMap::new();
-    for file in plan
-        .remediations
-        .iter()
-        .filter_map(|r| source::cfn_file(inv, &r.change))
-        .collect::<std::collections::BTreeSet<_>>()
-    {
-        if let Some(text) = texts.get(file) {
-            let changes = plan
-                .remediations
-                .iter()
-                .filter(|r| source::cfn_file(inv, &r.change) == Some(file))
-                .map(|r| &r.change);
-            loads.insert(file, source::edits_load_together(inv, file, text, changes));
+    let mut changes: HashMap<&str, Vec<&Change>> = HashMap::new();
+    for r in &plan.remediations {
+        if let Some(file) = source::cfn_file(inv, &r.change) {
+            changes.entry(file).or_default().push(&r.change);
         }
     }
+    let loads: HashMap<&str, bool> = changes
+        .into_iter()
+        .filter_map(|(file, changes)| {
+            let text = texts.get(file)?;
+            let together = source::edits_load_together(inv, file, text, changes.into_iter());
+            Some((file, together))
+        })
+        .collect();
+    let mut windows: HashMap<&str, source::EditedTemplate> = HashMap::new();
     for r in &mut plan.remediations {
         let Some(file) = source::cfn_file(inv, &r.change) else {
             continue;
@@ -429,31 +427,6 @@ pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<S
             }
         }
     }
-}
-
-/// The values of the variables `plaintext-credentials` found (never printed: only used to
-/// keep them out of shared output).
-pub fn credential_values(inv: &Inventory, analysis: &Analysis) -> Vec<String> {
-    let mut out = Vec::new();
-    for (td, vars) in credential_variables(analysis) {
-        let Some(t) = inv.task_definitions.get(&td) else {
-            continue;
-        };
-        for c in &t.container_definitions {
-            for e in &c.environment {
-                let hit = vars.iter().any(|v| {
-                    Some(v.container.as_str()) == c.name.as_deref()
-                        && Some(v.name.as_str()) == e.name.as_deref()
-                });
-                if let (true, Some(v)) = (hit, e.value.as_ref())
-                    && !v.expose().is_empty()
-                {
-                    out.push(v.expose().to_string());
-                }
-            }
-        }
-    }
-    out
 }
 
 /// The environment variables that `plaintext-credentials` found, by task definition ARN.
