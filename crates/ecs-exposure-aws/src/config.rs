@@ -20,6 +20,8 @@ pub struct Options {
     pub role_arns: Vec<String>,
     /// Calls in flight at once.
     pub concurrency: usize,
+    /// Also every ACTIVE task definition revision, not only those a service runs.
+    pub all_task_definitions: bool,
 }
 
 pub async fn load(opts: &Options) -> SdkConfig {

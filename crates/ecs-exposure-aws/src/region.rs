@@ -181,11 +181,40 @@ async fn collect_region(
         ));
     }
 
-    // Task definitions actually run, once per revision.
-    let td_arns: BTreeSet<String> = all
-        .iter()
-        .filter_map(|s| s.task_definition().map(str::to_string))
-        .collect();
+    // Task definitions actually run, once per revision: the service's own, and those of its
+    // deployments still running tasks and of its task sets.
+    let mut td_arns: BTreeSet<String> = BTreeSet::new();
+    for svc in &all {
+        td_arns.extend(svc.task_definition().map(str::to_string));
+        td_arns.extend(
+            svc.deployments()
+                .iter()
+                .filter(|d| d.status() != Some("INACTIVE"))
+                .filter_map(|d| d.task_definition().map(str::to_string)),
+        );
+        td_arns.extend(
+            svc.task_sets()
+                .iter()
+                .filter_map(|t| t.task_definition().map(str::to_string)),
+        );
+    }
+    // Asked for: every ACTIVE revision, run or not.
+    if opts.all_task_definitions {
+        step("task definition revisions");
+        pages!(
+            s,
+            account,
+            region,
+            "ecs:ListTaskDefinitions",
+            None,
+            c.ecs
+                .list_task_definitions()
+                .status(aws_sdk_ecs::types::TaskDefinitionStatus::Active),
+            |p| {
+                td_arns.extend(p.task_definition_arns().iter().cloned());
+            }
+        );
+    }
     step(&format!("{} task definitions", td_arns.len()));
     let mut set = JoinSet::new();
     for arn in td_arns {

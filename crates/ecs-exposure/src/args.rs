@@ -105,8 +105,8 @@ pub struct CollectArgs {
     pub strict: bool,
 }
 
-/// How to reach AWS for `scan --live` and `collect`. Credentials come the AWS way
-/// (environment, profile, SSO, instance or container role).
+/// How to reach AWS for `scan --live` and `collect`, and what to collect. Credentials come the
+/// AWS way (environment, profile, SSO, instance or container role).
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct AwsArgs {
     /// Region to scan (repeatable); default: the configured region.
@@ -133,6 +133,22 @@ pub struct AwsArgs {
     /// API calls in flight at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Also judge every ACTIVE task definition revision that no service runs (live: collect
+    /// them too). By default only what runs is judged in an account snapshot or a live scan;
+    /// task definitions of infrastructure as code, and of an input without services, always are.
+    #[arg(long)]
+    pub all_task_definitions: bool,
+}
+
+impl AwsArgs {
+    /// Which task definitions that no service runs are judged on their own.
+    pub fn task_definition_scope(&self) -> ecs_exposure_core::engine::TaskDefinitionScope {
+        if self.all_task_definitions {
+            ecs_exposure_core::engine::TaskDefinitionScope::All
+        } else {
+            ecs_exposure_core::engine::TaskDefinitionScope::Deployable
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]

@@ -22,6 +22,7 @@ pub fn collect(aws: &AwsArgs) -> Result<Collection, String> {
         endpoint_url: aws.endpoint_url.clone(),
         role_arns,
         concurrency: usize::from(aws.concurrency),
+        all_task_definitions: aws.all_task_definitions,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

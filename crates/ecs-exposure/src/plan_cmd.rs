@@ -4,7 +4,7 @@ use crate::args::{FixArgs, PlanArgs, PlanFormat};
 use crate::read::{Limit, read_regular};
 use crate::run::{EXIT_ERROR, EXIT_OK, Source, load_input};
 use crate::write;
-use ecs_exposure_core::engine::{Severity, analyze};
+use ecs_exposure_core::engine::{Options, Severity, analyze, analyze_with};
 use ecs_exposure_core::load::Loader;
 use ecs_exposure_core::plan::{self, Applicability, Credentials, fix};
 use ecs_exposure_core::report::text::terminal_safe_lines;
@@ -27,7 +27,13 @@ pub fn plan(args: PlanArgs) -> Result<u8, String> {
     for w in &warnings {
         crate::stderr::say("warning", &w.to_string());
     }
-    let analysis = analyze(&inventory);
+    let analysis = analyze_with(
+        &inventory,
+        &Options {
+            task_definitions: args.aws.task_definition_scope(),
+            ..Options::default()
+        },
+    );
     let mut plan = plan::plan(&inventory, &analysis, args.min_severity);
     plan::attach_task_definitions(
         &mut plan,

@@ -3,7 +3,7 @@
 use crate::args::{AwsArgs, Cli, CollectArgs, ColorChoice, Command, Format, ReadArgs, ScanArgs};
 use crate::read::Limit;
 use crate::{inputs, walk, write};
-use ecs_exposure_core::engine::analyze_on;
+use ecs_exposure_core::engine::{Options, analyze_with};
 use ecs_exposure_core::load::Diagnostic;
 use ecs_exposure_core::plan;
 use ecs_exposure_core::report::{self, ReportOptions, ScanTime};
@@ -152,7 +152,13 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
     let mut suppressions = crate::config::load(&config, args.config.is_some())?;
     crate::config::check_inline(&inventory.suppressions)?;
     suppressions.extend(inventory.suppressions.iter().cloned());
-    let mut analysis = analyze_on(&inventory, threads);
+    let mut analysis = analyze_with(
+        &inventory,
+        &Options {
+            threads,
+            task_definitions: args.aws.task_definition_scope(),
+        },
+    );
     let time = scan_time();
     let mut warnings = warnings;
     for notice in suppress::apply(&mut analysis, &suppressions, &time.rfc3339[..10]) {
@@ -163,6 +169,19 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
             line: None,
             column: None,
             message: notice,
+        });
+    }
+    // An input in which nothing could be judged must not read as a clean bill of health.
+    let nothing_judged = analysis.services_scanned == 0 && analysis.task_definitions_scanned == 0;
+    if nothing_judged {
+        let notice = "the input holds no ECS service and no task definition: nothing was judged";
+        crate::stderr::say("warning", notice);
+        warnings.push(Diagnostic {
+            file: "input".to_string(),
+            path: None,
+            line: None,
+            column: None,
+            message: notice.to_string(),
         });
     }
     timer.lap("analyze");
@@ -189,7 +208,9 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
     write_report(&args, &analysis, &opts, color)?;
     timer.lap("report");
     if args.strict
-        && (!analysis.not_evaluated.is_empty() || !analysis.collection_failures.is_empty())
+        && (nothing_judged
+            || !analysis.not_evaluated.is_empty()
+            || !analysis.collection_failures.is_empty())
     {
         crate::stderr::say(
             "error",

@@ -132,3 +132,70 @@ fn config_file_suppresses_and_exit_code_follows() {
     );
     assert!(!stderr.contains("no-such-trait"), "{stderr}");
 }
+
+/// A template whose task definition a schedule runs (no service): the task definition is a
+/// finding of its own, with the network checks listed as not evaluated and why.
+#[test]
+fn a_scheduled_task_definition_is_a_finding_of_its_own() {
+    let out = scan(&["examples/iac/scheduled-task.yaml", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["services_scanned"], 0);
+    assert_eq!(doc["summary"]["task_definitions_scanned"], 1);
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{doc:#}");
+    let f = &findings[0];
+    assert_eq!(f["resource"]["type"], "AWS::ECS::TaskDefinition");
+    assert_eq!(f["resource"]["name"], "nightly-report");
+    assert_eq!(
+        f["resource"]["uid"],
+        "examples/iac/scheduled-task.yaml#ReportTask"
+    );
+    assert_eq!(f["severity"], "MEDIUM");
+    let ids: Vec<&str> = f["traits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["privileged-container", "host-pid-namespace"]);
+    assert!(
+        f["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("its network path was not judged (no service in the input runs it)"),
+        "{}",
+        f["explanation"]
+    );
+    for id in ["public-ip", "open-security-group", "internet-reachable"] {
+        let n = doc["not_evaluated"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["trait"] == id)
+            .unwrap_or_else(|| panic!("{id} is not listed as not evaluated: {doc:#}"));
+        assert!(
+            n["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("no service in the input runs task definition"),
+            "{n}"
+        );
+    }
+}
+
+/// A task definition that a service of the same template runs is part of that service's
+/// finding only.
+#[test]
+fn a_task_definition_a_service_runs_is_not_judged_twice() {
+    let out = scan(&["examples/iac/web-public.yaml", "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["task_definitions_scanned"], 0, "{doc:#}");
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["resource"]["type"] == "AWS::ECS::Service")
+    );
+}

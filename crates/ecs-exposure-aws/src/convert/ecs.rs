@@ -29,36 +29,85 @@ pub fn cluster(c: &t::Cluster) -> Value {
     tags(c.tags())("tags", o).done()
 }
 
+/// `networkConfiguration` of a service, deployment or task set.
+fn network(n: Option<&t::NetworkConfiguration>) -> Option<Value> {
+    n.and_then(|n| n.awsvpc_configuration()).map(|a| {
+        Obj::new()
+            .v(
+                "awsvpcConfiguration",
+                Some(
+                    Obj::new()
+                        .strs("subnets", a.subnets())
+                        .strs("securityGroups", a.security_groups())
+                        .s("assignPublicIp", a.assign_public_ip().map(|x| x.as_str()))
+                        .done(),
+                ),
+            )
+            .done()
+    })
+}
+
+fn load_balancer(lb: &t::LoadBalancer) -> Value {
+    Obj::new()
+        .s("targetGroupArn", lb.target_group_arn())
+        .s("loadBalancerName", lb.load_balancer_name())
+        .s("containerName", lb.container_name())
+        .i("containerPort", lb.container_port().map(i64::from))
+        .done()
+}
+
+fn capacity(c: &t::CapacityProviderStrategyItem) -> Value {
+    Obj::new()
+        .s("capacityProvider", Some(c.capacity_provider()))
+        .i("weight", Some(i64::from(c.weight())))
+        .i("base", Some(i64::from(c.base())))
+        .done()
+}
+
+/// One entry of `deployments`: while a deployment rolls out, the service runs the task
+/// definitions of every deployment that is not INACTIVE.
+fn deployment(d: &t::Deployment) -> Value {
+    Obj::new()
+        .s("id", d.id())
+        .s("status", d.status())
+        .s("taskDefinition", d.task_definition())
+        .s("launchType", d.launch_type().map(|x| x.as_str()))
+        .list(
+            "capacityProviderStrategy",
+            d.capacity_provider_strategy(),
+            capacity,
+        )
+        .s("platformVersion", d.platform_version())
+        .v("networkConfiguration", network(d.network_configuration()))
+        .s("rolloutState", d.rollout_state().map(|x| x.as_str()))
+        .done()
+}
+
+/// One entry of `taskSets` (EXTERNAL and CODE_DEPLOY deployment controllers).
+fn task_set(ts: &t::TaskSet) -> Value {
+    Obj::new()
+        .s("id", ts.id())
+        .s("taskSetArn", ts.task_set_arn())
+        .s("status", ts.status())
+        .s("taskDefinition", ts.task_definition())
+        .s("launchType", ts.launch_type().map(|x| x.as_str()))
+        .list(
+            "capacityProviderStrategy",
+            ts.capacity_provider_strategy(),
+            capacity,
+        )
+        .s("platformVersion", ts.platform_version())
+        .v("networkConfiguration", network(ts.network_configuration()))
+        .list("loadBalancers", ts.load_balancers(), load_balancer)
+        .done()
+}
+
 pub fn service(s: &t::Service) -> Value {
-    let network = s
-        .network_configuration()
-        .and_then(|n| n.awsvpc_configuration())
-        .map(|a| {
-            Obj::new()
-                .v(
-                    "awsvpcConfiguration",
-                    Some(
-                        Obj::new()
-                            .strs("subnets", a.subnets())
-                            .strs("securityGroups", a.security_groups())
-                            .s("assignPublicIp", a.assign_public_ip().map(|x| x.as_str()))
-                            .done(),
-                    ),
-                )
-                .done()
-        });
     let o = Obj::new()
         .s("serviceArn", s.service_arn())
         .s("serviceName", s.service_name())
         .s("clusterArn", s.cluster_arn())
-        .list("loadBalancers", s.load_balancers(), |lb| {
-            Obj::new()
-                .s("targetGroupArn", lb.target_group_arn())
-                .s("loadBalancerName", lb.load_balancer_name())
-                .s("containerName", lb.container_name())
-                .i("containerPort", lb.container_port().map(i64::from))
-                .done()
-        })
+        .list("loadBalancers", s.load_balancers(), load_balancer)
         .s("status", s.status())
         .i("desiredCount", Some(i64::from(s.desired_count())))
         .i("runningCount", Some(i64::from(s.running_count())))
@@ -66,17 +115,13 @@ pub fn service(s: &t::Service) -> Value {
         .list(
             "capacityProviderStrategy",
             s.capacity_provider_strategy(),
-            |c| {
-                Obj::new()
-                    .s("capacityProvider", Some(c.capacity_provider()))
-                    .i("weight", Some(i64::from(c.weight())))
-                    .i("base", Some(i64::from(c.base())))
-                    .done()
-            },
+            capacity,
         )
         .s("platformVersion", s.platform_version())
         .s("taskDefinition", s.task_definition())
-        .v("networkConfiguration", network)
+        .v("networkConfiguration", network(s.network_configuration()))
+        .list("deployments", s.deployments(), deployment)
+        .list("taskSets", s.task_sets(), task_set)
         .s(
             "schedulingStrategy",
             s.scheduling_strategy().map(|x| x.as_str()),
@@ -161,6 +206,16 @@ fn container(c: &t::ContainerDefinition) -> Value {
             Obj::new()
                 .s("name", Some(s.name()))
                 .s("valueFrom", Some(s.value_from()))
+                .done()
+        })
+        // Copied for the same reason as `environment`: credentials are written on command
+        // lines too, and environment files name S3 objects the scan cannot read.
+        .strs("command", c.command())
+        .strs("entryPoint", c.entry_point())
+        .list("environmentFiles", c.environment_files(), |f| {
+            Obj::new()
+                .s("value", Some(f.value()))
+                .s("type", Some(f.r#type().as_str()))
                 .done()
         })
         .list("mountPoints", c.mount_points(), |m| {

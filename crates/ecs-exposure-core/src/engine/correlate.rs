@@ -9,7 +9,8 @@ use crate::traits::{Facet, TraitHit, TraitId};
 
 /// Builds the finding for one service from its trait hits.
 pub fn assess(resource: ResourceRef, traits: Vec<TraitHit>) -> Finding {
-    let (likelihood, (impact, impact_reason)) = likelihood_and_impact(&traits);
+    let alone = resource.resource_type == super::TASK_DEFINITION_TYPE;
+    let (likelihood, (impact, impact_reason)) = (likelihood(&traits, alone), impact(&traits));
     let (severity, explanation) = match &likelihood {
         Some((l, why)) => {
             let s = matrix(*l, impact);
@@ -31,7 +32,8 @@ pub fn assess(resource: ResourceRef, traits: Vec<TraitHit>) -> Finding {
         ),
     };
     let title = format!(
-        "ECS service {} {}",
+        "ECS {} {} {}",
+        if alone { "task definition" } else { "service" },
         resource.name,
         list(traits.iter().map(|t| {
             crate::traits::by_id(t.id.as_str())
@@ -56,14 +58,21 @@ pub fn assess(resource: ResourceRef, traits: Vec<TraitHit>) -> Finding {
 pub fn likelihood_and_impact(
     traits: &[TraitHit],
 ) -> (Option<(Likelihood, String)>, (Impact, String)) {
-    (likelihood(traits), impact(traits))
+    (likelihood(traits, false), impact(traits))
 }
 
 fn find(traits: &[TraitHit], id: TraitId) -> Option<&TraitHit> {
     traits.iter().find(|t| t.id == id)
 }
 
-fn likelihood(traits: &[TraitHit]) -> Option<(Likelihood, String)> {
+/// `alone`: the traits are those of a task definition judged on its own, whose network was
+/// not judged (no service in the input runs it), so "no path was found" would not be true.
+fn likelihood(traits: &[TraitHit], alone: bool) -> Option<(Likelihood, String)> {
+    let no_path = if alone {
+        "its network path was not judged (no service in the input runs it)"
+    } else {
+        "no path from the internet was found"
+    };
     let reachable = find(traits, TraitId::InternetReachable);
     let direct = reachable.is_some_and(|t| t.has(Facet::DirectPath));
     let exploitable = find(traits, TraitId::ExploitableVulnerability);
@@ -110,7 +119,7 @@ fn likelihood(traits: &[TraitHit]) -> Option<(Likelihood, String)> {
         return Some((
             Likelihood::Moderate,
             format!(
-                "an image has an exploitable network vulnerability ({}) although no path from the internet was found",
+                "an image has an exploitable network vulnerability ({}) although {no_path}",
                 first_detail(x, "vulnerability_id")
             ),
         ));
@@ -139,10 +148,7 @@ fn likelihood(traits: &[TraitHit]) -> Option<(Likelihood, String)> {
     if !low.is_empty() {
         return Some((
             Likelihood::Low,
-            format!(
-                "it has {} but no path from the internet was found",
-                list(low.into_iter())
-            ),
+            format!("it has {} but {no_path}", list(low.into_iter())),
         ));
     }
     None

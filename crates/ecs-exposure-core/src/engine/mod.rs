@@ -5,11 +5,13 @@ mod collection;
 mod correlate;
 mod iac;
 pub mod severity;
+pub mod subjects;
 
 pub use collection::{FailedCall, traits_fed_by};
 pub(crate) use correlate::join_and;
 pub use correlate::{assess, likelihood_and_impact};
 pub use severity::{Impact, Likelihood, Severity};
+pub use subjects::TaskDefinitionScope;
 
 use crate::model::{Inventory, Service, arn_account_region, arn_partition};
 use crate::traits::{self, Gap, Outcome, ServiceContext, TraitHit, TraitId};
@@ -37,7 +39,13 @@ pub struct ResourceRef {
     pub tags: BTreeMap<String, String>,
 }
 
-/// One exposure finding: one service, its traits, and the severity they add up to.
+/// The resource type of a finding about a service.
+pub const SERVICE_TYPE: &str = "AWS::ECS::Service";
+/// The resource type of a finding about a task definition that no service in the input runs.
+pub const TASK_DEFINITION_TYPE: &str = "AWS::ECS::TaskDefinition";
+
+/// One exposure finding: one service (or one task definition judged on its own), its traits,
+/// and the severity they add up to.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     /// Stable across runs: a hash of account, region, resource type and service ARN.
@@ -76,6 +84,8 @@ pub struct Analysis {
     /// Live collection only: API calls that failed and the checks they kept from running.
     pub collection_failures: Vec<FailedCall>,
     pub services_scanned: usize,
+    /// Task definitions judged on their own because no service in the input runs them.
+    pub task_definitions_scanned: usize,
     /// Traits accepted by a suppression (see [`crate::suppress`]): listed, not dropped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suppressed: Vec<crate::suppress::Suppressed>,
@@ -83,15 +93,46 @@ pub struct Analysis {
 
 /// Runs every trait on every service of the inventory, on one thread.
 pub fn analyze(inv: &Inventory) -> Analysis {
-    analyze_on(inv, 1)
+    analyze_with(inv, &Options::default())
 }
 
-/// Runs every trait on every service, spreading the services over `threads` threads (the
-/// caller decides how many: the core does not look at the machine). Services are judged
-/// independently, so the result is the same for any number of threads.
+/// Runs every trait on every service, spreading the services over `threads` threads.
 pub fn analyze_on(inv: &Inventory, threads: usize) -> Analysis {
-    let services: Vec<&crate::model::Service> = inv.services.values().collect();
-    let threads = threads.clamp(1, 64).min(services.len().max(1));
+    analyze_with(
+        inv,
+        &Options {
+            threads,
+            ..Options::default()
+        },
+    )
+}
+
+/// How to run an analysis.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Threads to spread the services over (the caller decides: the core does not look at
+    /// the machine). Services are judged independently, so the result is the same for any
+    /// number of threads.
+    pub threads: usize,
+    /// Which task definitions that no service runs are judged on their own.
+    pub task_definitions: TaskDefinitionScope,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threads: 1,
+            task_definitions: TaskDefinitionScope::default(),
+        }
+    }
+}
+
+/// Runs every trait on every service, and on every task definition judged on its own.
+pub fn analyze_with(inv: &Inventory, opts: &Options) -> Analysis {
+    let standalone = subjects::standalone_task_definitions(inv, opts.task_definitions);
+    let services: Vec<&crate::model::Service> =
+        inv.services.values().chain(standalone.iter()).collect();
+    let threads = opts.threads.clamp(1, 64).min(services.len().max(1));
     let chunk = services.len().div_ceil(threads).max(1);
     let parts: Vec<(Vec<Finding>, Vec<Gap>)> = if threads == 1 {
         vec![analyze_services(inv, &services)]
@@ -123,8 +164,21 @@ pub fn analyze_on(inv: &Inventory, threads: usize) -> Analysis {
         not_evaluated: group_gaps(gaps),
         collection_failures: collection::failed_calls(inv),
         services_scanned: inv.services.len(),
+        task_definitions_scanned: standalone.len(),
         suppressed: Vec::new(),
     }
+}
+
+/// The subject a finding's `resource.uid` names: a service of the inventory, or a task
+/// definition that no service runs (judged on its own). What-if analysis uses it to re-run
+/// a finding after a change.
+pub fn subject<'a>(inv: &'a Inventory, uid: &str) -> Option<std::borrow::Cow<'a, Service>> {
+    if let Some(s) = inv.services.get(uid) {
+        return Some(std::borrow::Cow::Borrowed(s));
+    }
+    inv.task_definitions
+        .get(uid)
+        .map(|td| std::borrow::Cow::Owned(Service::for_task_definition(td)))
 }
 
 fn analyze_services(
@@ -144,16 +198,71 @@ fn analyze_services(
 /// Runs every trait on one service: its finding (`None` when no trait fired), with the gaps
 /// met appended to `gaps`. What-if analysis (`plan`) re-runs exactly this on a changed
 /// inventory, so a projected severity can never drift from a real scan.
+///
+/// A service that runs more than one task definition or network configuration (deployments,
+/// task sets) is judged in each of them; evidence seen only in one of them says which.
 pub fn analyze_service(inv: &Inventory, service: &Service, gaps: &mut Vec<Gap>) -> Option<Finding> {
-    let ctx = ServiceContext::new(inv, service);
+    let (variants, left_out) = subjects::variants(service);
+    let contexts: Vec<(Option<&str>, ServiceContext<'_>)> = variants
+        .iter()
+        .map(|v| (v.label.as_deref(), ServiceContext::new(inv, &v.service)))
+        .collect();
+    let base = &contexts[0].1;
+    if left_out > 0 {
+        for def in traits::ALL {
+            gaps.push(Gap {
+                trait_id: def.id,
+                reason: format!(
+                    "the service runs {left_out} more deployments or task sets than the {} judged per service",
+                    subjects::MAX_VARIANTS
+                ),
+                resource: service.service_arn.clone(),
+            });
+        }
+    }
     let mut hits = Vec::new();
     for def in traits::ALL {
+        if service.standalone && def.reads_service {
+            gaps.push(Gap {
+                trait_id: def.id,
+                reason: subjects::standalone_reason(
+                    service
+                        .task_definition
+                        .as_deref()
+                        .unwrap_or(&service.service_arn),
+                ),
+                resource: service.service_arn.clone(),
+            });
+            continue;
+        }
         let mut out = Outcome::new(def.id, &service.service_arn);
-        (def.check)(&ctx, &mut out);
-        gaps.append(&mut out.gaps);
+        for (label, ctx) in &contexts {
+            let mut o = Outcome::new(def.id, &service.service_arn);
+            (def.check)(ctx, &mut o);
+            gaps.append(&mut o.gaps);
+            match label {
+                // The service's own settings: its evidence as it is.
+                None => out.evidence.append(&mut o.evidence),
+                // A deployment or task set: only what the service's own settings did not
+                // already show, saying where it was seen.
+                Some(label) => {
+                    for mut e in o.evidence.drain(..) {
+                        if out.evidence.contains(&e) {
+                            continue;
+                        }
+                        e.message = format!("{label}: {}", e.message);
+                        if !out.evidence.contains(&e) {
+                            out.evidence.push(e);
+                        }
+                    }
+                }
+            }
+            out.facets.append(&mut o.facets);
+            out.extra_resources.append(&mut o.extra_resources);
+        }
         if out.fired() {
             iac::locate(inv, &mut out.evidence);
-            let remediation = (def.remediation)(&ctx, &out.evidence);
+            let remediation = (def.remediation)(base, &out.evidence);
             let mut resources: Vec<String> = Vec::new();
             for r in out
                 .evidence
@@ -177,15 +286,21 @@ pub fn analyze_service(inv: &Inventory, service: &Service, gaps: &mut Vec<Gap>) 
             });
         }
     }
-    iac::unresolved_gaps(&ctx, gaps);
-    (!hits.is_empty()).then(|| assess(resource_ref(&ctx), hits))
+    for (_, ctx) in &contexts {
+        iac::unresolved_gaps(ctx, gaps);
+    }
+    (!hits.is_empty()).then(|| assess(resource_ref(base, service), hits))
 }
 
-fn resource_ref(ctx: &ServiceContext<'_>) -> ResourceRef {
+fn resource_ref(ctx: &ServiceContext<'_>, service: &Service) -> ResourceRef {
     let s = ctx.service;
     let (account, region) = arn_account_region(&s.service_arn);
     ResourceRef {
-        resource_type: "AWS::ECS::Service",
+        resource_type: if service.standalone {
+            TASK_DEFINITION_TYPE
+        } else {
+            SERVICE_TYPE
+        },
         uid: s.service_arn.clone(),
         name: s.name().to_string(),
         cluster: s.cluster_arn.clone(),
@@ -193,7 +308,7 @@ fn resource_ref(ctx: &ServiceContext<'_>) -> ResourceRef {
         region: region.map(str::to_string),
         partition: arn_partition(&s.service_arn).unwrap_or("aws").to_string(),
         task_definition: s.task_definition.clone(),
-        tags: s
+        tags: service
             .tags
             .iter()
             .filter_map(|t| Some((t.key.clone()?, t.value.clone().unwrap_or_default())))

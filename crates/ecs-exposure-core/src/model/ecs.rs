@@ -44,9 +44,51 @@ pub struct Service {
     pub running_count: Option<i64>,
     #[serde(default)]
     pub tags: Vec<Tag>,
+    /// Every deployment in progress or done (`PRIMARY`, `ACTIVE`, `INACTIVE`): while one
+    /// rolls out, the service runs the task definitions of all that are not `INACTIVE`.
+    #[serde(default)]
+    pub deployments: Vec<Deployment>,
+    /// Task sets (the `EXTERNAL` and `CODE_DEPLOY` deployment controllers): each runs its
+    /// own task definition with its own network configuration.
+    #[serde(default)]
+    pub task_sets: Vec<TaskSet>,
+    /// Not a service of the input: a task definition judged on its own because no service
+    /// in the input runs it (see [`Service::for_task_definition`]).
+    #[serde(skip)]
+    pub standalone: bool,
 }
 
 impl Service {
+    /// The subject under which a task definition that no service runs is judged: it has the
+    /// task definition's ARN and family and no service settings (no network configuration,
+    /// no load balancer), and `standalone` tells the engine that traits which read the
+    /// service cannot be judged for it.
+    pub fn for_task_definition(td: &TaskDefinition) -> Service {
+        Service {
+            service_arn: td.task_definition_arn.clone(),
+            service_name: Some(
+                td.family
+                    .clone()
+                    .unwrap_or_else(|| td.short_name().to_string()),
+            ),
+            cluster_arn: None,
+            task_definition: Some(td.task_definition_arn.clone()),
+            launch_type: None,
+            capacity_provider_strategy: Vec::new(),
+            platform_version: None,
+            network_configuration: None,
+            load_balancers: Vec::new(),
+            enable_execute_command: false,
+            status: None,
+            desired_count: None,
+            running_count: None,
+            tags: td.tags.clone(),
+            deployments: Vec::new(),
+            task_sets: Vec::new(),
+            standalone: true,
+        }
+    }
+
     /// The service name, or the last segment of its ARN.
     pub fn name(&self) -> &str {
         self.service_name.as_deref().unwrap_or_else(|| {
@@ -80,19 +122,52 @@ impl Service {
     }
 }
 
+/// One entry of a service's `deployments`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    pub id: Option<String>,
+    /// `PRIMARY`, `ACTIVE` (being replaced, still running tasks) or `INACTIVE`.
+    pub status: Option<String>,
+    pub task_definition: Option<String>,
+    pub launch_type: Option<String>,
+    #[serde(default)]
+    pub capacity_provider_strategy: Vec<CapacityProviderItem>,
+    pub platform_version: Option<String>,
+    pub network_configuration: Option<NetworkConfiguration>,
+}
+
+/// One entry of a service's `taskSets`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskSet {
+    pub id: Option<String>,
+    pub task_set_arn: Option<String>,
+    /// `PRIMARY`, `ACTIVE` or `DRAINING`: all three run tasks.
+    pub status: Option<String>,
+    pub task_definition: Option<String>,
+    pub launch_type: Option<String>,
+    #[serde(default)]
+    pub capacity_provider_strategy: Vec<CapacityProviderItem>,
+    pub platform_version: Option<String>,
+    pub network_configuration: Option<NetworkConfiguration>,
+    #[serde(default)]
+    pub load_balancers: Vec<ServiceLoadBalancer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CapacityProviderItem {
     pub capacity_provider: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkConfiguration {
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AwsVpcConfiguration {
     #[serde(default)]
@@ -102,7 +177,7 @@ pub struct AwsVpcConfiguration {
     pub assign_public_ip: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceLoadBalancer {
     pub target_group_arn: Option<String>,

@@ -188,6 +188,9 @@ pub fn apply(inv: &mut Inventory, change: &Change) -> Undo {
         Change::DisablePublicIp { service } | Change::DisableExecuteCommand { service } => {
             if let Some(s) = inv.services.get_mut(service) {
                 undo.services.push(s.clone());
+                // `update-service` starts a new deployment; once it has rolled out, the
+                // deployments it replaced stop running tasks.
+                s.deployments.clear();
                 if matches!(change, Change::DisableExecuteCommand { .. }) {
                     s.enable_execute_command = false;
                 } else if let Some(a) = s

@@ -23,7 +23,7 @@ pub use change::{Applicability, Change, EnvVar, IngressRule, StatementRef, chang
 pub use credentials::Credentials;
 
 use crate::engine::{self, Analysis, Finding, Severity};
-use crate::model::{ImageRef, Inventory};
+use crate::model::{ImageRef, Inventory, Service};
 use crate::traits::{TraitId, WhatIf};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -116,13 +116,22 @@ pub fn weight(s: Severity) -> u32 {
 
 /// Which services read each resource (task definition ARN, role ARN, managed policy ARN,
 /// security group id, ECR repository name, service ARN), so a change re-analyses only them.
-fn readers(inv: &Inventory) -> HashMap<String, BTreeSet<String>> {
+/// `standalone` are the task definitions judged on their own; a service is read in every
+/// deployment and task set it runs.
+fn readers(inv: &Inventory, standalone: &[Service]) -> HashMap<String, BTreeSet<String>> {
     let mut m: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut add = |k: &str, s: &str| {
         m.entry(k.to_string()).or_default().insert(s.to_string());
     };
-    for s in inv.services.values() {
-        let arn = s.service_arn.as_str();
+    let variants = inv.services.values().chain(standalone).flat_map(|s| {
+        engine::subjects::variants(s)
+            .0
+            .into_iter()
+            .map(move |v| (s, v))
+    });
+    for (subject, v) in variants {
+        let s: &Service = &v.service;
+        let arn = subject.service_arn.as_str();
         add(arn, arn);
         if let Some(a) = s.awsvpc() {
             a.security_groups.iter().for_each(|g| add(g, arn));
@@ -203,7 +212,13 @@ pub fn plan(inv: &Inventory, analysis: &Analysis, min_severity: Severity) -> Pla
         .iter()
         .map(|f| (f.resource.uid.as_str(), *f))
         .collect();
-    let readers = readers(inv);
+    let standalone: Vec<Service> = shown
+        .iter()
+        .filter(|f| f.resource.resource_type == engine::TASK_DEFINITION_TYPE)
+        .filter_map(|f| inv.task_definitions.get(&f.resource.uid))
+        .map(Service::for_task_definition)
+        .collect();
+    let readers = readers(inv, &standalone);
     let mut work = inv.clone();
     let mut remediations = Vec::new();
     for (change, derived_from) in changes {
@@ -215,11 +230,12 @@ pub fn plan(inv: &Inventory, analysis: &Analysis, min_severity: Severity) -> Pla
         let mut findings = Vec::new();
         let mut removed: BTreeSet<TraitId> = BTreeSet::new();
         for arn in &services {
-            let (Some(old), Some(service)) = (before.get(arn.as_str()), work.services.get(arn))
+            let (Some(old), Some(service)) =
+                (before.get(arn.as_str()), engine::subject(&work, arn))
             else {
                 continue;
             };
-            let new = engine::analyze_service(&work, service, &mut Vec::new());
+            let new = engine::analyze_service(&work, &service, &mut Vec::new());
             let after = new.as_ref().map(|n| n.severity);
             let traits_removed: Vec<TraitId> = old
                 .traits

@@ -21,6 +21,8 @@ struct Tool<'a> {
 #[derive(Serialize)]
 struct Summary {
     services_scanned: usize,
+    /// Task definitions judged on their own (no service in the input runs them).
+    task_definitions_scanned: usize,
     findings_shown: usize,
     min_severity: Severity,
     by_severity: BTreeMap<&'static str, usize>,
@@ -46,6 +48,7 @@ pub fn write(analysis: &Analysis, opts: &ReportOptions, w: &mut dyn Write) -> st
     }
     let summary = Summary {
         services_scanned: analysis.services_scanned,
+        task_definitions_scanned: analysis.task_definitions_scanned,
         findings_shown: findings.len(),
         min_severity: opts.min_severity,
         by_severity,
@@ -155,6 +158,7 @@ mod tests {
                 },
                 summary: Summary {
                     services_scanned: analysis.services_scanned,
+                    task_definitions_scanned: analysis.task_definitions_scanned,
                     findings_shown: findings.len(),
                     min_severity: opts.min_severity,
                     by_severity,

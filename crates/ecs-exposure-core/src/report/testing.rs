@@ -271,6 +271,7 @@ pub fn analysis() -> Analysis {
             resources: vec![format!("arn:aws:ecs:{REGION}:{ACCOUNT}:service/prod/web")],
         }],
         services_scanned: 12,
+        task_definitions_scanned: 0,
         suppressed: Vec::new(),
     }
 }

@@ -10,6 +10,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "adds Linux capabilities",
     doc: include_str!("added_capabilities.md"),
     context_only: true,
+    reads_service: false,
     check,
     remediation,
 };

@@ -14,6 +14,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "has an administrative task role",
     doc: include_str!("admin_iam_role.md"),
     context_only: false,
+    reads_service: false,
     check,
     remediation,
 };

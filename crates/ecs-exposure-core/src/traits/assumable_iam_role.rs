@@ -13,6 +13,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "can assume IAM role credentials",
     doc: include_str!("assumable_iam_role.md"),
     context_only: true,
+    reads_service: false,
     check,
     remediation,
 };

@@ -10,6 +10,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "allows ECS Exec",
     doc: include_str!("ecs_exec_enabled.md"),
     context_only: true,
+    reads_service: true,
     check,
     remediation,
 };

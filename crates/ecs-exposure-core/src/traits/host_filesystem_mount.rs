@@ -13,6 +13,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "mounts a host directory",
     doc: include_str!("host_filesystem_mount.md"),
     context_only: false,
+    reads_service: false,
     check,
     remediation,
 };

@@ -10,6 +10,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "uses host network mode",
     doc: include_str!("host_network_mode.md"),
     context_only: false,
+    reads_service: false,
     check,
     remediation,
 };

@@ -10,6 +10,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "shares the host's process namespace",
     doc: include_str!("host_pid_namespace.md"),
     context_only: false,
+    reads_service: false,
     check,
     remediation,
 };

@@ -19,6 +19,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "is reachable from the internet",
     doc: include_str!("internet_reachable.md"),
     context_only: false,
+    reads_service: true,
     check,
     remediation,
 };

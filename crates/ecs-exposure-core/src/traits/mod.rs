@@ -246,6 +246,10 @@ pub struct TraitDef {
     pub doc: &'static str,
     /// Context traits never make a finding on their own (see docs/severity.md).
     pub context_only: bool,
+    /// The trait judges the service itself (its network, its settings, its role), not only
+    /// the task definition it runs: a task definition judged on its own, with no service in
+    /// the input to run it, lists this trait as not evaluated.
+    pub reads_service: bool,
     pub check: fn(&ServiceContext<'_>, &mut Outcome),
     pub remediation: fn(&ServiceContext<'_>, &[Evidence]) -> Remediation,
 }

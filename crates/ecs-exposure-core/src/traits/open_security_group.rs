@@ -12,6 +12,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "has an open security group",
     doc: include_str!("open_security_group.md"),
     context_only: false,
+    reads_service: true,
     check,
     remediation,
 };

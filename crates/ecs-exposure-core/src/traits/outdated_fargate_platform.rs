@@ -10,6 +10,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "runs on an outdated Fargate platform version",
     doc: include_str!("outdated_fargate_platform.md"),
     context_only: true,
+    reads_service: true,
     check,
     remediation,
 };

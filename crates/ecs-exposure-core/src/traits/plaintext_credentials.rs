@@ -16,6 +16,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "has plaintext credentials in environment variables",
     doc: include_str!("plaintext_credentials.md"),
     context_only: false,
+    reads_service: false,
     check,
     remediation,
 };

@@ -10,6 +10,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "runs a privileged container",
     doc: include_str!("privileged_container.md"),
     context_only: false,
+    reads_service: false,
     check,
     remediation,
 };

@@ -10,6 +10,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "assigns public IP addresses",
     doc: include_str!("public_ip.md"),
     context_only: false,
+    reads_service: true,
     check,
     remediation,
 };

@@ -11,6 +11,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "runs containers as root",
     doc: include_str!("root_user.md"),
     context_only: true,
+    reads_service: false,
     check,
     remediation,
 };

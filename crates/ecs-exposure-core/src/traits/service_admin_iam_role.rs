@@ -14,6 +14,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "has a task role with service-wide admin rights",
     doc: include_str!("service_admin_iam_role.md"),
     context_only: true,
+    reads_service: true,
     check,
     remediation,
 };

@@ -10,6 +10,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "gives its containers the execution role",
     doc: include_str!("task_role_is_execution_role.md"),
     context_only: true,
+    reads_service: false,
     check,
     remediation,
 };

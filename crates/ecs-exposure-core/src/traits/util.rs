@@ -24,10 +24,17 @@ pub fn rollout_steps(ctx: &super::ServiceContext<'_>) -> Vec<String> {
         format!(
             "Register the corrected revision: `aws ecs register-task-definition --cli-input-json file://{family}.json`."
         ),
-        format!(
-            "Roll it out: `aws ecs update-service --cluster {cluster} --service {} --task-definition {family}`.",
-            ctx.service.name()
-        ),
+        if ctx.service.standalone {
+            // No service in the input runs it: say where a new revision takes effect.
+            format!(
+                "Deploy it where the task definition is used: the service that runs it (`aws ecs update-service --cluster <cluster> --service <service> --task-definition {family}`), the schedule or `RunTask` call that names it, or the pipeline that registers this file."
+            )
+        } else {
+            format!(
+                "Roll it out: `aws ecs update-service --cluster {cluster} --service {} --task-definition {family}`.",
+                ctx.service.name()
+            )
+        },
     ]
 }
 

@@ -11,6 +11,7 @@ pub static TRAIT: TraitDef = TraitDef {
     phrase: "has a writable root file system",
     doc: include_str!("writable_root_filesystem.md"),
     context_only: true,
+    reads_service: false,
     check,
     remediation,
 };

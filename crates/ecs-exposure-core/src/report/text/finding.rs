@@ -28,8 +28,21 @@ pub fn render(out: &mut String, f: &Finding, st: Style) {
     if !place.is_empty() {
         where_.push_str(&format!(" ({})", place.join(", ")));
     }
-    para(out, 2, &label("Service"), LABEL, &where_);
-    para(out, 2, &label("ARN"), LABEL, &r.uid);
+    let alone = r.resource_type == crate::engine::TASK_DEFINITION_TYPE;
+    para(
+        out,
+        2,
+        &label(if alone { "Task def" } else { "Service" }),
+        LABEL,
+        &where_,
+    );
+    para(
+        out,
+        2,
+        &label(if alone { "Id" } else { "ARN" }),
+        LABEL,
+        &r.uid,
+    );
     para(out, 2, &label("Why"), LABEL, &f.explanation);
 
     out.push_str(&format!("  {}\n", st.bold("Traits")));
@@ -55,6 +68,7 @@ pub fn short(arn: &str) -> &str {
 /// services of the same name in different clusters stay apart.
 pub fn service_label(arn: &str) -> &str {
     arn.split_once(":service/")
+        .or_else(|| arn.split_once(":task-definition/"))
         .map(|(_, rest)| rest)
         .unwrap_or_else(|| short(arn))
 }

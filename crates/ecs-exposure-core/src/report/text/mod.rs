@@ -95,7 +95,7 @@ pub fn render(analysis: &Analysis, opts: &ReportOptions, color: bool) -> String 
         out.push_str(&st.bold("Not evaluated"));
         out.push('\n');
         for n in &analysis.not_evaluated {
-            not_evaluated(&mut out, n, st);
+            not_evaluated(&mut out, n, st, analysis.task_definitions_scanned > 0);
         }
         out.push('\n');
     }
@@ -135,7 +135,9 @@ pub fn render(analysis: &Analysis, opts: &ReportOptions, color: bool) -> String 
     out
 }
 
-fn not_evaluated(out: &mut String, n: &NotEvaluated, st: Style) {
+/// `mixed`: task definitions judged on their own are in the report, so a gap's resources may
+/// be services or task definitions.
+fn not_evaluated(out: &mut String, n: &NotEvaluated, st: Style, mixed: bool) {
     let head = format!("{}: ", n.trait_id);
     out.push_str("  ");
     out.push_str(&st.cyan(&head));
@@ -152,8 +154,21 @@ fn not_evaluated(out: &mut String, n: &NotEvaluated, st: Style) {
         list.push_str(&format!(" and {} more", n.resources.len() - LIST_MAX));
     }
     let count = n.resources.len();
-    let noun = if count == 1 { "service" } else { "services" };
+    let noun = match (mixed, count == 1) {
+        (false, true) => "service",
+        (false, false) => "services",
+        (true, true) => "resource",
+        (true, false) => "resources",
+    };
     para(out, 4, "", 0, &format!("{count} {noun}: {list}"));
+}
+
+fn own(n: usize) -> &'static str {
+    if n == 1 { "its own" } else { "their own" }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// `12 services scanned: 1 critical, 2 high, 0 medium, 3 low (2 informational not shown)`.
@@ -173,11 +188,23 @@ fn summary(analysis: &Analysis, opts: &ReportOptions) -> String {
         }
     }
     let scanned = analysis.services_scanned;
-    let mut s = format!(
-        "{scanned} service{} scanned: {}",
-        if scanned == 1 { "" } else { "s" },
-        shown.join(", ")
-    );
+    let alone = analysis.task_definitions_scanned;
+    // Task definitions that no service runs are judged on their own: say so.
+    let what = match (scanned, alone) {
+        (_, 0) => format!("{} scanned", plural(scanned, "service")),
+        (0, _) => format!(
+            "{} judged on {}",
+            plural(alone, "task definition"),
+            own(alone)
+        ),
+        _ => format!(
+            "{} scanned and {} judged on {}",
+            plural(scanned, "service"),
+            plural(alone, "task definition"),
+            own(alone)
+        ),
+    };
+    let mut s = format!("{what}: {}", shown.join(", "));
     if !hidden.is_empty() {
         s.push_str(&format!(" ({} not shown)", join_and(&hidden)));
     }
