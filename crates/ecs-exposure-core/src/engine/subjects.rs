@@ -108,7 +108,16 @@ pub struct Variant<'a> {
 /// exactly what the service itself runs adds nothing and is left out. The second value is the
 /// number of variants left out past [`MAX_VARIANTS`].
 pub fn variants(service: &Service) -> (Vec<Variant<'_>>, usize) {
-    if service.deployments.is_empty() && service.task_sets.is_empty() {
+    // The common case, kept free of copies: only the PRIMARY deployment (which the
+    // service's own fields describe), or none, and no task sets.
+    let rolling = service
+        .deployments
+        .iter()
+        .any(|d| !is_inactive(d.status.as_deref()) && !status_is(d.status.as_deref(), "PRIMARY"));
+    let simple = service.task_sets.is_empty()
+        && !rolling
+        && (service.task_definition.is_some() || service.deployments.is_empty());
+    if simple {
         return (
             vec![Variant {
                 label: None,
