@@ -174,7 +174,10 @@ fn mismatches(root: &Root) -> Vec<String> {
     let mut unmatched = findings(&report);
     for want in &root.finding {
         let want_traits: BTreeSet<String> = want.traits.iter().cloned().collect();
-        let label = format!("{} `{}`", want.kind, want.name);
+        let label = match &want.uid_contains {
+            Some(part) => format!("{} `{}` (uid with `{part}`)", want.kind, want.name),
+            None => format!("{} `{}`", want.kind, want.name),
+        };
         match unmatched.iter().position(|g| matches(want, g)) {
             None => out.push(format!(
                 "missing: {label} [{}] {}{}",
