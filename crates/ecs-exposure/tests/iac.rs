@@ -178,7 +178,7 @@ fn a_scheduled_task_definition_is_a_finding_of_its_own() {
             n["reason"]
                 .as_str()
                 .unwrap()
-                .starts_with("no service in the input runs task definition"),
+                .starts_with("no service in the input runs this task definition"),
             "{n}"
         );
     }

@@ -34,7 +34,7 @@ pub enum TaskDefinitionScope {
 /// on its own.
 pub fn standalone_reason(td_ref: &str) -> String {
     format!(
-        "no service in the input runs task definition {td_ref}: the network configuration and service settings this check reads are set where it runs (a service, a schedule or RunTask)"
+        "no service in the input runs this task definition ({td_ref}): the network configuration and service settings this check reads are set where it runs (a service, a schedule or RunTask)"
     )
 }
 

@@ -181,7 +181,7 @@ fn task_definitions_alone_are_judged_when_the_input_has_no_services() {
         let n = a.not_evaluated.iter().find(|n| n.trait_id == id).unwrap();
         assert!(
             n.reason.starts_with(&format!(
-                "no service in the input runs task definition {ACCOUNT}:task-definition/batch:1"
+                "no service in the input runs this task definition ({ACCOUNT}:task-definition/batch:1)"
             )),
             "{}",
             n.reason
