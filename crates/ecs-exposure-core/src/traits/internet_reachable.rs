@@ -8,8 +8,8 @@ use super::netmath::{
 use super::open_security_group;
 use super::*;
 use crate::model::{
-    Inventory, Kind, LoadBalancer, NetworkAcl, RouteTable, SecurityGroup, Service, Subnet,
-    TaskDefinition,
+    Inventory, Kind, Listener, LoadBalancer, NetworkAcl, RouteTable, SecurityGroup, Service,
+    Subnet, TaskDefinition,
 };
 
 pub static TRAIT: TraitDef = TraitDef {
@@ -35,6 +35,7 @@ const T_TG: &str = "AWS::ElasticLoadBalancingV2::TargetGroup";
 mod direct;
 mod hops;
 mod load_balancer;
+mod rules;
 
 use direct::direct_paths;
 use hops::Gaps;
@@ -44,6 +45,16 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
     let mut gaps = Gaps::default();
     direct_paths(ctx, out, &mut gaps);
     load_balancer_paths(ctx, out, &mut gaps);
+    // Every path behind a sign-in or a source restriction: a guarded exposure, one step less
+    // likely (docs/severity.md).
+    if out.fired()
+        && out
+            .evidence()
+            .iter()
+            .all(|e| e.details.contains_key("guard"))
+    {
+        out.facet(Facet::GuardedLoadBalancerPath);
+    }
     for g in gaps.0 {
         out.gap(g);
     }
