@@ -360,7 +360,10 @@ mod tests {
     #[test]
     fn a_guarded_load_balancer_path_is_one_step_less_likely() {
         let guarded = || {
-            let mut h = hit(InternetReachable, &[LoadBalancerPath, GuardedLoadBalancerPath]);
+            let mut h = hit(
+                InternetReachable,
+                &[LoadBalancerPath, GuardedLoadBalancerPath],
+            );
             h.evidence[0] = Evidence::new("s", "e").detail(
                 "guard",
                 vec!["the caller must first pass sign-in with an Amazon Cognito user pool (authenticate-cognito)"],
@@ -374,7 +377,10 @@ mod tests {
             hit(ExploitableVulnerability, &[NetworkVector]),
             hit(AssumableIamRole, &[]),
         ]);
-        assert_eq!(s, (Some(Likelihood::Moderate), Impact::Medium, Severity::Medium));
+        assert_eq!(
+            s,
+            (Some(Likelihood::Moderate), Impact::Medium, Severity::Medium)
+        );
         // Other Moderate rules are not lowered by it.
         let s = severity(vec![guarded(), hit(PlaintextCredentials, &[])]);
         assert_eq!(s.0, Some(Likelihood::Moderate));

@@ -161,3 +161,6 @@ pub(crate) const KNOWN_KEYS: &[(&str, Kind)] = &[
     ("findings", Kind::InspectorFindings),
     ("ecsExposureCollection", Kind::Collection),
 ];
+
+#[cfg(test)]
+mod rules_tests;

@@ -159,7 +159,11 @@ fn conditions(sink: &mut Sink<'_>, id: &str, v: &Node) -> Vec<Value> {
             out.push(json!({"Field": "http-header",
                 "HttpHeaderConfig": {"HttpHeaderName": b.get("http_header_name").and_then(Node::text)}}));
         }
-        if let Some(q) = c.get("query_string").and_then(Node::seq) {
+        if let Some(q) = c
+            .get("query_string")
+            .and_then(Node::seq)
+            .filter(|q| !q.is_empty())
+        {
             sink.at(id, &format!("Conditions[{}]", out.len()), c.pos);
             let keys: Vec<Value> = q
                 .iter()
