@@ -120,6 +120,16 @@ fn cloudformation_listener_rule_is_a_path_from_the_internet() {
         .find(|s| s.resource_type == "AWS::ElasticLoadBalancingV2::ListenerRule")
         .expect("the rule is a step of the path");
     assert_eq!(rule_step.id, "api.yaml#ApiRule");
+    // The remediation names the rule and how to narrow it.
+    assert!(
+        hit.remediation.steps.iter().any(|s| s.starts_with(
+            "Listener rule rule 10 (path /api/*) sends matching requests to `ApiService`"
+        ) && s
+            .contains("aws elbv2 modify-rule --rule-arn api.yaml#ApiRule")
+            && s.contains("TargetGroupArn=api.yaml#ApiTargets")),
+        "{:#?}",
+        hit.remediation.steps
+    );
     assert!(
         !a.not_evaluated
             .iter()

@@ -515,7 +515,8 @@ fn path_evidence(
     if let Some(rule) = route.rule {
         ev = ev
             .detail("listener_rule", rule.rule_arn.as_str())
-            .detail("rule", rule.label());
+            .detail("rule", rule.label())
+            .detail("target_group_arn", tg_arn.as_str());
     }
     if let Some((w, total)) = route.forward.weight {
         ev = ev.detail("weight", format!("{w} of {total}"));
