@@ -75,6 +75,9 @@ pub struct QueryStringPair {
 
 /// The most condition values an evidence line shows (the rest are counted).
 pub const RULE_VALUES_SHOWN: usize = 3;
+/// The most conditions a rule's label shows (AWS allows five condition values per rule; a
+/// label is repeated in every evidence of the path, so a hostile input is cut short).
+pub const RULE_CONDITIONS_SHOWN: usize = 5;
 
 impl RuleCondition {
     /// The condition's field, lower case.
@@ -183,7 +186,18 @@ impl ListenerRule {
         if self.conditions.is_empty() {
             return format!("rule {priority} (no condition)");
         }
-        let conditions: Vec<String> = self.conditions.iter().map(|c| c.describe()).collect();
+        let mut conditions: Vec<String> = self
+            .conditions
+            .iter()
+            .take(RULE_CONDITIONS_SHOWN)
+            .map(|c| c.describe())
+            .collect();
+        if self.conditions.len() > RULE_CONDITIONS_SHOWN {
+            conditions.push(format!(
+                "{} more conditions",
+                self.conditions.len() - RULE_CONDITIONS_SHOWN
+            ));
+        }
         format!("rule {priority} ({})", conditions.join(" and "))
     }
 

@@ -149,3 +149,18 @@ fn a_weight_sum_never_overflows() {
         })
     );
 }
+
+#[test]
+fn a_label_is_cut_short() {
+    let conditions: Vec<serde_json::Value> = (0..7)
+        .map(|i| serde_json::json!({"Field": "path-pattern", "Values": [format!("/p{i}/*"), "/a", "/b", "/c", "/d"]}))
+        .collect();
+    let r = rule(serde_json::json!({"RuleArn": RULE, "Priority": "1", "Conditions": conditions}));
+    let label = r.label();
+    assert!(label.ends_with(" and 2 more conditions)"), "{label}");
+    assert!(
+        label.contains("path /p0/* or /a or /b (+2 more)"),
+        "{label}"
+    );
+    assert!(!label.contains("/p5/"), "{label}");
+}

@@ -241,9 +241,7 @@ pub(super) fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, g
                                 lb.name(),
                                 list.join(", ")
                             );
-                            if !not_counted.contains(&s) {
-                                not_counted.push(s);
-                            }
+                            note(&mut not_counted, s);
                             continue;
                         }
                         Sources::Unreadable => continue,
@@ -257,6 +255,7 @@ pub(super) fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, g
                 }
             }
         }
+        let not_counted = listed(&not_counted);
         for (lb_arn, mut ev) in found {
             if !not_counted.is_empty() {
                 ev = ev.detail("not_counted", not_counted.clone());

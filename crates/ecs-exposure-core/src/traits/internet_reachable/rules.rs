@@ -52,7 +52,11 @@ pub(super) fn routes<'a>(
         }
         return out;
     }
-    for rule in inv.rules_of(&listener.listener_arn) {
+    // Only the rules that name the group (by priority), of this listener.
+    for rule in inv
+        .rules_forwarding_to(tg_arn)
+        .filter(|r| r.listener().as_deref() == Some(listener.listener_arn.as_str()))
+    {
         match reach(&rule.actions, tg_arn) {
             Reach::Forwards(forward) => out.push(Route {
                 rule: Some(rule),
@@ -71,10 +75,27 @@ pub(super) fn routes<'a>(
     out
 }
 
-fn note(list: &mut Vec<String>, s: String) {
+/// The most forwards and rules an evidence lists as not counted (the rest are counted): a
+/// load balancer has at most a few hundred rules, and each evidence of the service repeats
+/// the list.
+pub(super) const NOT_COUNTED_LISTED: usize = 10;
+
+pub(super) fn note(list: &mut Vec<String>, s: String) {
     if !list.contains(&s) {
         list.push(s);
     }
+}
+
+/// The notes as listed in evidence: at most [`NOT_COUNTED_LISTED`], then how many more.
+pub(super) fn listed(notes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = notes.iter().take(NOT_COUNTED_LISTED).cloned().collect();
+    if notes.len() > NOT_COUNTED_LISTED {
+        out.push(format!(
+            "and {} more (limit NOT_COUNTED_LISTED)",
+            notes.len() - NOT_COUNTED_LISTED
+        ));
+    }
+    out
 }
 
 pub(super) fn listener_label(l: &Listener) -> String {
@@ -237,4 +258,16 @@ pub(super) fn forward_detail(f: &Forwarding, guards: &[String]) -> String {
         s.push_str(&format!("; {o}"));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn not_counted_notes_are_cut_short() {
+        let notes: Vec<String> = (0..12).map(|i| format!("rule {i}")).collect();
+        let l = super::listed(&notes);
+        assert_eq!(l.len(), super::NOT_COUNTED_LISTED + 1);
+        assert_eq!(l.last().unwrap(), "and 2 more (limit NOT_COUNTED_LISTED)");
+        assert_eq!(super::listed(&notes[..3]), notes[..3].to_vec());
+    }
 }
