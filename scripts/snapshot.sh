@@ -89,7 +89,8 @@ save ec2-describe-route-tables.json ec2 describe-route-tables
 save ec2-describe-network-acls.json ec2 describe-network-acls
 save ec2-describe-internet-gateways.json ec2 describe-internet-gateways
 
-# --- Load balancers; describe-listeners needs one load balancer per call.
+# --- Load balancers; describe-listeners needs one load balancer per call, describe-rules one
+# listener per call.
 save elbv2-describe-load-balancers.json elbv2 describe-load-balancers
 save elbv2-describe-target-groups.json elbv2 describe-target-groups
 while read -r lb; do
@@ -97,6 +98,12 @@ while read -r lb; do
     id="${lb#*:loadbalancer/}"
     id="${id#*/}"
     save "elbv2-describe-listeners-${id//\//-}.json" elbv2 describe-listeners --load-balancer-arn "$lb"
+    # Listener rules (path and host routing); describe-rules takes one listener per call.
+    while read -r listener; do
+        lid="${listener#*:listener/}"
+        lid="${lid#*/}"
+        save "elbv2-describe-rules-${lid//\//-}.json" elbv2 describe-rules --listener-arn "$listener"
+    done < <(list elbv2 describe-listeners --load-balancer-arn "$lb" --query 'Listeners[].ListenerArn')
 done < <(list elbv2 describe-load-balancers --query 'LoadBalancers[].LoadBalancerArn')
 
 # --- IAM (global): roles with their inline and attached policies, and managed policy documents.

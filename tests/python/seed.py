@@ -2,7 +2,8 @@
 
 The account mirrors the demo account's shapes: a public Fargate service with an admin task
 role and an exploitable image, a service behind an internet-facing ALB, an EC2 daemon with
-host PID and privileged containers, a clean internal service, and plaintext credentials.
+host PID and privileged containers, a clean internal service, plaintext credentials, and a
+service that the ALB reaches only through a listener rule (path routing).
 Only this test harness writes to moto; the scanner itself never does.
 """
 
@@ -105,6 +106,7 @@ def seed(endpoint, fillers=0, region=REGION, distinct_task_defs=False, credentia
     open_web = sg("web-open", [{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     alb_sg = sg("alb", [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     api_sg = sg("api", [{"IpProtocol": "tcp", "FromPort": 8443, "ToPort": 8443, "UserIdGroupPairs": [{"GroupId": alb_sg}]}])
+    catalog_sg = sg("catalog", [{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "UserIdGroupPairs": [{"GroupId": alb_sg}]}])
     internal_sg = sg("internal", [{"IpProtocol": "tcp", "FromPort": 9000, "ToPort": 9000, "IpRanges": [{"CidrIp": "10.20.0.0/16"}]}])
 
     admin, api_role, legacy_role, exec_role = seed_iam(iam, region)
@@ -130,6 +132,9 @@ def seed(endpoint, fillers=0, region=REGION, distinct_task_defs=False, credentia
                                                       {"name": "AWS_SECRET_ACCESS_KEY", "value": "q8Vt3+Zk0bN7rWmP2yLc5hXa9Jf6Ds1Ge4Tu/oRi"},
                                                       {"name": "PASSWORD_MIN_LENGTH", "value": "12"}]}],
                  taskRoleArn=legacy_role, networkMode="bridge")
+    catalog = td("catalog", [{"name": "catalog", "image": ecr_image("catalog", "5.0"), "essential": True, "user": "1000",
+                              "readonlyRootFilesystem": True,
+                              "portMappings": [{"containerPort": 8080, "protocol": "tcp"}]}], taskRoleArn=api_role, **fargate)
     internal = td("ledger", [{"name": "ledger", "image": ecr_image("ledger", "3.1"), "essential": True, "user": "1000",
                               "readonlyRootFilesystem": True,
                               "secrets": [{"name": "DB_PASSWORD", "valueFrom": f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:prod/ledger/db"}],
@@ -138,7 +143,14 @@ def seed(endpoint, fillers=0, region=REGION, distinct_task_defs=False, credentia
     tg = elb.create_target_group(Name="checkout-api", Protocol="HTTPS", Port=8443, VpcId=vpc, TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
     lb = elb.create_load_balancer(Name="checkout-public", Subnets=[pub1, pub2], SecurityGroups=[alb_sg],
                                   Scheme="internet-facing", Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
-    elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=443, DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+    listener = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=443,
+                                   DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])["Listeners"][0]["ListenerArn"]
+    # The catalog is reached only through a listener rule: the default action goes elsewhere.
+    catalog_tg = elb.create_target_group(Name="catalog", Protocol="HTTP", Port=8080, VpcId=vpc,
+                                         TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+    elb.create_rule(ListenerArn=listener, Priority=10,
+                    Conditions=[{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/catalog/*"]}}],
+                    Actions=[{"Type": "forward", "TargetGroupArn": catalog_tg}])
 
     def svc(cluster, name, taskdef, **kw):
         return ecs.create_service(cluster=cluster, serviceName=name, taskDefinition=taskdef, desiredCount=1, **kw)["service"]["serviceArn"]
@@ -151,6 +163,10 @@ def seed(endpoint, fillers=0, region=REGION, distinct_task_defs=False, credentia
             loadBalancers=[{"targetGroupArn": tg, "containerName": "api", "containerPort": 8443}]),
         "ledger": svc("prod", "ledger", internal, launchType="FARGATE", networkConfiguration={
             "awsvpcConfiguration": {"subnets": [priv], "securityGroups": [internal_sg], "assignPublicIp": "DISABLED"}}),
+        # In `ops`, so that the prod service counts of the batching test stay as they are.
+        "catalog": svc("ops", "catalog", catalog, launchType="FARGATE", networkConfiguration={
+            "awsvpcConfiguration": {"subnets": [priv], "securityGroups": [catalog_sg], "assignPublicIp": "DISABLED"}},
+            loadBalancers=[{"targetGroupArn": catalog_tg, "containerName": "catalog", "containerPort": 8080}]),
         "node-agent": svc("ops", "node-agent", agent, launchType="EC2", schedulingStrategy="DAEMON"),
         "legacy-reporting": svc("ops", "legacy-reporting", legacy, launchType="EC2"),
     }

@@ -44,6 +44,14 @@ def test_live_scan_finds_the_seeded_exposures(moto, account, aws_env):
     assert "direct-path" in reach["facets"]
     api = {t["id"]: t for t in by["checkout-api"]["traits"]}
     assert "load-balancer-path" in api["internet-reachable"]["facets"]
+    # Reached only through a listener rule (describe-rules): the rule is a step of the path,
+    # and the task role makes it MEDIUM (Moderate likelihood, Medium impact).
+    catalog = {t["id"]: t for t in by["catalog"]["traits"]}
+    assert by["catalog"]["severity"] == "MEDIUM", by["catalog"]["explanation"]
+    path = catalog["internet-reachable"]["evidence"][0]["path"]
+    rule = [s for s in path if s["type"] == "AWS::ElasticLoadBalancingV2::ListenerRule"]
+    assert rule and "rule 10 (path /catalog/*)" in rule[0]["detail"], path
+    assert not any("listener rules" in n["reason"] for n in report["not_evaluated"]), report["not_evaluated"]
     assert "admin-iam-role" in {t["id"] for t in by["legacy-reporting"]["traits"]}, \
         "the admin grant is in the customer policy's non-first default version"
     assert "plaintext-credentials" in {t["id"] for t in by["legacy-reporting"]["traits"]}
@@ -65,6 +73,7 @@ def test_collect_then_scan_equals_live_scan(moto, account, aws_env, tmp_path):
     assert "collection.json" in files
     assert f"{ACCOUNT}/iam-get-account-authorization-details.json" in files
     assert f"{ACCOUNT}/us-east-1/ecs-describe-services-prod.json" in files
+    assert f"{ACCOUNT}/us-east-1/elbv2-describe-rules.json" in files
     offline = json.loads(run(["scan", str(out), "--format", "json"], aws_env).stdout)
     assert offline["findings"] == live["findings"]
     assert offline["not_evaluated"] == live["not_evaluated"]
@@ -90,6 +99,27 @@ def test_throttling_and_server_errors_are_retried_without_losing_data(moto, acco
     assert report["findings"] == baseline["findings"]
 
 
+def test_describe_rules_denied_is_a_named_gap(moto, account, aws_env):
+    proxy = Proxy(moto).start()
+    try:
+        proxy.always[("elasticloadbalancing", "DescribeRules")] = "deny"
+        report, _ = scan_live(proxy.url, aws_env)
+    finally:
+        proxy.stop()
+    failed = {f["operation"]: f for f in report["collection_failures"]}
+    assert set(failed) == {"elasticloadbalancing:DescribeRules"}, failed
+    assert failed["elasticloadbalancing:DescribeRules"]["traits_not_evaluated"] == ["internet-reachable"]
+    by = findings_by_name(report)
+    # The rule-routed service is not judged reachable, and it is said why: never a silent pass.
+    assert "internet-reachable" not in {t["id"] for t in by.get("catalog", {"traits": []})["traits"]}
+    gaps = [n for n in report["not_evaluated"] if n["trait"] == "internet-reachable"
+            and n["reason"].startswith("listener rules not in the input")]
+    assert gaps and any(r.endswith("/catalog") for n in gaps for r in n["resources"]), report["not_evaluated"]
+    # The default-action path does not need the rules.
+    assert "load-balancer-path" in {f for t in by["checkout-api"]["traits"] if t["id"] == "internet-reachable"
+                                    for f in t["facets"]}
+
+
 def test_access_denied_is_a_named_gap_and_strict_fails(moto, account, aws_env):
     proxy = Proxy(moto).start()
     try:
@@ -106,7 +136,7 @@ def test_access_denied_is_a_named_gap_and_strict_fails(moto, account, aws_env):
         "exploitable-vulnerability", "software-vulnerability"]
     assert "AccessDeniedException" in failed["inspector2:ListFindings"]["error"]
     assert failed["ec2:DescribeRouteTables"]["traits_not_evaluated"] == ["internet-reachable"]
-    assert len(failed["ec2:DescribeRouteTables"]["resources"]) == 5
+    assert len(failed["ec2:DescribeRouteTables"]["resources"]) == 6
     gaps = {(n["trait"], n["reason"]) for n in report["not_evaluated"]}
     assert any(t == "exploitable-vulnerability" and "Inspector" in r for t, r in gaps), gaps
     assert any(t == "internet-reachable" and "route tables" in r for t, r in gaps), gaps

@@ -291,7 +291,7 @@ async fn collect_region(
         }
     }
     let elb = load_balancers(s, &c.elb, account, region, &tg_arns).await;
-    if let Some((tgs, lbs, listeners)) = elb {
+    if let Some((tgs, lbs, listeners, rules)) = elb {
         for lb in &lbs {
             group_ids.extend(lb.security_groups().iter().cloned());
             subnet_ids.extend(
@@ -304,6 +304,12 @@ async fn collect_region(
         files.push(file("elbv2-describe-load-balancers.json", json!({"LoadBalancers": lbs.iter().map(convert::elbv2::load_balancer).collect::<Vec<_>>()})));
         if let Some(listeners) = listeners {
             files.push(file("elbv2-describe-listeners.json", json!({"Listeners": listeners.iter().map(convert::elbv2::listener).collect::<Vec<_>>()})));
+        }
+        if let Some(rules) = rules {
+            files.push(file(
+                "elbv2-describe-rules.json",
+                json!({"Rules": rules.iter().map(convert::elbv2::rule).collect::<Vec<_>>()}),
+            ));
         }
     }
 

@@ -1,5 +1,6 @@
 //! The network and load balancing data the services use: their target groups, load
-//! balancers and listeners; their subnets and security groups and those VPCs' routing.
+//! balancers, listeners and listener rules; their subnets and security groups and those VPCs'
+//! routing.
 
 use crate::convert;
 use crate::session::Session;
@@ -10,10 +11,13 @@ type ElbData = (
     Vec<aws_sdk_elasticloadbalancingv2::types::TargetGroup>,
     Vec<aws_sdk_elasticloadbalancingv2::types::LoadBalancer>,
     Option<Vec<aws_sdk_elasticloadbalancingv2::types::Listener>>,
+    Option<Vec<aws_sdk_elasticloadbalancingv2::types::Rule>>,
 );
 
-/// Target groups the services register with, their load balancers and listeners. `None`
-/// when the target groups could not be read.
+/// Target groups the services register with, their load balancers, listeners and listener
+/// rules. `None` when the target groups could not be read; the listeners (rules) are `None`
+/// when a call for them failed, so that the core says they are missing rather than judging
+/// from part of them.
 pub(crate) async fn load_balancers(
     s: &Session,
     elb: &aws_sdk_elasticloadbalancingv2::Client,
@@ -81,7 +85,30 @@ pub(crate) async fn load_balancers(
             }
         );
     }
-    Some((tgs, lbs, complete.then_some(listeners)))
+    // Rules route most requests to services (by path or host): one call per listener.
+    let mut rules = Vec::new();
+    let mut rules_complete = complete;
+    if complete {
+        for l in listeners.iter().filter_map(|l| l.listener_arn()) {
+            rules_complete &= pages!(
+                s,
+                account,
+                region,
+                "elasticloadbalancing:DescribeRules",
+                Some(l),
+                elb.describe_rules().listener_arn(l),
+                |p| {
+                    rules.extend(p.rules().iter().cloned());
+                }
+            );
+        }
+    }
+    Some((
+        tgs,
+        lbs,
+        complete.then_some(listeners),
+        rules_complete.then_some(rules),
+    ))
 }
 
 /// Subnets, security groups, and the route tables, network ACLs and internet gateways of

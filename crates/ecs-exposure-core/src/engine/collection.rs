@@ -134,6 +134,11 @@ mod tests {
             traits_fed_by("ec2:DescribeRouteTables"),
             vec![InternetReachable]
         );
+        // Without the rules a rule-routed service's path cannot be judged.
+        assert_eq!(
+            traits_fed_by("elasticloadbalancing:DescribeRules"),
+            vec![InternetReachable]
+        );
         assert_eq!(
             traits_fed_by("ecs:ListServices").len(),
             crate::traits::ALL.len()

@@ -79,10 +79,17 @@ fn likelihood(traits: &[TraitHit], alone: bool) -> Option<(Likelihood, String)> 
     let network_vuln = exploitable.is_some()
         || find(traits, TraitId::SoftwareVulnerability)
             .is_some_and(|t| t.has(Facet::NetworkVector));
+    // Only load balancer paths behind sign-in or a source restriction: one step less likely.
+    let guarded = !direct && reachable.is_some_and(|t| t.has(Facet::GuardedLoadBalancerPath));
     let how = if direct {
-        "directly through a public IP"
+        "directly through a public IP".to_string()
+    } else if guarded {
+        format!(
+            "only through an internet-facing load balancer that guards every path ({})",
+            reachable.map(guard_text).unwrap_or_default()
+        )
     } else {
-        "through an internet-facing load balancer"
+        "through an internet-facing load balancer".to_string()
     };
     if direct && let Some(x) = exploitable {
         return Some((
@@ -102,6 +109,14 @@ fn likelihood(traits: &[TraitHit], alone: bool) -> Option<(Likelihood, String)> 
                 )
             })
             .unwrap_or_else(|| "a vulnerability with a network attack vector".to_string());
+        if guarded {
+            return Some((
+                Likelihood::Moderate,
+                format!(
+                    "the service is reachable from the internet {how} and runs an image with {which}; the guard lowers the likelihood one step, from High"
+                ),
+            ));
+        }
         return Some((
             Likelihood::High,
             format!(
@@ -109,7 +124,7 @@ fn likelihood(traits: &[TraitHit], alone: bool) -> Option<(Likelihood, String)> 
             ),
         ));
     }
-    if reachable.is_some() {
+    if reachable.is_some() && !guarded {
         return Some((
             Likelihood::Moderate,
             format!("the service is reachable from the internet {how}"),
@@ -128,6 +143,14 @@ fn likelihood(traits: &[TraitHit], alone: bool) -> Option<(Likelihood, String)> 
         return Some((
             Likelihood::Moderate,
             "credentials are stored in plaintext environment variables, readable by anyone who can describe the task definition".to_string(),
+        ));
+    }
+    if guarded {
+        return Some((
+            Likelihood::Low,
+            format!(
+                "the service is reachable from the internet {how}, which lowers the likelihood one step, from Moderate"
+            ),
         ));
     }
     const LOW: &[TraitId] = &[
@@ -221,6 +244,23 @@ fn first_detail(t: &TraitHit, key: &str) -> String {
         1 => ids[0].to_string(),
         n => format!("{} and {} more", ids[0], n - 1),
     }
+}
+
+/// The guards of a guarded path, from its first evidence: "the caller must first pass …".
+fn guard_text(t: &TraitHit) -> String {
+    let guards: Vec<String> = t
+        .evidence
+        .iter()
+        .filter_map(|e| e.details.get("guard").and_then(|g| g.as_array()))
+        .flatten()
+        .filter_map(|g| g.as_str().map(str::to_string))
+        .fold(Vec::new(), |mut v, g| {
+            if !v.contains(&g) {
+                v.push(g);
+            }
+            v
+        });
+    join_and(&guards)
 }
 
 fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
@@ -321,6 +361,54 @@ mod tests {
             hit(SoftwareVulnerability, &[]),
         ]);
         assert_eq!(s, (Some(Likelihood::Moderate), Impact::Low, Severity::Low));
+    }
+
+    #[test]
+    fn a_guarded_load_balancer_path_is_one_step_less_likely() {
+        let guarded = || {
+            let mut h = hit(
+                InternetReachable,
+                &[LoadBalancerPath, GuardedLoadBalancerPath],
+            );
+            h.evidence[0] = Evidence::new("s", "e").detail(
+                "guard",
+                vec!["the caller must first pass sign-in with an Amazon Cognito user pool (authenticate-cognito)"],
+            );
+            h
+        };
+        let s = severity(vec![guarded(), hit(AssumableIamRole, &[])]);
+        assert_eq!(s, (Some(Likelihood::Low), Impact::Medium, Severity::Low));
+        let s = severity(vec![
+            guarded(),
+            hit(ExploitableVulnerability, &[NetworkVector]),
+            hit(AssumableIamRole, &[]),
+        ]);
+        assert_eq!(
+            s,
+            (Some(Likelihood::Moderate), Impact::Medium, Severity::Medium)
+        );
+        // Other Moderate rules are not lowered by it.
+        let s = severity(vec![guarded(), hit(PlaintextCredentials, &[])]);
+        assert_eq!(s.0, Some(Likelihood::Moderate));
+        // A direct path is never guarded.
+        let mut both = guarded();
+        both.facets.insert(DirectPath);
+        assert_eq!(severity(vec![both]).0, Some(Likelihood::Moderate));
+        let r = ResourceRef {
+            resource_type: "AWS::ECS::Service",
+            uid: "arn:aws:ecs:us-east-1:1:service/c/web".into(),
+            name: "web".into(),
+            cluster: None,
+            account: None,
+            region: None,
+            partition: "aws".into(),
+            task_definition: None,
+            tags: Default::default(),
+        };
+        assert_eq!(
+            assess(r, vec![guarded()]).explanation,
+            "LOW: likelihood is Low because the service is reachable from the internet only through an internet-facing load balancer that guards every path (the caller must first pass sign-in with an Amazon Cognito user pool (authenticate-cognito)), which lowers the likelihood one step, from Moderate; impact is Low because no task role, host access or credentials were found."
+        );
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct Document {
     target_groups: Option<Vec<TargetGroup>>,
     #[serde(rename = "Listeners")]
     listeners: Option<Vec<Listener>>,
+    #[serde(rename = "Rules")]
+    rules: Option<Vec<ListenerRule>>,
     #[serde(rename = "RoleDetailList")]
     roles: Option<Vec<Role>>,
     #[serde(rename = "Policies")]
@@ -59,6 +61,7 @@ impl Document {
             && self.load_balancers.is_none()
             && self.target_groups.is_none()
             && self.listeners.is_none()
+            && self.rules.is_none()
             && self.roles.is_none()
             && self.policies.is_none()
             && self.findings.is_none()
@@ -189,6 +192,15 @@ impl Document {
         add(
             loaded,
             seen,
+            Kind::Elbv2Rules,
+            Noun::LISTENER_RULE,
+            self.rules,
+            &mut inv.listener_rules,
+            |r| &r.rule_arn,
+        );
+        add(
+            loaded,
+            seen,
             Kind::IamAuthorizationDetails,
             Noun::ROLE,
             self.roles,
@@ -250,6 +262,14 @@ fn parse_any(origin: &str, bytes: &[u8], found: Found) -> Result<Parsed, Diagnos
         && let Some(iac) = super::iac::try_parse(origin, bytes)
     {
         return iac;
+    }
+    // A JSON template with a `Rules` section (CloudFormation's parameter rules, an object)
+    // fails as `describe-rules` output: it is read as the template it is.
+    if json_object
+        && parsed.is_err()
+        && let Some(Ok(iac)) = super::iac::try_parse(origin, bytes)
+    {
+        return Ok(iac);
     }
     parsed
 }

@@ -155,8 +155,12 @@ pub(crate) const KNOWN_KEYS: &[(&str, Kind)] = &[
     ("LoadBalancers", Kind::Elbv2LoadBalancers),
     ("TargetGroups", Kind::Elbv2TargetGroups),
     ("Listeners", Kind::Elbv2Listeners),
+    ("Rules", Kind::Elbv2Rules),
     ("RoleDetailList", Kind::IamAuthorizationDetails),
     ("Policies", Kind::IamAuthorizationDetails),
     ("findings", Kind::InspectorFindings),
     ("ecsExposureCollection", Kind::Collection),
 ];
+
+#[cfg(test)]
+mod rules_tests;

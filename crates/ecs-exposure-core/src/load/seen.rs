@@ -31,6 +31,7 @@ impl Noun {
     pub const LOAD_BALANCER: Noun = Noun::new("load balancer", "load balancers");
     pub const TARGET_GROUP: Noun = Noun::new("target group", "target groups");
     pub const LISTENER: Noun = Noun::new("listener", "listeners");
+    pub const LISTENER_RULE: Noun = Noun::new("listener rule", "listener rules");
     pub const ROLE: Noun = Noun::new("role", "roles");
     pub const MANAGED_POLICY: Noun = Noun::new("managed policy", "managed policies");
 }

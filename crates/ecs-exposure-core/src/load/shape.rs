@@ -17,6 +17,7 @@ const IDENTIFYING: &[(&str, &[&str])] = &[
     ("LoadBalancers", &["LoadBalancerArn"]),
     ("TargetGroups", &["TargetGroupArn"]),
     ("Listeners", &["ListenerArn"]),
+    ("Rules", &["RuleArn"]),
     ("RoleDetailList", &["RoleId", "RoleName", "Arn"]),
     ("Policies", &["PolicyId", "PolicyName", "Arn"]),
     ("findings", &["findingArn"]),

@@ -89,6 +89,22 @@ pub struct ListenerAction {
     pub action_type: String,
     pub target_group_arn: Option<String>,
     pub forward_config: Option<ForwardConfig>,
+    /// Actions run lowest `Order` first.
+    #[serde(default, deserialize_with = "super::elbv2_rules::number_or_text")]
+    pub order: Option<i64>,
+    pub authenticate_cognito_config: Option<AuthenticateConfig>,
+    pub authenticate_oidc_config: Option<AuthenticateConfig>,
+}
+
+/// The parts of `AuthenticateCognitoConfig` / `AuthenticateOidcConfig` that say who signs the
+/// caller in and whether sign-in is required (client secrets are not read).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AuthenticateConfig {
+    pub user_pool_arn: Option<String>,
+    pub issuer: Option<String>,
+    /// `deny`, `allow` or `authenticate` (the default).
+    pub on_unauthenticated_request: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -102,4 +118,7 @@ pub struct ForwardConfig {
 #[serde(rename_all = "PascalCase")]
 pub struct WeightedTargetGroup {
     pub target_group_arn: Option<String>,
+    /// 0 to 999; a group of weight 0 gets no traffic.
+    #[serde(default, deserialize_with = "super::elbv2_rules::weight")]
+    pub weight: Option<u64>,
 }

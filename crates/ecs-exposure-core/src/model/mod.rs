@@ -6,6 +6,7 @@ mod collection;
 mod ec2;
 mod ecs;
 mod elbv2;
+mod elbv2_rules;
 mod iam;
 mod image;
 mod inspector;
@@ -17,6 +18,7 @@ pub use collection::{CallFailure, CollectionReport};
 pub use ec2::*;
 pub use ecs::*;
 pub use elbv2::*;
+pub use elbv2_rules::*;
 pub use iam::*;
 pub use image::ImageRef;
 pub use inspector::*;
@@ -40,6 +42,7 @@ pub enum Kind {
     Elbv2LoadBalancers,
     Elbv2TargetGroups,
     Elbv2Listeners,
+    Elbv2Rules,
     IamAuthorizationDetails,
     InspectorFindings,
     /// The report of a live collection (`ecsExposureCollection`).
@@ -62,6 +65,7 @@ impl Kind {
             Kind::Elbv2LoadBalancers => "aws elbv2 describe-load-balancers",
             Kind::Elbv2TargetGroups => "aws elbv2 describe-target-groups",
             Kind::Elbv2Listeners => "aws elbv2 describe-listeners",
+            Kind::Elbv2Rules => "aws elbv2 describe-rules",
             Kind::IamAuthorizationDetails => "aws iam get-account-authorization-details",
             Kind::InspectorFindings => "aws inspector2 list-findings",
             Kind::Collection => "ecs-exposure collect",
@@ -82,6 +86,7 @@ impl Kind {
             Kind::Elbv2LoadBalancers => "load balancers",
             Kind::Elbv2TargetGroups => "target groups",
             Kind::Elbv2Listeners => "listeners",
+            Kind::Elbv2Rules => "listener rules",
             Kind::IamAuthorizationDetails => "IAM authorization details",
             Kind::InspectorFindings => "Inspector findings",
             Kind::Collection => "collection reports",
@@ -104,6 +109,8 @@ pub struct Inventory {
     pub load_balancers: HashMap<String, LoadBalancer>,
     pub target_groups: HashMap<String, TargetGroup>,
     pub listeners: BTreeMap<String, Listener>,
+    /// Keyed by rule ARN (or IaC id).
+    pub listener_rules: BTreeMap<String, ListenerRule>,
     pub roles: HashMap<String, Role>,
     pub managed_policies: HashMap<String, ManagedPolicy>,
     pub inspector_findings: Vec<InspectorFinding>,
@@ -132,6 +139,7 @@ struct Index {
     default_nacl_by_vpc: HashMap<String, String>,
     listeners_by_lb: HashMap<String, Vec<String>>,
     listeners_by_target_group: HashMap<String, Vec<String>>,
+    rules: elbv2_rules::RuleIndex,
     role_by_name: HashMap<String, String>,
     findings_by_repository: HashMap<String, Vec<usize>>,
 }
@@ -187,6 +195,7 @@ impl Inventory {
                 }
             }
         }
+        ix.rules = elbv2_rules::RuleIndex::build(&self.listener_rules);
         for r in self.roles.values() {
             ix.role_by_name.insert(r.name().to_string(), r.arn.clone());
         }

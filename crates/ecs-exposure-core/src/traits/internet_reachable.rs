@@ -8,8 +8,8 @@ use super::netmath::{
 use super::open_security_group;
 use super::*;
 use crate::model::{
-    Inventory, Kind, LoadBalancer, NetworkAcl, RouteTable, SecurityGroup, Service, Subnet,
-    TaskDefinition,
+    Inventory, Kind, Listener, LoadBalancer, NetworkAcl, RouteTable, SecurityGroup, Service,
+    Subnet, TaskDefinition,
 };
 
 pub static TRAIT: TraitDef = TraitDef {
@@ -36,6 +36,7 @@ const T_TG: &str = "AWS::ElasticLoadBalancingV2::TargetGroup";
 mod direct;
 mod hops;
 mod load_balancer;
+mod rules;
 
 use direct::direct_paths;
 use hops::Gaps;
@@ -45,6 +46,16 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
     let mut gaps = Gaps::default();
     direct_paths(ctx, out, &mut gaps);
     load_balancer_paths(ctx, out, &mut gaps);
+    // Every path behind a sign-in or a source restriction: a guarded exposure, one step less
+    // likely (docs/severity.md).
+    if out.fired()
+        && out
+            .evidence()
+            .iter()
+            .all(|e| e.details.contains_key("guard"))
+    {
+        out.facet(Facet::GuardedLoadBalancerPath);
+    }
     for g in gaps.0 {
         out.gap(g);
     }
@@ -131,7 +142,19 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     if !via_lb.is_empty() {
         summary.push("confirm that the load balancer exposure is intended and harden it");
         let mut seen = Vec::new();
+        let mut rules_seen = Vec::new();
         for e in &via_lb {
+            let rule_arn = detail(e, "listener_rule");
+            if !rule_arn.is_empty() && !rules_seen.contains(&rule_arn) {
+                rules_seen.push(rule_arn.clone());
+                steps.push(rule_remediation(
+                    e,
+                    &service,
+                    &rule_arn,
+                    &detail(e, "rule"),
+                    &detail(e, "target_group_arn"),
+                ));
+            }
             let lb = detail(e, "load_balancer");
             let arn = detail(e, "load_balancer_arn");
             let lproto = detail(e, "listener_protocol");
@@ -190,6 +213,31 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
                 .to_string(),
         ],
     }
+}
+
+/// The remediation step of a path through a listener rule: the rule is the narrowest place to
+/// restrict who reaches the service.
+fn rule_remediation(
+    e: &Evidence,
+    service: &str,
+    rule_arn: &str,
+    rule: &str,
+    tg_arn: &str,
+) -> String {
+    let guarded = e.details.contains_key("guard");
+    let tg = if tg_arn.is_empty() {
+        "<target-group-arn>"
+    } else {
+        tg_arn
+    };
+    if guarded {
+        return format!(
+            "Listener rule {rule} sends matching requests to `{service}` behind a guard (sign-in or source ranges): keep its user pool, identity provider or ranges as narrow as the clients that need it, or delete the rule if the service should not be reachable through it (`aws elbv2 delete-rule --rule-arn {rule_arn}`)."
+        );
+    }
+    format!(
+        "Listener rule {rule} sends matching requests to `{service}`: if only some clients need it, make them sign in first (`aws elbv2 modify-rule --rule-arn {rule_arn} --actions Type=authenticate-cognito,Order=1,AuthenticateCognitoConfig={{UserPoolArn=<user-pool-arn>,UserPoolClientId=<client-id>,UserPoolDomain=<domain>}} Type=forward,Order=2,TargetGroupArn={tg}`) or add a `source-ip` condition with their ranges; if the service should not be reachable through it, delete the rule (`aws elbv2 delete-rule --rule-arn {rule_arn}`)."
+    )
 }
 
 #[cfg(test)]

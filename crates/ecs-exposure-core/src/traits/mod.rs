@@ -98,6 +98,10 @@ pub enum Facet {
     DirectPath,
     /// internet-reachable: through an internet-facing load balancer.
     LoadBalancerPath,
+    /// internet-reachable: every path is through a load balancer that asks for sign-in
+    /// (`authenticate-cognito`, `authenticate-oidc`, `jwt-validation`) or admits only some
+    /// internet sources (a listener rule's `source-ip` condition).
+    GuardedLoadBalancerPath,
     /// A vulnerability with network attack vector (`AV:N`).
     NetworkVector,
     /// plaintext-credentials: an AWS secret access key.

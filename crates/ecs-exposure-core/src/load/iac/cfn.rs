@@ -281,6 +281,18 @@ pub fn convert(t: &Template<'_>, text: &str) -> Result<IacDocument, String> {
                 o.insert("LoadBalancerArn".into(), lb.into());
                 doc.listeners.push(model(&id, v)?);
                 doc.kinds.insert(Kind::Elbv2Listeners);
+                // A template declares all the rules of its listeners.
+                doc.kinds.insert(Kind::Elbv2Rules);
+            }
+            "AWS::ElasticLoadBalancingV2::ListenerRule" => {
+                // Already the API's shape (Conditions, Actions); Priority is a number here.
+                let mut v = sink.json(&id, props, "", false).unwrap_or(json!({}));
+                let o = obj(&mut v);
+                o.insert("RuleArn".into(), id.clone().into());
+                let listener = sink.required(&id, props, "ListenerArn");
+                o.insert("ListenerArn".into(), listener.into());
+                doc.listener_rules.push(model(&id, v)?);
+                doc.kinds.insert(Kind::Elbv2Rules);
             }
             "AWS::IAM::Role" => {
                 let mut inline = Vec::new();

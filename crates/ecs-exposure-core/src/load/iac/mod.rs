@@ -37,6 +37,7 @@ pub struct IacDocument {
     load_balancers: Vec<LoadBalancer>,
     target_groups: Vec<TargetGroup>,
     listeners: Vec<Listener>,
+    listener_rules: Vec<ListenerRule>,
     roles: Vec<Role>,
     policies: Vec<ManagedPolicy>,
     sources: HashMap<String, SourceMap>,
@@ -110,6 +111,12 @@ impl IacDocument {
         seen.put_all(Noun::LISTENER, self.listeners, &mut inv.listeners, |l| {
             &l.listener_arn
         });
+        seen.put_all(
+            Noun::LISTENER_RULE,
+            self.listener_rules,
+            &mut inv.listener_rules,
+            |r| &r.rule_arn,
+        );
         seen.put_all(Noun::ROLE, self.roles, &mut inv.roles, |r| &r.arn);
         seen.put_all(
             Noun::MANAGED_POLICY,

@@ -10,6 +10,8 @@ use crate::model::*;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
+mod rules;
+
 struct Res<'a> {
     address: String,
     /// The module path prefix (`module.net.`), for references made inside the module.
@@ -605,24 +607,19 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
             "aws_lb_listener" | "aws_alb_listener" => {
                 let lb = one(&mut sink, &["load_balancer_arn"], "LoadBalancerArn")
                     .unwrap_or_else(|| format!("{id}/unresolved-lb"));
-                let mut actions = Vec::new();
-                for (i, a) in v
-                    .get("default_action")
-                    .and_then(Node::seq)
-                    .unwrap_or(&[])
-                    .iter()
-                    .enumerate()
-                {
-                    sink.at(&id, &format!("DefaultActions[{i}]"), a.pos);
-                    let tg = p
-                        .refs(r, &["default_action", &i.to_string(), "target_group_arn"])
-                        .ok()
-                        .and_then(|x| x.into_iter().next());
-                    actions.push(json!({"Type": s(a, "type").unwrap_or_default(), "TargetGroupArn": tg.filter(|t| !t.is_empty())}));
-                }
+                // The same blocks as a rule's `action` (forward, weights, sign-in).
+                let actions =
+                    rules::actions(p, r, &mut sink, &id, "default_action", "DefaultActions");
                 doc.listeners.push(model(&id, json!({"ListenerArn": id, "LoadBalancerArn": lb,
                     "Port": s(v, "port").and_then(|x| x.parse::<u16>().ok()), "Protocol": s(v, "protocol"), "DefaultActions": actions}))?);
                 doc.kinds.insert(Kind::Elbv2Listeners);
+                // A plan declares all the rules of its listeners.
+                doc.kinds.insert(Kind::Elbv2Rules);
+            }
+            "aws_lb_listener_rule" | "aws_alb_listener_rule" => {
+                let rule = rules::listener_rule(p, r, &mut sink, &id);
+                doc.listener_rules.push(model(&id, rule)?);
+                doc.kinds.insert(Kind::Elbv2Rules);
             }
             "aws_iam_role" => {
                 let mut inline = Vec::new();

@@ -3,6 +3,7 @@
 //! and on the service's security group.
 
 use super::hops::*;
+use super::rules::*;
 use super::*;
 
 /// The protocol a listener carries to its targets.
@@ -178,22 +179,28 @@ pub(super) fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, g
             ));
             continue;
         };
-        // The load balancers of a target group: its own list, and any listener forwarding to it.
+        let tg_name = tg.target_group_name.as_deref().unwrap_or(tg_arn);
+        // The load balancers of a target group: its own list, any listener forwarding to it,
+        // and the listener of any rule forwarding to it.
         let mut lb_arns: Vec<&str> = tg.load_balancer_arns.iter().map(String::as_str).collect();
         lb_arns.extend(
             inv.listeners_forwarding_to(tg_arn)
                 .map(|l| l.load_balancer_arn.as_str()),
         );
+        lb_arns.extend(rule_load_balancers(inv, tg_arn, tg_name, gaps));
         lb_arns.sort();
         lb_arns.dedup();
+        // Forwards that send no traffic, or rules that admit no internet address: not paths,
+        // said in the evidence of the paths there are.
+        let mut not_counted: Vec<String> = Vec::new();
+        let mut found: Vec<(&str, Evidence)> = Vec::new();
         for lb_arn in lb_arns {
             if !gaps.need(inv, Kind::Elbv2LoadBalancers) {
                 break;
             }
             let Some(lb) = inv.load_balancers.get(lb_arn) else {
                 gaps.add(format!(
-                    "load balancer {lb_arn} of target group {} is not in the input (add `{} --load-balancer-arns {lb_arn}`)",
-                    tg.target_group_name.as_deref().unwrap_or(tg_arn),
+                    "load balancer {lb_arn} of target group {tg_name} is not in the input (add `{} --load-balancer-arns {lb_arn}`)",
                     Kind::Elbv2LoadBalancers.cli_command()
                 ));
                 continue;
@@ -204,185 +211,369 @@ pub(super) fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, g
             if !gaps.need(inv, Kind::Elbv2Listeners) {
                 continue;
             }
-            for listener in inv
-                .listeners_of(lb_arn)
-                .filter(|l| l.forward_target_groups().any(|t| t == tg_arn))
-            {
-                let Some(lport) = listener.port else {
-                    // A listener that cannot be read may be the way in.
-                    gaps.add(format!(
-                        "listener {} of load balancer {} has no port, so its path cannot be judged",
-                        listener.listener_arn,
-                        lb.name()
-                    ));
-                    continue;
-                };
-                let lproto = listener_proto(listener.protocol.as_deref());
-                // The load balancer's front door: its security groups (none on an NLB
-                // without security groups, which then lets everything in).
-                if lb.security_groups.is_empty() && lb.lb_type.as_deref() != Some("network") {
-                    // Application load balancers always have security groups: none listed
-                    // means the input is incomplete, not that everything is admitted.
-                    gaps.add(format!(
-                        "load balancer {} lists no security groups, so what it admits cannot be judged (add `{} --load-balancer-arns {lb_arn}`)",
-                        lb.name(),
-                        Kind::Elbv2LoadBalancers.cli_command()
-                    ));
-                    continue;
-                }
-                let (family, front) = if lb.security_groups.is_empty() {
-                    (
-                        Family::V4,
-                        format!(
-                            "network load balancer `{}` has no security groups, so it admits every source",
-                            lb.name()
-                        ),
-                    )
-                } else {
-                    let sgs = groups(
-                        inv,
-                        &lb.security_groups,
-                        &format!("load balancer {}", lb.name()),
-                        gaps,
-                    );
-                    let openings = netmath::openings(&read_rules(&sgs, gaps));
-                    let Some(o) = [Family::V4, Family::V6]
-                        .into_iter()
-                        .find_map(|f| find_opening(&openings, f, lproto, lport))
-                    else {
-                        continue;
-                    };
-                    (
-                        o.family,
-                        format!(
-                            "its security group(s) admit {} {} from the internet: {}",
-                            lproto.name(),
-                            Ports::one(lport),
-                            o.grants
-                                .iter()
-                                .map(|g| format!("`{}` {} `{}`", g.group_id, g.field, g.cidr_text))
-                                .collect::<Vec<_>>()
-                                .join(" + ")
-                        ),
-                    )
-                };
-                let Some(entry) = lb_subnet(inv, lb, family, lproto, lport, gaps) else {
-                    continue;
-                };
-                let target_port = slb.container_port.or(tg.port);
-                let Some(target_port) = target_port else {
-                    gaps.add(format!(
-                        "loadBalancers[{i}] of the service names no containerPort and target group {tg_arn} no port"
-                    ));
-                    continue;
-                };
-                let target_proto = listener_proto(tg.protocol.as_deref());
-                let container = slb.container_name.clone().unwrap_or_default();
-                let mut unverified = false;
-                let target_steps = if let Some(vpc) = service.awsvpc() {
-                    let sgs = service_groups(inv, &vpc.security_groups, gaps);
-                    match target_admission(inv, &sgs, lb, target_proto, target_port, gaps) {
-                        Some(steps) => steps,
-                        None => continue,
-                    }
-                } else {
-                    unverified = true;
-                    gaps.add(
-                        "the service's targets are EC2 container instances (no awsvpc networking), whose security groups are not in the input: the load balancer path assumes they admit the load balancer".to_string(),
-                    );
-                    vec![PathStep::new(
-                        T_SERVICE,
-                        &service.service_arn,
-                        "targets are EC2 container instances; their security groups are not in the input, so this hop is assumed",
-                    )]
-                };
-                let port_step = match ctx.task_definition {
-                    Some(td) => PathStep::new(
-                        T_TD,
-                        &td.task_definition_arn,
-                        format!(
-                            "container `{container}` receives {} {} (loadBalancers[{i}].containerPort)",
-                            target_proto.name(),
-                            Ports::one(target_port)
-                        ),
-                    ),
-                    None => PathStep::new(
-                        T_SERVICE,
-                        &service.service_arn,
-                        format!(
-                            "loadBalancers[{i}] sends {} {} to container `{container}`",
-                            target_proto.name(),
-                            Ports::one(target_port)
-                        ),
-                    ),
-                };
-                let lb_type = lb.lb_type.as_deref().unwrap_or("elbv2");
-                let tg_name = tg.target_group_name.as_deref().unwrap_or(tg_arn);
-                let listener_label =
-                    format!("{} :{lport}", listener.protocol.as_deref().unwrap_or("?"));
-                let mut ev = Evidence::new(
-                    &service.service_arn,
-                    format!(
-                        "container `{container}` {} {} is reachable from the internet through internet-facing {lb_type} load balancer `{}` (listener {listener_label} → target group `{tg_name}`)",
-                        target_proto.name(),
-                        Ports::one(target_port),
-                        lb.name()
-                    ),
-                )
-                .field(format!("loadBalancers[{i}]"))
-                .detail("path", "load-balancer")
-                .detail("load_balancer", lb.name())
-                .detail("load_balancer_arn", lb_arn)
-                .detail("load_balancer_type", lb_type)
-                .detail("load_balancer_security_groups", lb.security_groups.clone())
-                .detail("listener_protocol", listener.protocol.clone().unwrap_or_default())
-                .detail("listener_port", lport)
-                .detail("target_group", tg_name)
-                .detail("port", target_port)
-                .step(PathStep::new(
-                    T_IGW,
-                    &entry.route.igw,
-                    format!(
-                        "attached to `{}`; the load balancer's subnet `{}` reaches it through `{}` ({}) and network ACL `{}` ({})",
-                        entry.subnet.vpc_id,
-                        entry.subnet.subnet_id,
-                        entry.route.table.route_table_id,
-                        entry.route.routes.join(", "),
-                        entry.acl.acl.network_acl_id,
-                        acl_detail(&entry.acl, lproto, lport)
-                    ),
-                ))
-                .step(PathStep::new(
-                    T_LISTENER,
-                    &listener.listener_arn,
-                    format!(
-                        "{listener_label} on internet-facing {lb_type} load balancer `{}` forwards to target group `{tg_name}`; {front}",
-                        lb.name()
-                    ),
-                ))
-                .step(PathStep::new(
-                    T_TG,
+            for listener in inv.listeners_of(lb_arn) {
+                let routes = routes(
+                    inv,
+                    listener,
+                    lb.name(),
                     tg_arn,
-                    format!(
-                        "target group `{tg_name}` ({} targets) sends {} {} to the service's tasks",
-                        tg.target_type.as_deref().unwrap_or("?"),
-                        target_proto.name(),
-                        Ports::one(target_port)
-                    ),
-                ));
-                if !container.is_empty() {
-                    ev = ev.container(&container);
+                    tg_name,
+                    gaps,
+                    &mut not_counted,
+                );
+                if routes.is_empty() {
+                    continue;
                 }
-                if unverified {
-                    ev = ev.detail("target_security_group", "not checked");
+                let Some(front) = front_door(inv, lb, listener, gaps) else {
+                    continue;
+                };
+                let Some(target) = target_side(ctx, i, slb, tg, lb, gaps) else {
+                    continue;
+                };
+                for route in &routes {
+                    let sources = sources(route, front.family, gaps);
+                    match &sources {
+                        Sources::NotInternet(list) => {
+                            let rule = route.rule.map(|r| r.label()).unwrap_or_default();
+                            let s = format!(
+                                "{rule} of listener {} of `{}` admits only source IPs {}, none of them on the internet",
+                                listener_label(listener),
+                                lb.name(),
+                                list.join(", ")
+                            );
+                            note(&mut not_counted, s);
+                            continue;
+                        }
+                        Sources::Unreadable => continue,
+                        Sources::Any | Sources::Some(_) => {}
+                    }
+                    let guards = guards(route, &sources);
+                    found.push((
+                        lb_arn,
+                        path_evidence(ctx, i, lb, listener, &front, &target, tg, route, &guards),
+                    ));
                 }
-                for s in target_steps {
-                    ev = ev.step(s);
-                }
-                out.facet(Facet::LoadBalancerPath);
-                out.resource(lb_arn);
-                out.fire(ev.step(port_step));
             }
         }
+        let not_counted = listed(&not_counted);
+        for (lb_arn, mut ev) in found {
+            if !not_counted.is_empty() {
+                ev = ev.detail("not_counted", not_counted.clone());
+            }
+            out.facet(Facet::LoadBalancerPath);
+            out.resource(lb_arn);
+            out.fire(ev);
+        }
     }
+}
+
+/// The load balancers of the rules that forward to a target group; a gap for each rule whose
+/// listener is unknown.
+fn rule_load_balancers<'a>(
+    inv: &'a Inventory,
+    tg_arn: &str,
+    tg_name: &str,
+    gaps: &mut Gaps,
+) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for rule in inv.rules_forwarding_to(tg_arn) {
+        let Some(l) = rule.listener() else {
+            gaps.add(format!(
+                "listener rule {} forwards to target group {tg_name}, but its ARN names no listener (expected `arn:…:listener-rule/<type>/<load balancer>/<id>/<listener id>/<rule id>`), so its path cannot be judged",
+                rule.rule_arn
+            ));
+            continue;
+        };
+        match inv.listeners.get(&l) {
+            Some(listener) => out.push(listener.load_balancer_arn.as_str()),
+            None if gaps.need(inv, Kind::Elbv2Listeners) => gaps.add(format!(
+                "listener {l} of listener rule {} (which forwards to target group {tg_name}) is not in the input (add `{} --listener-arns {l}`)",
+                rule.rule_arn,
+                Kind::Elbv2Listeners.cli_command()
+            )),
+            None => {}
+        }
+    }
+    out
+}
+
+/// The load balancer's side of a listener: its port, what its security groups admit from the
+/// internet, and a subnet the internet reaches.
+struct Front<'a> {
+    lport: u16,
+    lproto: Proto,
+    family: Family,
+    /// What admits the internet at the load balancer, for the listener step.
+    admits: String,
+    entry: LbSubnet<'a>,
+}
+
+fn front_door<'a>(
+    inv: &'a Inventory,
+    lb: &LoadBalancer,
+    listener: &Listener,
+    gaps: &mut Gaps,
+) -> Option<Front<'a>> {
+    let lb_arn = &lb.load_balancer_arn;
+    let Some(lport) = listener.port else {
+        // A listener that cannot be read may be the way in.
+        gaps.add(format!(
+            "listener {} of load balancer {} has no port, so its path cannot be judged",
+            listener.listener_arn,
+            lb.name()
+        ));
+        return None;
+    };
+    let lproto = listener_proto(listener.protocol.as_deref());
+    // The load balancer's front door: its security groups (none on an NLB without security
+    // groups, which then lets everything in).
+    if lb.security_groups.is_empty() && lb.lb_type.as_deref() != Some("network") {
+        // Application load balancers always have security groups: none listed means the
+        // input is incomplete, not that everything is admitted.
+        gaps.add(format!(
+            "load balancer {} lists no security groups, so what it admits cannot be judged (add `{} --load-balancer-arns {lb_arn}`)",
+            lb.name(),
+            Kind::Elbv2LoadBalancers.cli_command()
+        ));
+        return None;
+    }
+    let (family, admits) = if lb.security_groups.is_empty() {
+        (
+            Family::V4,
+            format!(
+                "network load balancer `{}` has no security groups, so it admits every source",
+                lb.name()
+            ),
+        )
+    } else {
+        let sgs = groups(
+            inv,
+            &lb.security_groups,
+            &format!("load balancer {}", lb.name()),
+            gaps,
+        );
+        let openings = netmath::openings(&read_rules(&sgs, gaps));
+        let o = [Family::V4, Family::V6]
+            .into_iter()
+            .find_map(|f| find_opening(&openings, f, lproto, lport))?;
+        (
+            o.family,
+            format!(
+                "its security group(s) admit {} {} from the internet: {}",
+                lproto.name(),
+                Ports::one(lport),
+                o.grants
+                    .iter()
+                    .map(|g| format!("`{}` {} `{}`", g.group_id, g.field, g.cidr_text))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            ),
+        )
+    };
+    let entry = lb_subnet(inv, lb, family, lproto, lport, gaps)?;
+    Some(Front {
+        lport,
+        lproto,
+        family,
+        admits,
+        entry,
+    })
+}
+
+/// The service's side: the port its container receives and how its security groups admit
+/// the load balancer.
+struct Target {
+    port: u16,
+    proto: Proto,
+    container: String,
+    steps: Vec<PathStep>,
+    port_step: PathStep,
+    /// The targets' security groups are not in the input (EC2 container instances).
+    unverified: bool,
+}
+
+fn target_side(
+    ctx: &ServiceContext<'_>,
+    i: usize,
+    slb: &crate::model::ServiceLoadBalancer,
+    tg: &crate::model::TargetGroup,
+    lb: &LoadBalancer,
+    gaps: &mut Gaps,
+) -> Option<Target> {
+    let inv = ctx.inventory;
+    let service = ctx.service;
+    let tg_arn = &tg.target_group_arn;
+    let Some(target_port) = slb.container_port.or(tg.port) else {
+        gaps.add(format!(
+            "loadBalancers[{i}] of the service names no containerPort and target group {tg_arn} no port"
+        ));
+        return None;
+    };
+    let target_proto = listener_proto(tg.protocol.as_deref());
+    let container = slb.container_name.clone().unwrap_or_default();
+    let mut unverified = false;
+    let steps = if let Some(vpc) = service.awsvpc() {
+        let sgs = service_groups(inv, &vpc.security_groups, gaps);
+        target_admission(inv, &sgs, lb, target_proto, target_port, gaps)?
+    } else {
+        unverified = true;
+        gaps.add(
+            "the service's targets are EC2 container instances (no awsvpc networking), whose security groups are not in the input: the load balancer path assumes they admit the load balancer".to_string(),
+        );
+        vec![PathStep::new(
+            T_SERVICE,
+            &service.service_arn,
+            "targets are EC2 container instances; their security groups are not in the input, so this hop is assumed",
+        )]
+    };
+    let port_step = match ctx.task_definition {
+        Some(td) => PathStep::new(
+            T_TD,
+            &td.task_definition_arn,
+            format!(
+                "container `{container}` receives {} {} (loadBalancers[{i}].containerPort)",
+                target_proto.name(),
+                Ports::one(target_port)
+            ),
+        ),
+        None => PathStep::new(
+            T_SERVICE,
+            &service.service_arn,
+            format!(
+                "loadBalancers[{i}] sends {} {} to container `{container}`",
+                target_proto.name(),
+                Ports::one(target_port)
+            ),
+        ),
+    };
+    Some(Target {
+        port: target_port,
+        proto: target_proto,
+        container,
+        steps,
+        port_step,
+        unverified,
+    })
+}
+
+/// The evidence of one path: internet → load balancer → listener → (rule →) target group →
+/// security group → container.
+#[allow(clippy::too_many_arguments)]
+fn path_evidence(
+    ctx: &ServiceContext<'_>,
+    i: usize,
+    lb: &LoadBalancer,
+    listener: &Listener,
+    front: &Front<'_>,
+    target: &Target,
+    tg: &crate::model::TargetGroup,
+    route: &Route<'_>,
+    guards: &[String],
+) -> Evidence {
+    let service = ctx.service;
+    let tg_arn = &tg.target_group_arn;
+    let lb_arn = &lb.load_balancer_arn;
+    let lb_type = lb.lb_type.as_deref().unwrap_or("elbv2");
+    let tg_name = tg.target_group_name.as_deref().unwrap_or(tg_arn);
+    let listener_label = listener_label(listener);
+    let (container, entry, lport) = (&target.container, &front.entry, front.lport);
+    let via = match route.rule {
+        Some(rule) => format!(
+            "listener {listener_label} → {} → target group `{tg_name}`",
+            rule.label()
+        ),
+        None => format!("listener {listener_label} → target group `{tg_name}`"),
+    };
+    let mut ev = Evidence::new(
+        &service.service_arn,
+        format!(
+            "container `{container}` {} {} is reachable from the internet through internet-facing {lb_type} load balancer `{}` ({via}){}",
+            target.proto.name(),
+            Ports::one(target.port),
+            lb.name(),
+            if guards.is_empty() {
+                String::new()
+            } else {
+                format!(", but {}", guards.join(" and "))
+            }
+        ),
+    )
+    .field(format!("loadBalancers[{i}]"))
+    .detail("path", "load-balancer")
+    .detail("load_balancer", lb.name())
+    .detail("load_balancer_arn", lb_arn.as_str())
+    .detail("load_balancer_type", lb_type)
+    .detail("load_balancer_security_groups", lb.security_groups.clone())
+    .detail(
+        "listener_protocol",
+        listener.protocol.clone().unwrap_or_default(),
+    )
+    .detail("listener_port", lport)
+    .detail("target_group", tg_name)
+    .detail("port", target.port);
+    if let Some(rule) = route.rule {
+        ev = ev
+            .detail("listener_rule", rule.rule_arn.as_str())
+            .detail("rule", rule.label())
+            .detail("target_group_arn", tg_arn.as_str());
+    }
+    if let Some((w, total)) = route.forward.weight {
+        ev = ev.detail("weight", format!("{w} of {total}"));
+    }
+    if !guards.is_empty() {
+        ev = ev.detail("guard", guards.to_vec());
+    }
+    let forwards = match route.rule {
+        Some(rule) => format!("passes requests to its {}", rule.label()),
+        None => format!(
+            "forwards to target group `{tg_name}`{}",
+            forward_detail(&route.forward, guards)
+        ),
+    };
+    ev = ev
+        .step(PathStep::new(
+            T_IGW,
+            &entry.route.igw,
+            format!(
+                "attached to `{}`; the load balancer's subnet `{}` reaches it through `{}` ({}) and network ACL `{}` ({})",
+                entry.subnet.vpc_id,
+                entry.subnet.subnet_id,
+                entry.route.table.route_table_id,
+                entry.route.routes.join(", "),
+                entry.acl.acl.network_acl_id,
+                acl_detail(&entry.acl, front.lproto, lport)
+            ),
+        ))
+        .step(PathStep::new(
+            T_LISTENER,
+            &listener.listener_arn,
+            format!(
+                "{listener_label} on internet-facing {lb_type} load balancer `{}` {forwards}; {}",
+                lb.name(),
+                front.admits
+            ),
+        ));
+    if let Some(rule) = route.rule {
+        ev = ev.step(rule_step(rule, route, tg_name, guards));
+    }
+    ev = ev.step(PathStep::new(
+        T_TG,
+        tg_arn,
+        format!(
+            "target group `{tg_name}` ({} targets) sends {} {} to the service's tasks",
+            tg.target_type.as_deref().unwrap_or("?"),
+            target.proto.name(),
+            Ports::one(target.port)
+        ),
+    ));
+    if !container.is_empty() {
+        ev = ev.container(container);
+    }
+    if target.unverified {
+        ev = ev.detail("target_security_group", "not checked");
+    }
+    for s in &target.steps {
+        ev = ev.step(s.clone());
+    }
+    ev.step(target.port_step.clone())
 }

@@ -186,6 +186,12 @@ pub fn covers_all(family: Family, blocks: &[Cidr]) -> bool {
     union_covers(&all, blocks)
 }
 
+/// Whether a block holds any address of the public internet (not only private, shared,
+/// loopback, link-local or unique-local space).
+pub fn has_internet_addresses(c: &Cidr) -> bool {
+    !subtract(&[c.interval()], &c.family.non_internet()).is_empty()
+}
+
 /// `from` minus every interval of `cut`.
 pub(super) fn subtract(from: &[Interval], cut: &[Interval]) -> Vec<Interval> {
     let mut out = Vec::new();
