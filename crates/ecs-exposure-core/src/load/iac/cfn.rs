@@ -453,15 +453,10 @@ fn text_value(v: &Value) -> String {
     }
 }
 
-/// Deserializes converted JSON into a model struct; a failure names the resource.
+/// Deserializes converted JSON into a model struct, converting scalars as CloudFormation
+/// does (see `coerce`); a failure names the resource.
 fn model<T: serde::de::DeserializeOwned>(id: &str, v: Value) -> Result<T, String> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
-        format!(
-            "resource `{id}`: cannot read `{}`: {}",
-            e.path(),
-            crate::load::redact::json_error(e.inner())
-        )
-    })
+    super::coerce::model(id, v)
 }
 
 impl Sink<'_> {

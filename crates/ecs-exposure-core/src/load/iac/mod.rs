@@ -7,6 +7,7 @@
 //! `igw-<file>#<LogicalId>`); `Ref` and `Fn::GetAtt` of a resource resolve to that id.
 
 mod cfn;
+mod coerce;
 mod credential_lines;
 mod lines;
 mod node;
@@ -353,5 +354,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 #[cfg(test)]
 pub(crate) mod layouts;
+#[cfg(test)]
+mod reading_tests;
 #[cfg(test)]
 mod tests;

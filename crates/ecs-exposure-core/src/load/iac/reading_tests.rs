@@ -1,0 +1,109 @@
+//! CloudFormation read as CloudFormation reads it: scalar conversion, unresolvable required
+//! values, resource conditions, nested stacks, exports given twice.
+
+use crate::engine::analyze;
+use crate::load::{Diagnostic, Loader};
+use crate::model::Inventory;
+use crate::traits::TraitId;
+
+fn load(files: &[(&str, &str)]) -> (Inventory, Vec<Diagnostic>) {
+    let mut l = Loader::new();
+    for (name, text) in files {
+        l.add(name, text.as_bytes()).unwrap();
+    }
+    l.finish()
+}
+
+const SERVICE: &str = r#"
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Task
+      NetworkConfiguration:
+        AwsvpcConfiguration:
+          AssignPublicIp: ENABLED
+          Subnets: [subnet-1]
+"#;
+
+#[test]
+fn numbers_and_booleans_are_converted_as_cloudformation_does() {
+    let text = format!(
+        r#"
+Parameters:
+  Port:
+    Type: Number
+    Default: 8080
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: web
+          Image: nginx
+          Privileged: "true"
+          ReadonlyRootFilesystem: "false"
+          PortMappings:
+            - ContainerPort: "80"
+          Environment:
+            - Name: PORT
+              Value: !Ref Port
+            - Name: DEBUG
+              Value: true
+            - Name: RETRIES
+              Value: 3
+{SERVICE}"#
+    );
+    let (inv, warnings) = load(&[("t.yaml", &text)]);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let td = &inv.task_definitions["t.yaml#Task"];
+    let c = &td.container_definitions[0];
+    assert_eq!(c.privileged, Some(true));
+    assert_eq!(c.readonly_root_filesystem, Some(false));
+    assert_eq!(c.port_mappings[0].container_port, Some(80));
+    let env: Vec<&str> = c
+        .environment
+        .iter()
+        .map(|e| e.value.as_ref().unwrap().expose())
+        .collect();
+    assert_eq!(env, ["8080", "true", "3"]);
+    let a = analyze(&inv);
+    assert!(a.findings[0].has(TraitId::PrivilegedContainer));
+}
+
+/// A role's inline policy whose name cannot be resolved (a parameter without default): the
+/// template is read, the name is a placeholder, and no check is lost.
+#[test]
+fn an_unresolvable_required_name_does_not_stop_the_template() {
+    let text = r#"
+Parameters:
+  Env:
+    Type: String
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: []}
+      Policies:
+        - PolicyName: !Sub "app-${Env}"
+          PolicyDocument:
+            Statement: [{Effect: Allow, Action: "*", Resource: "*"}]
+        - PolicyName: other
+          PolicyDocument: !Ref Env
+"#;
+    let (inv, _) = load(&[("iam.yaml", text)]);
+    let role = &inv.roles["iam.yaml#Role"];
+    assert_eq!(role.role_policy_list.len(), 1);
+    assert_eq!(
+        role.role_policy_list[0].policy_name,
+        "iam.yaml#Role/unresolved-PolicyName"
+    );
+    let fields: Vec<&str> = inv.unresolved.iter().map(|u| u.field.as_str()).collect();
+    assert!(
+        fields.contains(&"RolePolicyList[0].PolicyName"),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&"RolePolicyList[1].PolicyDocument"),
+        "{fields:?}"
+    );
+}
