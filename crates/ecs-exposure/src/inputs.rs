@@ -7,9 +7,28 @@ use ecs_exposure_core::model::Inventory;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-/// Reads and parses every file; returns the inventory and warnings, or every error found.
-/// Loaded input: the inventory and warnings, or every error found.
-pub type Loaded = Result<(Inventory, Vec<Diagnostic>), Vec<Diagnostic>>;
+/// Loaded input, or every error found in the files the user named.
+pub type Loaded = Result<Input, Vec<Diagnostic>>;
+
+/// What loading gave.
+pub struct Input {
+    pub inventory: Inventory,
+    /// Files skipped (of no known kind) and notes of the loader, in file order.
+    pub warnings: Vec<Diagnostic>,
+    /// Files found by walking a folder that could not be loaded (broken YAML, a task
+    /// definition with a wrong type…). They do not stop the scan of the other files, but the
+    /// scan is incomplete: the caller reports each and exits with an error.
+    pub not_loaded: Vec<Diagnostic>,
+}
+
+/// The warning a file found in a folder gives when it cannot be loaded.
+fn not_loaded(mut d: Diagnostic) -> Diagnostic {
+    d.message = format!(
+        "{}; this file is not loaded and its resources are not part of the scan",
+        d.message
+    );
+    d
+}
 
 /// `named`: the files named on the command line (see [`crate::walk::Listing`]).
 pub fn load(files: &[PathBuf], named: &BTreeSet<PathBuf>, limit: Limit) -> Loaded {
@@ -17,7 +36,7 @@ pub fn load(files: &[PathBuf], named: &BTreeSet<PathBuf>, limit: Limit) -> Loade
         .map(|n| n.get())
         .unwrap_or(1)
         .min(files.len().max(1));
-    let mut slots: Vec<Option<Result<Parsed, Diagnostic>>> =
+    let mut slots: Vec<Option<(Found, Result<Parsed, Diagnostic>)>> =
         (0..files.len()).map(|_| None).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(&mut slots);
@@ -46,21 +65,30 @@ pub fn load(files: &[PathBuf], named: &BTreeSet<PathBuf>, limit: Limit) -> Loade
                             message: e.to_string(),
                         }),
                     };
-                    results.lock().expect("no thread panics while holding it")[i] = Some(parsed);
+                    results.lock().expect("no thread panics while holding it")[i] =
+                        Some((found, parsed));
                 }
             });
         }
     });
     let mut loader = Loader::new();
     let mut errors = Vec::new();
-    for slot in slots.into_iter().flatten() {
+    let mut failed = Vec::new();
+    for (found, slot) in slots.into_iter().flatten() {
         match slot {
             Ok(parsed) => loader.merge(parsed),
+            // One file of a folder that cannot be loaded does not stop the others.
+            Err(d) if found == Found::Walked => failed.push(not_loaded(d)),
             Err(d) => errors.push(d),
         }
     }
     if errors.is_empty() {
-        Ok(loader.finish())
+        let (inventory, warnings) = loader.finish();
+        Ok(Input {
+            inventory,
+            warnings,
+            not_loaded: failed,
+        })
     } else {
         Err(errors)
     }
@@ -78,7 +106,12 @@ pub fn load_documents(docs: &[(String, Vec<u8>)]) -> Loaded {
         }
     }
     if errors.is_empty() {
-        Ok(loader.finish())
+        let (inventory, warnings) = loader.finish();
+        Ok(Input {
+            inventory,
+            warnings,
+            not_loaded: Vec::new(),
+        })
     } else {
         Err(errors)
     }
