@@ -112,6 +112,7 @@ impl Loader {
         match parsed {
             Parsed::Known(doc) => doc.merge_into(&mut self.inventory, &mut self.seen),
             Parsed::Iac(mut doc) => {
+                self.warnings.append(&mut doc.notes);
                 self.exports.extend(std::mem::take(&mut doc.exports));
                 if doc.reconvert.is_some() {
                     self.importing.push(*doc);

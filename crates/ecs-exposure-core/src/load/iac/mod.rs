@@ -8,6 +8,7 @@
 
 mod cfn;
 mod coerce;
+mod conditions;
 mod credential_lines;
 mod lines;
 mod node;
@@ -51,6 +52,9 @@ pub struct IacDocument {
     pub(crate) reconvert: Option<(String, String)>,
     /// The file, to name both files of a resource given twice.
     origin: String,
+    /// What the reader of the scan should be told: resources left out by their condition,
+    /// or that may not exist, nested stacks not followed, exports given twice.
+    pub(crate) notes: Vec<Diagnostic>,
 }
 
 impl IacDocument {

@@ -107,3 +107,84 @@ Resources:
         "{fields:?}"
     );
 }
+
+const TASK: &str = r#"
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - {Name: web, Image: nginx, Privileged: true}
+"#;
+
+/// A resource whose condition is false under the defaults is not created, so not scanned,
+/// and a note names it and the condition; one whose condition cannot be decided is scanned
+/// with a note that it may not exist.
+#[test]
+fn resource_conditions_decide_what_exists() {
+    let text = format!(
+        r#"
+Parameters:
+  Env: {{Type: String, Default: dev}}
+  Public: {{Type: String, AllowedValues: ["yes", "no"]}}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsDev: !Not [!Condition IsProd]
+  PublicDev: !And [!Condition IsDev, !Equals [!Ref Public, "yes"]]
+  InUsEast: !Equals [!Ref "AWS::Region", us-east-1]
+  Either: !Or [!Condition IsProd, !Equals [a, a]]
+Resources:
+{TASK}
+  ProdService:
+    Type: AWS::ECS::Service
+    Condition: IsProd
+    Properties:
+      TaskDefinition: !Ref Task
+  DevService:
+    Type: AWS::ECS::Service
+    Condition: Either
+    Properties:
+      TaskDefinition: !Ref Task
+  MaybeService:
+    Type: AWS::ECS::Service
+    Condition: PublicDev
+    Properties:
+      TaskDefinition: !Ref Task
+  RegionService:
+    Type: AWS::ECS::Service
+    Condition: InUsEast
+    Properties:
+      TaskDefinition: !If [IsProd, other, !Ref Task]
+"#
+    );
+    let (inv, warnings) = load(&[("c.yaml", &text)]);
+    let ids: Vec<&str> = inv.services.keys().map(String::as_str).collect();
+    assert_eq!(
+        ids,
+        [
+            "c.yaml#DevService",
+            "c.yaml#MaybeService",
+            "c.yaml#RegionService"
+        ]
+    );
+    let notes: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(notes.len(), 3, "{notes:#?}");
+    assert!(
+        notes[0].starts_with("c.yaml:19:3: resource `ProdService` (AWS::ECS::Service) is left out: its condition `IsProd` is false under the parameter defaults"),
+        "{notes:#?}"
+    );
+    assert!(
+        notes[1].contains("`MaybeService` (AWS::ECS::Service) may not exist: its condition `PublicDev` cannot be evaluated (it comes from parameter `Public`, which has no default)"),
+        "{notes:#?}"
+    );
+    assert!(
+        notes[2].contains("`RegionService` (AWS::ECS::Service) may not exist: its condition `InUsEast` cannot be evaluated (it compares a pseudo parameter"),
+        "{notes:#?}"
+    );
+    // `Fn::If` in properties reads the same conditions.
+    assert_eq!(
+        inv.services["c.yaml#RegionService"]
+            .task_definition
+            .as_deref(),
+        Some("c.yaml#Task")
+    );
+}
