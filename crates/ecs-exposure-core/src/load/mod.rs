@@ -80,6 +80,8 @@ pub struct Loader {
     warnings: Vec<Diagnostic>,
     /// CloudFormation exports seen so far, and templates waiting for them (see `iac`).
     exports: std::collections::HashMap<String, String>,
+    /// The file that gave each export name first, to name both files of one given twice.
+    export_origins: std::collections::HashMap<String, String>,
     importing: Vec<iac::IacDocument>,
     /// Where each resource came from, to warn of one given twice.
     seen: seen::Seen,
@@ -113,7 +115,9 @@ impl Loader {
             Parsed::Known(doc) => doc.merge_into(&mut self.inventory, &mut self.seen),
             Parsed::Iac(mut doc) => {
                 self.warnings.append(&mut doc.notes);
-                self.exports.extend(std::mem::take(&mut doc.exports));
+                for (name, value) in std::mem::take(&mut doc.exports) {
+                    self.export(doc.origin(), name, value);
+                }
                 if doc.reconvert.is_some() {
                     self.importing.push(*doc);
                 } else {
@@ -121,6 +125,28 @@ impl Loader {
                 }
             }
             Parsed::Unknown(w) => self.warnings.push(w),
+        }
+    }
+
+    /// Records a CloudFormation export. Export names are unique in an account and region:
+    /// CloudFormation refuses to create a second stack that exports a name already exported,
+    /// so a name given twice in one scan is a warning naming both files (the first stays the
+    /// one `Fn::ImportValue` reads).
+    fn export(&mut self, origin: &str, name: String, value: String) {
+        match self.export_origins.get(&name) {
+            Some(first) => self.warnings.push(Diagnostic {
+                file: origin.to_string(),
+                path: None,
+                line: None,
+                column: None,
+                message: format!(
+                    "export name `{name}` is also exported by {first}: export names are unique in an account and region, so CloudFormation refuses to create the second of these stacks; `Fn::ImportValue` is read from {first}"
+                ),
+            }),
+            None => {
+                self.export_origins.insert(name.clone(), origin.to_string());
+                self.exports.insert(name, value);
+            }
         }
     }
 

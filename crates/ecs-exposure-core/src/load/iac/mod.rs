@@ -58,6 +58,11 @@ pub struct IacDocument {
 }
 
 impl IacDocument {
+    /// The file the document was read from.
+    pub(crate) fn origin(&self) -> &str {
+        &self.origin
+    }
+
     pub(crate) fn merge_into(self, inv: &mut Inventory, seen: &mut Seen) {
         seen.enter(&self.origin);
         inv.loaded.extend(self.kinds);

@@ -188,3 +188,27 @@ Resources:
         Some("c.yaml#Task")
     );
 }
+
+/// Two templates of one scan that export the same name: CloudFormation refuses the second
+/// stack, so a warning names both files.
+#[test]
+fn an_export_name_given_twice_names_both_files() {
+    let template = |value: &str| {
+        format!(
+            "Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {{VpcId: vpc-1}}\nOutputs:\n  O:\n    Value: {value}\n    Export: {{Name: shared-sg}}\n"
+        )
+    };
+    let (_, warnings) = load(&[("a.yaml", &template("a")), ("b.yaml", &template("b"))]);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].file, "b.yaml");
+    assert!(
+        warnings[0]
+            .message
+            .starts_with("export name `shared-sg` is also exported by a.yaml: "),
+        "{}",
+        warnings[0].message
+    );
+    // Different names, or one template alone: nothing to say.
+    let (_, warnings) = load(&[("a.yaml", &template("a"))]);
+    assert!(warnings.is_empty());
+}
