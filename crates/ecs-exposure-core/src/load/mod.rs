@@ -12,7 +12,8 @@ mod seen;
 mod shape;
 pub(crate) mod unique;
 
-pub use document::{Document, parse_document};
+pub use document::{Document, parse_document, parse_document_with};
+pub use iac::NestedTemplates;
 
 use crate::model::{Inventory, Kind};
 use serde::Serialize;
@@ -114,9 +115,10 @@ impl Loader {
         match parsed {
             Parsed::Known(doc) => doc.merge_into(&mut self.inventory, &mut self.seen),
             Parsed::Iac(mut doc) => {
-                self.warnings.append(&mut doc.notes);
-                for (name, value) in std::mem::take(&mut doc.exports) {
-                    self.export(doc.origin(), name, value);
+                let mut exports = Vec::new();
+                doc.take_notes_and_exports(&mut self.warnings, &mut exports);
+                for (origin, name, value) in exports {
+                    self.export(&origin, name, value);
                 }
                 if doc.reconvert.is_some() {
                     self.importing.push(*doc);
@@ -152,14 +154,17 @@ impl Loader {
 
     /// The finished inventory and the warnings met on the way.
     pub fn finish(mut self) -> (Inventory, Vec<Diagnostic>) {
-        for doc in std::mem::take(&mut self.importing) {
+        for mut doc in std::mem::take(&mut self.importing) {
             let again = doc
                 .reconvert
                 .as_ref()
                 .filter(|_| !self.exports.is_empty())
-                .and_then(|(origin, text)| iac::reconvert(origin, text, &self.exports));
+                .and_then(|(origin, text)| iac::reconvert(origin, text, &self.exports, &doc));
             match again {
-                Some(d) => d.merge_into(&mut self.inventory, &mut self.seen),
+                Some(mut d) => {
+                    d.keep_nested(&mut doc);
+                    d.merge_into(&mut self.inventory, &mut self.seen)
+                }
                 None => doc.merge_into(&mut self.inventory, &mut self.seen),
             }
         }

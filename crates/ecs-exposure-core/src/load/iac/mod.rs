@@ -11,12 +11,14 @@ mod coerce;
 mod conditions;
 mod credential_lines;
 mod lines;
+mod nested;
 mod node;
 mod resolve;
 mod tf;
 
 pub(crate) use credential_lines::{Pieces, credential_lines};
 
+pub use nested::{MAX_NESTED_STACK_DEPTH, MAX_NESTED_STACKS, NestedTemplates};
 pub use node::{ALIAS_COPY_FACTOR, ALIAS_COPY_MIN, MAX_NESTING};
 pub use resolve::{MAX_RESOLVE_DEPTH, RESOLVE_BUDGET_FACTOR, RESOLVE_BUDGET_MIN};
 
@@ -55,14 +57,13 @@ pub struct IacDocument {
     /// What the reader of the scan should be told: resources left out by their condition,
     /// or that may not exist, nested stacks not followed, exports given twice.
     pub(crate) notes: Vec<Diagnostic>,
+    /// The templates of this one's nested stacks that were followed (see `nested`).
+    nested: Vec<IacDocument>,
+    /// Their outputs, for converting this template again (`reconvert`).
+    nested_outputs: HashMap<String, Result<nested::Outputs, String>>,
 }
 
 impl IacDocument {
-    /// The file the document was read from.
-    pub(crate) fn origin(&self) -> &str {
-        &self.origin
-    }
-
     pub(crate) fn merge_into(self, inv: &mut Inventory, seen: &mut Seen) {
         seen.enter(&self.origin);
         inv.loaded.extend(self.kinds);
@@ -130,6 +131,30 @@ impl IacDocument {
         inv.sources.extend(self.sources);
         inv.unresolved.extend(self.unresolved);
         inv.suppressions.extend(self.suppressions);
+        for d in self.nested {
+            d.merge_into(inv, seen);
+        }
+    }
+
+    /// The notes and exports of this template and its nested stacks' (origin, name, value),
+    /// taken out for the loader.
+    pub(crate) fn take_notes_and_exports(
+        &mut self,
+        notes: &mut Vec<Diagnostic>,
+        exports: &mut Vec<(String, String, String)>,
+    ) {
+        notes.append(&mut self.notes);
+        for (name, value) in std::mem::take(&mut self.exports) {
+            exports.push((self.origin.clone(), name, value));
+        }
+        for d in &mut self.nested {
+            d.take_notes_and_exports(notes, exports);
+        }
+    }
+
+    /// Carries the nested stacks of the first conversion over to a conversion again.
+    pub(crate) fn keep_nested(&mut self, first: &mut IacDocument) {
+        self.nested = std::mem::take(&mut first.nested);
     }
 }
 
@@ -244,8 +269,18 @@ fn yaml_name(origin: &str) -> bool {
 }
 
 /// Recognises and converts a CloudFormation template. `None`: not one (the caller goes on
-/// with the snapshot formats).
+/// with the snapshot formats). Nested stacks are not followed (see [`try_parse_with`]).
 pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic>> {
+    try_parse_with(origin, bytes, None)
+}
+
+/// [`try_parse`], with `reader` to read the templates of nested stacks; without one they
+/// are not followed (a note says so).
+pub fn try_parse_with(
+    origin: &str,
+    bytes: &[u8],
+    reader: Option<&dyn NestedTemplates>,
+) -> Option<Result<Parsed, Diagnostic>> {
     let first = bytes
         .iter()
         .copied()
@@ -310,8 +345,10 @@ pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic
         }
         return None;
     }
-    let t = resolve::Template::new(origin, &root, text.len());
+    let mut t = resolve::Template::new(origin, &root, text.len());
     let imports = contains(bytes, b"ImportValue");
+    let mut notes = Vec::new();
+    let nested = nested::follow(&mut t, &mut nested::Follow::new(reader, origin), &mut notes);
     Some(
         cfn::convert(&t, text)
             .map(|mut d| {
@@ -319,6 +356,9 @@ pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic
                 if imports {
                     d.reconvert = Some((origin.to_string(), text.to_string()));
                 }
+                d.notes.append(&mut notes);
+                d.nested = nested;
+                d.nested_outputs = std::mem::take(&mut t.nested_outputs);
                 d
             })
             .map(|d| Parsed::Iac(Box::new(d)))
@@ -332,10 +372,12 @@ pub(crate) fn reconvert(
     origin: &str,
     text: &str,
     exports: &HashMap<String, String>,
+    first: &IacDocument,
 ) -> Option<IacDocument> {
     let root = node::parse(text).ok()?;
     let mut t = resolve::Template::new(origin, &root, text.len());
     t.exports = exports.clone();
+    t.nested_outputs = first.nested_outputs.clone();
     let mut d = cfn::convert(&t, text).ok()?;
     d.origin = origin.to_string();
     Some(d)

@@ -212,3 +212,180 @@ fn an_export_name_given_twice_names_both_files() {
     let (_, warnings) = load(&[("a.yaml", &template("a"))]);
     assert!(warnings.is_empty());
 }
+
+/// Templates in memory, read as the CLI reads files beside the parent.
+struct Files(Vec<(&'static str, String)>);
+
+impl crate::load::NestedTemplates for Files {
+    fn read(&self, parent: &str, url: &str) -> Result<(String, Vec<u8>), String> {
+        let dir = parent.rsplit_once('/').map_or("", |(d, _)| d);
+        let name = url.trim_start_matches("./");
+        let path = if dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        };
+        self.0
+            .iter()
+            .find(|(n, _)| *n == path)
+            .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
+            .ok_or_else(|| format!("no file {path}"))
+    }
+}
+
+fn load_nested(top: &str, files: Files) -> (Inventory, Vec<Diagnostic>) {
+    let text = files.0.iter().find(|(n, _)| *n == top).unwrap().1.clone();
+    let mut l = Loader::new();
+    let parsed = crate::load::parse_document_with(
+        top,
+        text.as_bytes(),
+        crate::load::Found::Named,
+        Some(&files),
+    )
+    .unwrap();
+    l.merge(parsed);
+    l.finish()
+}
+
+const PARENT: &str = r#"
+Parameters:
+  Public: {Type: String, Default: ENABLED}
+Resources:
+  Network:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./network.yaml
+  App:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: app/service.yaml
+      Parameters:
+        AssignPublicIp: !Ref Public
+        SecurityGroup: !GetAtt Network.Outputs.WebSg
+        Subnets: !Join [",", [subnet-1, subnet-2]]
+  Remote:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://bucket.s3.amazonaws.com/t.yaml?X-Amz-Signature=secret
+  Missing:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./missing.yaml
+Outputs:
+  Sg:
+    Value: !GetAtt Network.Outputs.WebSg
+    Export: {Name: web-sg}
+"#;
+
+const NETWORK: &str = r#"
+Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      VpcId: vpc-1
+      SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0}]
+Outputs:
+  WebSg:
+    Value: !Ref Sg
+"#;
+
+const APP: &str = r#"
+Parameters:
+  AssignPublicIp: {Type: String, Default: DISABLED}
+  SecurityGroup: {Type: String}
+  Subnets: {Type: "List<AWS::EC2::Subnet::Id>"}
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      NetworkMode: awsvpc
+      ContainerDefinitions:
+        - {Name: web, Image: nginx, Privileged: true}
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Task
+      NetworkConfiguration:
+        AwsvpcConfiguration:
+          AssignPublicIp: !Ref AssignPublicIp
+          SecurityGroups: [!Ref SecurityGroup]
+          Subnets: !Ref Subnets
+"#;
+
+#[test]
+fn nested_stacks_with_local_templates_are_followed_with_their_parameters() {
+    let files = Files(vec![
+        ("stacks/parent.yaml", PARENT.to_string()),
+        ("stacks/network.yaml", NETWORK.to_string()),
+        ("stacks/app/service.yaml", APP.to_string()),
+    ]);
+    let (inv, warnings) = load_nested("stacks/parent.yaml", files);
+    let s = &inv.services["stacks/parent.yaml#App/Service"];
+    let vpc = s.awsvpc().unwrap();
+    assert_eq!(vpc.assign_public_ip.as_deref(), Some("ENABLED"));
+    assert_eq!(vpc.security_groups, ["stacks/parent.yaml#Network/Sg"]);
+    assert_eq!(vpc.subnets, ["subnet-1", "subnet-2"]);
+    assert!(
+        inv.security_groups
+            .contains_key("stacks/parent.yaml#Network/Sg")
+    );
+    // Evidence points at the nested template's own lines.
+    let loc = inv.locate("stacks/parent.yaml#App/Task", None).unwrap();
+    assert_eq!(loc.file, "stacks/app/service.yaml");
+    let a = analyze(&inv);
+    let f = &a.findings[0];
+    assert!(f.has(TraitId::PrivilegedContainer) && f.has(TraitId::OpenSecurityGroup));
+    // Stacks that are not followed are named, with why, and no URL query is shown.
+    let notes: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(notes.len(), 2, "{notes:#?}");
+    assert!(
+        notes[0].contains("nested stack `Remote` (TemplateURL https://bucket.s3.amazonaws.com/t.yaml) is not followed: its template is not a local file"),
+        "{notes:#?}"
+    );
+    assert!(!notes[0].contains("secret"));
+    assert!(
+        notes[1].contains("nested stack `Missing` (TemplateURL ./missing.yaml) is not followed: no file stacks/missing.yaml; its resources are not part of the scan"),
+        "{notes:#?}"
+    );
+}
+
+#[test]
+fn nested_stack_cycles_and_depth_are_bounded() {
+    let nests = |url: &str| {
+        format!(
+            "Resources:\n  Next:\n    Type: AWS::CloudFormation::Stack\n    Properties: {{TemplateURL: {url}}}\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {{VpcId: vpc-1}}\n"
+        )
+    };
+    let files = Files(vec![
+        ("a.yaml", nests("b.yaml")),
+        ("b.yaml", nests("./a.yaml")),
+    ]);
+    let (inv, warnings) = load_nested("a.yaml", files);
+    assert!(inv.security_groups.contains_key("a.yaml#Next/Sg"));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]
+            .message
+            .contains("is not followed: nested stack cycle a.yaml → b.yaml → a.yaml"),
+        "{}",
+        warnings[0].message
+    );
+    // A chain of distinct files deeper than the limit.
+    let files = Files(
+        (0..20)
+            .map(|i| {
+                let name: &'static str = Box::leak(format!("t{i}.yaml").into_boxed_str());
+                (name, nests(&format!("t{}.yaml", i + 1)))
+            })
+            .collect(),
+    );
+    let (inv, warnings) = load_nested("t0.yaml", files);
+    assert_eq!(
+        inv.security_groups.len(),
+        crate::load::iac::MAX_NESTED_STACK_DEPTH + 1
+    );
+    assert!(
+        warnings[0].message.contains("limit MAX_NESTED_STACK_DEPTH"),
+        "{warnings:?}"
+    );
+}
