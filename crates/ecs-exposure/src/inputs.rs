@@ -2,7 +2,7 @@
 //! on all cores and merged in path order, so the result does not depend on scheduling.
 
 use crate::read::{Limit, read_regular};
-use ecs_exposure_core::load::{Diagnostic, Found, Loader, Parsed, parse_document};
+use ecs_exposure_core::load::{Diagnostic, Found, Loader, Parsed, parse_document, parse_document_with};
 use ecs_exposure_core::model::Inventory;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -30,8 +30,15 @@ fn not_loaded(mut d: Diagnostic) -> Diagnostic {
     d
 }
 
-/// `named`: the files named on the command line (see [`crate::walk::Listing`]).
-pub fn load(files: &[PathBuf], named: &BTreeSet<PathBuf>, limit: Limit) -> Loaded {
+/// `named`: the files named on the command line (see [`crate::walk::Listing`]); `paths`: the
+/// paths given (files and folders), inside which nested stacks' templates are read.
+pub fn load(
+    files: &[PathBuf],
+    named: &BTreeSet<PathBuf>,
+    paths: &[PathBuf],
+    limit: Limit,
+) -> Loaded {
+    let templates = crate::nested::LocalTemplates::new(paths, limit);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -56,7 +63,7 @@ pub fn load(files: &[PathBuf], named: &BTreeSet<PathBuf>, limit: Limit) -> Loade
                     };
                     let name = path.display().to_string();
                     let parsed = match read_regular(path, limit, &mut buf) {
-                        Ok(()) => parse_document(&name, &buf, found),
+                        Ok(()) => parse_document_with(&name, &buf, found, Some(&templates)),
                         Err(e) => Err(Diagnostic {
                             file: name,
                             path: None,
@@ -71,11 +78,19 @@ pub fn load(files: &[PathBuf], named: &BTreeSet<PathBuf>, limit: Limit) -> Loade
             });
         }
     });
+    // A template that is a nested stack of another one is read as part of it, with the
+    // parameters it passes; on its own it would be scanned twice, once with made-up values.
+    let nested = templates.nested_files(files);
     let mut loader = Loader::new();
     let mut errors = Vec::new();
     let mut failed = Vec::new();
-    for (found, slot) in slots.into_iter().flatten() {
+    for (i, (found, slot)) in slots
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.map(|s| (i, s)))
+    {
         match slot {
+            Ok(_) if nested.get(i) == Some(&true) => {}
             Ok(parsed) => loader.merge(parsed),
             // One file of a folder that cannot be loaded does not stop the others.
             Err(d) if found == Found::Walked => failed.push(not_loaded(d)),

@@ -117,7 +117,7 @@ pub(crate) fn load_input(
         }
         let limit = Limit::max_file_size(read.max_file_size);
         (
-            inputs::load(&listing.files, &listing.named, limit),
+            inputs::load(&listing.files, &listing.named, paths, limit),
             Source::Files(listing.files),
             listing.warnings,
         )

@@ -117,3 +117,103 @@ Resources:
     assert!(text.contains("privileged-container"), "{text}");
     assert!(err.contains("`aws ecs run-task`"), "{err}");
 }
+
+const PARENT: &str = r#"
+Resources:
+  Network:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./network.yaml
+  App:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: app/service.yaml
+      Parameters:
+        SecurityGroup: !GetAtt Network.Outputs.WebSg
+  Escape:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ../outside/network.yaml
+  Linked:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./link.yaml
+  Remote:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://s3.amazonaws.com/bucket/x.yaml
+"#;
+
+const NETWORK: &str = r#"
+Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      VpcId: vpc-1
+      SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0}]
+Outputs:
+  WebSg:
+    Value: !Ref Sg
+"#;
+
+const SERVICE: &str = r#"
+Parameters:
+  SecurityGroup: {Type: String}
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      NetworkMode: awsvpc
+      ContainerDefinitions:
+        - {Name: web, Image: nginx, Privileged: true}
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Task
+      NetworkConfiguration:
+        AwsvpcConfiguration:
+          AssignPublicIp: ENABLED
+          SecurityGroups: [!Ref SecurityGroup]
+          Subnets: [subnet-1]
+"#;
+
+/// A folder holding a parent template and its nested stacks' templates: the children are
+/// read once, as part of the parent, with what it passes; a `TemplateURL` that leads out of
+/// the folder (by `..` or a symbolic link) is refused, a remote one named.
+#[test]
+fn nested_stacks_are_followed_inside_the_folder_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "repo/parent.yaml", PARENT);
+    write(dir.path(), "repo/network.yaml", NETWORK);
+    write(dir.path(), "repo/app/service.yaml", SERVICE);
+    write(dir.path(), "outside/network.yaml", NETWORK);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        dir.path().join("outside/network.yaml"),
+        dir.path().join("repo/link.yaml"),
+    )
+    .unwrap();
+    let out = scan(dir.path(), &["repo", "--format", "json"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["services_scanned"], 1, "{doc:#}");
+    let f = &doc["findings"][0];
+    assert_eq!(f["resource"]["uid"], "repo/parent.yaml#App/Service");
+    let traits = f["traits"].to_string();
+    assert!(traits.contains("open-security-group"), "{traits}");
+    assert!(traits.contains("repo/app/service.yaml"), "{traits}");
+    for (stack, why) in [
+        ("Escape", "outside the folder being scanned"),
+        ("Remote", "not a local file"),
+        #[cfg(unix)]
+        ("Linked", "outside the folder being scanned"),
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(&format!("nested stack `{stack}`")))
+            .unwrap_or_else(|| panic!("{stack} is not named: {err}"));
+        assert!(line.contains(why), "{line}");
+    }
+    assert!(doc["warnings"].to_string().contains("nested stack `Escape`"));
+}

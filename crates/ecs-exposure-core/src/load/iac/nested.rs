@@ -156,7 +156,7 @@ fn child(
         .any(|s| lower.starts_with(s))
     {
         return fail(
-            "its template is not a local file (as `aws cloudformation package` uploads it); add the template it names to the scan's input to judge its resources"
+            "its template is not a local file (as `aws cloudformation package` uploads it)"
                 .into(),
         );
     }
