@@ -2,7 +2,9 @@
 //! on all cores and merged in path order, so the result does not depend on scheduling.
 
 use crate::read::{Limit, read_regular};
-use ecs_exposure_core::load::{Diagnostic, Found, Loader, Parsed, parse_document, parse_document_with};
+use ecs_exposure_core::load::{
+    Diagnostic, Found, Loader, Parsed, parse_document, parse_document_with,
+};
 use ecs_exposure_core::model::Inventory;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -19,6 +21,8 @@ pub struct Input {
     /// definition with a wrong type…). They do not stop the scan of the other files, but the
     /// scan is incomplete: the caller reports each and exits with an error.
     pub not_loaded: Vec<Diagnostic>,
+    /// CloudFormation nested stacks not followed (each is one of the warnings).
+    pub not_followed: usize,
 }
 
 /// The warning a file found in a folder gives when it cannot be loaded.
@@ -98,11 +102,13 @@ pub fn load(
         }
     }
     if errors.is_empty() {
+        let not_followed = loader.nested_stacks_not_followed();
         let (inventory, warnings) = loader.finish();
         Ok(Input {
             inventory,
             warnings,
             not_loaded: failed,
+            not_followed,
         })
     } else {
         Err(errors)
@@ -126,6 +132,7 @@ pub fn load_documents(docs: &[(String, Vec<u8>)]) -> Loaded {
             inventory,
             warnings,
             not_loaded: Vec::new(),
+            not_followed: 0,
         })
     } else {
         Err(errors)

@@ -68,7 +68,10 @@ impl LocalTemplates {
             }
         }
         real.iter()
-            .map(|r| r.as_ref().is_some_and(|r| reached.contains(r) && !tops.contains(r)))
+            .map(|r| {
+                r.as_ref()
+                    .is_some_and(|r| reached.contains(r) && !tops.contains(r))
+            })
             .collect()
     }
 }

@@ -64,6 +64,8 @@ pub(crate) struct LoadedInput {
     pub warnings: Vec<Diagnostic>,
     pub source: Source,
     pub not_loaded: usize,
+    /// CloudFormation nested stacks not followed: `--strict` fails on them.
+    pub not_followed: usize,
 }
 
 /// Says on stderr that the scan is incomplete, when files could not be loaded; whether so.
@@ -131,12 +133,14 @@ pub(crate) fn load_input(
                 crate::stderr::say("error", &d.to_string());
             }
             let not_loaded = input.not_loaded.len();
+            let not_followed = input.not_followed;
             skipped.extend(input.not_loaded);
             Ok(Some(LoadedInput {
                 inventory: input.inventory,
                 warnings: skipped,
                 source,
                 not_loaded,
+                not_followed,
             }))
         }
         Err(errors) => {
@@ -173,7 +177,12 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
     else {
         return Ok(EXIT_ERROR);
     };
-    let (inventory, warnings, not_loaded) = (input.inventory, input.warnings, input.not_loaded);
+    let (inventory, warnings, not_loaded, not_followed) = (
+        input.inventory,
+        input.warnings,
+        input.not_loaded,
+        input.not_followed,
+    );
     // The files not loaded (the last warnings) were printed as errors already.
     for w in &warnings[..warnings.len() - not_loaded] {
         crate::stderr::say("warning", &w.to_string());
@@ -223,14 +232,17 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
         return Ok(EXIT_ERROR);
     }
     if args.strict
-        && (!analysis.not_evaluated.is_empty() || !analysis.collection_failures.is_empty())
+        && (!analysis.not_evaluated.is_empty()
+            || !analysis.collection_failures.is_empty()
+            || not_followed > 0)
     {
         crate::stderr::say(
             "error",
             &format!(
-                "--strict: {} check(s) could not be made and {} API call(s) failed (see not_evaluated and collection_failures)",
+                "--strict: {} check(s) could not be made, {} API call(s) failed and {} nested stack(s) were not followed (see not_evaluated, collection_failures and warnings)",
                 analysis.not_evaluated.len(),
-                analysis.collection_failures.len()
+                analysis.collection_failures.len(),
+                not_followed
             ),
         );
         return Ok(EXIT_ERROR);

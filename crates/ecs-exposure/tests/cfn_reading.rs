@@ -215,5 +215,14 @@ fn nested_stacks_are_followed_inside_the_folder_only() {
             .unwrap_or_else(|| panic!("{stack} is not named: {err}"));
         assert!(line.contains(why), "{line}");
     }
-    assert!(doc["warnings"].to_string().contains("nested stack `Escape`"));
+    assert!(
+        doc["warnings"]
+            .to_string()
+            .contains("nested stack `Escape`")
+    );
+    // Resources that may exist and were not read: `--strict` fails.
+    let out = scan(dir.path(), &["repo", "--strict"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("nested stack(s) were not followed"), "{err}");
 }

@@ -86,6 +86,8 @@ pub struct Loader {
     importing: Vec<iac::IacDocument>,
     /// Where each resource came from, to warn of one given twice.
     seen: seen::Seen,
+    /// CloudFormation nested stacks that were not followed (each has a warning).
+    not_followed: usize,
 }
 
 impl Loader {
@@ -115,6 +117,7 @@ impl Loader {
         match parsed {
             Parsed::Known(doc) => doc.merge_into(&mut self.inventory, &mut self.seen),
             Parsed::Iac(mut doc) => {
+                self.not_followed += doc.not_followed;
                 let mut exports = Vec::new();
                 doc.take_notes_and_exports(&mut self.warnings, &mut exports);
                 for (origin, name, value) in exports {
@@ -150,6 +153,13 @@ impl Loader {
                 self.exports.insert(name, value);
             }
         }
+    }
+
+    /// How many CloudFormation nested stacks were not followed so far: their resources may
+    /// exist and are not in the inventory (each has a warning), which `--strict` counts as a
+    /// check that could not be made.
+    pub fn nested_stacks_not_followed(&self) -> usize {
+        self.not_followed
     }
 
     /// The finished inventory and the warnings met on the way.

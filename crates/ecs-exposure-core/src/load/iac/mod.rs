@@ -59,6 +59,8 @@ pub struct IacDocument {
     pub(crate) notes: Vec<Diagnostic>,
     /// The templates of this one's nested stacks that were followed (see `nested`).
     nested: Vec<IacDocument>,
+    /// How many nested stacks of this template (at any depth) were not followed.
+    pub(crate) not_followed: usize,
     /// Their outputs, for converting this template again (`reconvert`).
     nested_outputs: HashMap<String, Result<nested::Outputs, String>>,
 }
@@ -348,7 +350,8 @@ pub fn try_parse_with(
     let mut t = resolve::Template::new(origin, &root, text.len());
     let imports = contains(bytes, b"ImportValue");
     let mut notes = Vec::new();
-    let nested = nested::follow(&mut t, &mut nested::Follow::new(reader, origin), &mut notes);
+    let mut follow = nested::Follow::new(reader, origin);
+    let nested = nested::follow(&mut t, &mut follow, &mut notes);
     Some(
         cfn::convert(&t, text)
             .map(|mut d| {
@@ -358,6 +361,7 @@ pub fn try_parse_with(
                 }
                 d.notes.append(&mut notes);
                 d.nested = nested;
+                d.not_followed = follow.not_followed;
                 d.nested_outputs = std::mem::take(&mut t.nested_outputs);
                 d
             })

@@ -47,6 +47,8 @@ pub(super) struct Follow<'r> {
     chain: Vec<String>,
     /// Nested stacks followed so far (see [`MAX_NESTED_STACKS`]).
     followed: usize,
+    /// Nested stacks not followed: resources that may exist and are not scanned.
+    pub(super) not_followed: usize,
 }
 
 impl<'r> Follow<'r> {
@@ -55,6 +57,7 @@ impl<'r> Follow<'r> {
             reader,
             chain: vec![origin.to_string()],
             followed: 0,
+            not_followed: 0,
         }
     }
 }
@@ -119,6 +122,7 @@ pub(super) fn follow(
                     ),
                 });
                 t.nested_outputs.insert(logical.to_string(), Err(why));
+                f.not_followed += 1;
             }
         }
     }
@@ -156,8 +160,7 @@ fn child(
         .any(|s| lower.starts_with(s))
     {
         return fail(
-            "its template is not a local file (as `aws cloudformation package` uploads it)"
-                .into(),
+            "its template is not a local file (as `aws cloudformation package` uploads it)".into(),
         );
     }
     if f.chain.len() > MAX_NESTED_STACK_DEPTH {

@@ -233,7 +233,8 @@ impl crate::load::NestedTemplates for Files {
     }
 }
 
-fn load_nested(top: &str, files: Files) -> (Inventory, Vec<Diagnostic>) {
+/// The inventory, the warnings and how many nested stacks were not followed.
+fn load_nested(top: &str, files: Files) -> (Inventory, Vec<Diagnostic>, usize) {
     let text = files.0.iter().find(|(n, _)| *n == top).unwrap().1.clone();
     let mut l = Loader::new();
     let parsed = crate::load::parse_document_with(
@@ -244,7 +245,9 @@ fn load_nested(top: &str, files: Files) -> (Inventory, Vec<Diagnostic>) {
     )
     .unwrap();
     l.merge(parsed);
-    l.finish()
+    let not_followed = l.nested_stacks_not_followed();
+    let (inv, warnings) = l.finish();
+    (inv, warnings, not_followed)
 }
 
 const PARENT: &str = r#"
@@ -319,7 +322,8 @@ fn nested_stacks_with_local_templates_are_followed_with_their_parameters() {
         ("stacks/network.yaml", NETWORK.to_string()),
         ("stacks/app/service.yaml", APP.to_string()),
     ]);
-    let (inv, warnings) = load_nested("stacks/parent.yaml", files);
+    let (inv, warnings, not_followed) = load_nested("stacks/parent.yaml", files);
+    assert_eq!(not_followed, 2);
     let s = &inv.services["stacks/parent.yaml#App/Service"];
     let vpc = s.awsvpc().unwrap();
     assert_eq!(vpc.assign_public_ip.as_deref(), Some("ENABLED"));
@@ -360,7 +364,7 @@ fn nested_stack_cycles_and_depth_are_bounded() {
         ("a.yaml", nests("b.yaml")),
         ("b.yaml", nests("./a.yaml")),
     ]);
-    let (inv, warnings) = load_nested("a.yaml", files);
+    let (inv, warnings, _) = load_nested("a.yaml", files);
     assert!(inv.security_groups.contains_key("a.yaml#Next/Sg"));
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
@@ -379,7 +383,7 @@ fn nested_stack_cycles_and_depth_are_bounded() {
             })
             .collect(),
     );
-    let (inv, warnings) = load_nested("t0.yaml", files);
+    let (inv, warnings, _) = load_nested("t0.yaml", files);
     assert_eq!(
         inv.security_groups.len(),
         crate::load::iac::MAX_NESTED_STACK_DEPTH + 1
