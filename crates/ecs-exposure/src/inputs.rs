@@ -2,22 +2,52 @@
 //! on all cores and merged in path order, so the result does not depend on scheduling.
 
 use crate::read::{Limit, read_regular};
-use ecs_exposure_core::load::{Diagnostic, Found, Loader, Parsed, parse_document};
+use ecs_exposure_core::load::{
+    Diagnostic, Found, Loader, Parsed, parse_document, parse_document_with,
+};
 use ecs_exposure_core::model::Inventory;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-/// Reads and parses every file; returns the inventory and warnings, or every error found.
-/// Loaded input: the inventory and warnings, or every error found.
-pub type Loaded = Result<(Inventory, Vec<Diagnostic>), Vec<Diagnostic>>;
+/// Loaded input, or every error found in the files the user named.
+pub type Loaded = Result<Input, Vec<Diagnostic>>;
 
-/// `named`: the files named on the command line (see [`crate::walk::Listing`]).
-pub fn load(files: &[PathBuf], named: &BTreeSet<PathBuf>, limit: Limit) -> Loaded {
+/// What loading gave.
+pub struct Input {
+    pub inventory: Inventory,
+    /// Files skipped (of no known kind) and notes of the loader, in file order.
+    pub warnings: Vec<Diagnostic>,
+    /// Files found by walking a folder that could not be loaded (broken YAML, a task
+    /// definition with a wrong type…). They do not stop the scan of the other files, but the
+    /// scan is incomplete: the caller reports each and exits with an error.
+    pub not_loaded: Vec<Diagnostic>,
+    /// CloudFormation nested stacks not followed (each is one of the warnings).
+    pub not_followed: usize,
+}
+
+/// The warning a file found in a folder gives when it cannot be loaded.
+fn not_loaded(mut d: Diagnostic) -> Diagnostic {
+    d.message = format!(
+        "{}; this file is not loaded and its resources are not part of the scan",
+        d.message
+    );
+    d
+}
+
+/// `named`: the files named on the command line (see [`crate::walk::Listing`]); `paths`: the
+/// paths given (files and folders), inside which nested stacks' templates are read.
+pub fn load(
+    files: &[PathBuf],
+    named: &BTreeSet<PathBuf>,
+    paths: &[PathBuf],
+    limit: Limit,
+) -> Loaded {
+    let templates = crate::nested::LocalTemplates::new(paths, limit);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(files.len().max(1));
-    let mut slots: Vec<Option<Result<Parsed, Diagnostic>>> =
+    let mut slots: Vec<Option<(Found, Result<Parsed, Diagnostic>)>> =
         (0..files.len()).map(|_| None).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(&mut slots);
@@ -37,7 +67,7 @@ pub fn load(files: &[PathBuf], named: &BTreeSet<PathBuf>, limit: Limit) -> Loade
                     };
                     let name = path.display().to_string();
                     let parsed = match read_regular(path, limit, &mut buf) {
-                        Ok(()) => parse_document(&name, &buf, found),
+                        Ok(()) => parse_document_with(&name, &buf, found, Some(&templates)),
                         Err(e) => Err(Diagnostic {
                             file: name,
                             path: None,
@@ -46,21 +76,40 @@ pub fn load(files: &[PathBuf], named: &BTreeSet<PathBuf>, limit: Limit) -> Loade
                             message: e.to_string(),
                         }),
                     };
-                    results.lock().expect("no thread panics while holding it")[i] = Some(parsed);
+                    results.lock().expect("no thread panics while holding it")[i] =
+                        Some((found, parsed));
                 }
             });
         }
     });
+    // A template that is a nested stack of another one is read as part of it, with the
+    // parameters it passes; on its own it would be scanned twice, once with made-up values.
+    let nested = templates.nested_files(files);
     let mut loader = Loader::new();
     let mut errors = Vec::new();
-    for slot in slots.into_iter().flatten() {
+    let mut failed = Vec::new();
+    for (i, (found, slot)) in slots
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.map(|s| (i, s)))
+    {
         match slot {
+            Ok(_) if nested.get(i) == Some(&true) => {}
             Ok(parsed) => loader.merge(parsed),
+            // One file of a folder that cannot be loaded does not stop the others.
+            Err(d) if found == Found::Walked => failed.push(not_loaded(d)),
             Err(d) => errors.push(d),
         }
     }
     if errors.is_empty() {
-        Ok(loader.finish())
+        let not_followed = loader.nested_stacks_not_followed();
+        let (inventory, warnings) = loader.finish();
+        Ok(Input {
+            inventory,
+            warnings,
+            not_loaded: failed,
+            not_followed,
+        })
     } else {
         Err(errors)
     }
@@ -78,7 +127,13 @@ pub fn load_documents(docs: &[(String, Vec<u8>)]) -> Loaded {
         }
     }
     if errors.is_empty() {
-        Ok(loader.finish())
+        let (inventory, warnings) = loader.finish();
+        Ok(Input {
+            inventory,
+            warnings,
+            not_loaded: Vec::new(),
+            not_followed: 0,
+        })
     } else {
         Err(errors)
     }

@@ -7,6 +7,7 @@ mod file_id;
 mod inputs;
 #[cfg(feature = "live")]
 mod live;
+mod nested;
 mod plan_cmd;
 mod read;
 mod role_arns;

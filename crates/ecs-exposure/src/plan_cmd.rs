@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub fn plan(args: PlanArgs) -> Result<u8, String> {
-    let Some((inventory, warnings, source)) = load_input(
+    let Some(input) = load_input(
         &args.paths,
         args.live,
         &args.aws,
@@ -23,8 +23,15 @@ pub fn plan(args: PlanArgs) -> Result<u8, String> {
     else {
         return Ok(EXIT_ERROR);
     };
+    let (inventory, warnings, source, not_loaded) = (
+        input.inventory,
+        input.warnings,
+        input.source,
+        input.not_loaded,
+    );
     let limit = Limit::max_file_size(args.read.max_file_size);
-    for w in &warnings {
+    // The files not loaded (the last warnings) were printed as errors already.
+    for w in &warnings[..warnings.len() - not_loaded] {
         crate::stderr::say("warning", &w.to_string());
     }
     let analysis = analyze_with(
@@ -52,7 +59,11 @@ pub fn plan(args: PlanArgs) -> Result<u8, String> {
         PlanFormat::Markdown => plan::render::markdown(&plan),
     };
     write_out(args.output.as_deref(), &text)?;
-    Ok(EXIT_OK)
+    Ok(if crate::run::incomplete(not_loaded) {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    })
 }
 
 /// The original task definition documents of the input, by the ARN the loader gives them:

@@ -56,22 +56,43 @@ pub(crate) enum Source {
     Memory(Vec<(String, Vec<u8>)>),
 }
 
+/// Loaded input: the inventory, the warnings for the report (files skipped or not loaded),
+/// where it came from, and how many files found in folders could not be loaded (the scan is
+/// then incomplete: an error exit once the report is written).
+pub(crate) struct LoadedInput {
+    pub inventory: ecs_exposure_core::model::Inventory,
+    pub warnings: Vec<Diagnostic>,
+    pub source: Source,
+    pub not_loaded: usize,
+    /// CloudFormation nested stacks not followed: `--strict` fails on them.
+    pub not_followed: usize,
+}
+
+/// Says on stderr that the scan is incomplete, when files could not be loaded; whether so.
+pub(crate) fn incomplete(not_loaded: usize) -> bool {
+    if not_loaded > 0 {
+        crate::stderr::say(
+            "error",
+            &format!(
+                "{not_loaded} file(s) found in the given folders could not be loaded (named above and in the report's warnings); the scan is incomplete"
+            ),
+        );
+    }
+    not_loaded > 0
+}
+
 /// Loads files or a live collection, printing errors; `None` means exit with an error.
-/// `output`, the file the command will write, is refused if it is one of the inputs.
+/// `output`, the file the command will write, is refused if it is one of the inputs. A file
+/// found by walking a folder that cannot be loaded is printed as an error, is one of the
+/// report's warnings, and counted in [`LoadedInput::not_loaded`]; one named on the command
+/// line stops the run.
 pub(crate) fn load_input(
     paths: &[std::path::PathBuf],
     live: bool,
     aws: &AwsArgs,
     read: &ReadArgs,
     output: Option<&std::path::Path>,
-) -> Result<
-    Option<(
-        ecs_exposure_core::model::Inventory,
-        Vec<ecs_exposure_core::load::Diagnostic>,
-        Source,
-    )>,
-    String,
-> {
+) -> Result<Option<LoadedInput>, String> {
     if let (Some(out), Some(list)) = (output, &aws.role_arns_file) {
         write::refuse_input(out, [list.as_path()])?;
     }
@@ -98,17 +119,29 @@ pub(crate) fn load_input(
         }
         let limit = Limit::max_file_size(read.max_file_size);
         (
-            inputs::load(&listing.files, &listing.named, limit),
+            inputs::load(&listing.files, &listing.named, paths, limit),
             Source::Files(listing.files),
             listing.warnings,
         )
     };
     match loaded {
-        Ok((inv, warnings)) => {
-            // What the walk skipped first, then what the loader did not recognise: both
-            // are warnings of the report.
-            skipped.extend(warnings);
-            Ok(Some((inv, skipped, source)))
+        Ok(input) => {
+            // What the walk skipped first, then what the loader did not recognise, then the
+            // files that could not be loaded: all are warnings of the report.
+            skipped.extend(input.warnings);
+            for d in &input.not_loaded {
+                crate::stderr::say("error", &d.to_string());
+            }
+            let not_loaded = input.not_loaded.len();
+            let not_followed = input.not_followed;
+            skipped.extend(input.not_loaded);
+            Ok(Some(LoadedInput {
+                inventory: input.inventory,
+                warnings: skipped,
+                source,
+                not_loaded,
+                not_followed,
+            }))
         }
         Err(errors) => {
             for w in &skipped {
@@ -134,7 +167,7 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
     if let Some(out) = &args.output {
         write::refuse_input(out, [config.as_path()])?;
     }
-    let Some((inventory, warnings, _)) = load_input(
+    let Some(input) = load_input(
         &args.paths,
         args.live,
         &args.aws,
@@ -144,7 +177,14 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
     else {
         return Ok(EXIT_ERROR);
     };
-    for w in &warnings {
+    let (inventory, warnings, not_loaded, not_followed) = (
+        input.inventory,
+        input.warnings,
+        input.not_loaded,
+        input.not_followed,
+    );
+    // The files not loaded (the last warnings) were printed as errors already.
+    for w in &warnings[..warnings.len() - not_loaded] {
         crate::stderr::say("warning", &w.to_string());
     }
     timer.lap("load");
@@ -207,17 +247,22 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
     };
     write_report(&args, &analysis, &opts, color)?;
     timer.lap("report");
+    if incomplete(not_loaded) {
+        return Ok(EXIT_ERROR);
+    }
     if args.strict
         && (nothing_judged
             || !analysis.not_evaluated.is_empty()
-            || !analysis.collection_failures.is_empty())
+            || !analysis.collection_failures.is_empty()
+            || not_followed > 0)
     {
         crate::stderr::say(
             "error",
             &format!(
-                "--strict: {} check(s) could not be made and {} API call(s) failed (see not_evaluated and collection_failures)",
+                "--strict: {} check(s) could not be made, {} API call(s) failed and {} nested stack(s) were not followed (see not_evaluated, collection_failures and warnings)",
                 analysis.not_evaluated.len(),
-                analysis.collection_failures.len()
+                analysis.collection_failures.len(),
+                not_followed
             ),
         );
         return Ok(EXIT_ERROR);

@@ -237,7 +237,18 @@ impl Document {
 ///   scan; for one [`Found::Named`], an error;
 /// - a known kind whose values have the wrong types: error, with the JSON path.
 pub fn parse_document(origin: &str, bytes: &[u8], found: Found) -> Result<Parsed, Diagnostic> {
-    match parse_any(origin, bytes, found) {
+    parse_document_with(origin, bytes, found, None)
+}
+
+/// [`parse_document`], with a reader for the templates of CloudFormation nested stacks
+/// (without one they are not followed, and a note says so).
+pub fn parse_document_with(
+    origin: &str,
+    bytes: &[u8],
+    found: Found,
+    nested: Option<&dyn super::iac::NestedTemplates>,
+) -> Result<Parsed, Diagnostic> {
+    match parse_any(origin, bytes, found, nested) {
         // A file the user named must be one this tool reads.
         Ok(Parsed::Unknown(mut d)) if found == Found::Named => {
             if let Some(m) = d.message.strip_suffix(SKIPPED) {
@@ -249,17 +260,22 @@ pub fn parse_document(origin: &str, bytes: &[u8], found: Found) -> Result<Parsed
     }
 }
 
-fn parse_any(origin: &str, bytes: &[u8], found: Found) -> Result<Parsed, Diagnostic> {
+fn parse_any(
+    origin: &str,
+    bytes: &[u8],
+    found: Found,
+    nested: Option<&dyn super::iac::NestedTemplates>,
+) -> Result<Parsed, Diagnostic> {
     // Infrastructure as code: YAML before the JSON attempt; a JSON template or plan only when
     // it holds none of the snapshot keys, so that snapshots are never parsed twice.
     let json_object = first_byte(bytes) == Some(b'{');
-    if !json_object && let Some(iac) = super::iac::try_parse(origin, bytes) {
+    if !json_object && let Some(iac) = super::iac::try_parse_with(origin, bytes, nested) {
         return iac;
     }
     let parsed = parse_snapshot(origin, bytes, found);
     if json_object
         && matches!(parsed, Ok(Parsed::Unknown(_)))
-        && let Some(iac) = super::iac::try_parse(origin, bytes)
+        && let Some(iac) = super::iac::try_parse_with(origin, bytes, nested)
     {
         return iac;
     }

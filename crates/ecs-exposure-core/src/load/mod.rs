@@ -12,7 +12,8 @@ mod seen;
 mod shape;
 pub(crate) mod unique;
 
-pub use document::{Document, parse_document};
+pub use document::{Document, parse_document, parse_document_with};
+pub use iac::NestedTemplates;
 
 use crate::model::{Inventory, Kind};
 use serde::Serialize;
@@ -80,9 +81,13 @@ pub struct Loader {
     warnings: Vec<Diagnostic>,
     /// CloudFormation exports seen so far, and templates waiting for them (see `iac`).
     exports: std::collections::HashMap<String, String>,
+    /// The file that gave each export name first, to name both files of one given twice.
+    export_origins: std::collections::HashMap<String, String>,
     importing: Vec<iac::IacDocument>,
     /// Where each resource came from, to warn of one given twice.
     seen: seen::Seen,
+    /// CloudFormation nested stacks that were not followed (each has a warning).
+    not_followed: usize,
 }
 
 impl Loader {
@@ -112,7 +117,12 @@ impl Loader {
         match parsed {
             Parsed::Known(doc) => doc.merge_into(&mut self.inventory, &mut self.seen),
             Parsed::Iac(mut doc) => {
-                self.exports.extend(std::mem::take(&mut doc.exports));
+                self.not_followed += doc.not_followed;
+                let mut exports = Vec::new();
+                doc.take_notes_and_exports(&mut self.warnings, &mut exports);
+                for (origin, name, value) in exports {
+                    self.export(&origin, name, value);
+                }
                 if doc.reconvert.is_some() {
                     self.importing.push(*doc);
                 } else {
@@ -123,16 +133,48 @@ impl Loader {
         }
     }
 
+    /// Records a CloudFormation export. Export names are unique in an account and region:
+    /// CloudFormation refuses to create a second stack that exports a name already exported,
+    /// so a name given twice in one scan is a warning naming both files (the first stays the
+    /// one `Fn::ImportValue` reads).
+    fn export(&mut self, origin: &str, name: String, value: String) {
+        match self.export_origins.get(&name) {
+            Some(first) => self.warnings.push(Diagnostic {
+                file: origin.to_string(),
+                path: None,
+                line: None,
+                column: None,
+                message: format!(
+                    "export name `{name}` is also exported by {first}: export names are unique in an account and region, so CloudFormation refuses to create the second of these stacks; `Fn::ImportValue` is read from {first}"
+                ),
+            }),
+            None => {
+                self.export_origins.insert(name.clone(), origin.to_string());
+                self.exports.insert(name, value);
+            }
+        }
+    }
+
+    /// How many CloudFormation nested stacks were not followed so far: their resources may
+    /// exist and are not in the inventory (each has a warning), which `--strict` counts as a
+    /// check that could not be made.
+    pub fn nested_stacks_not_followed(&self) -> usize {
+        self.not_followed
+    }
+
     /// The finished inventory and the warnings met on the way.
     pub fn finish(mut self) -> (Inventory, Vec<Diagnostic>) {
-        for doc in std::mem::take(&mut self.importing) {
+        for mut doc in std::mem::take(&mut self.importing) {
             let again = doc
                 .reconvert
                 .as_ref()
                 .filter(|_| !self.exports.is_empty())
-                .and_then(|(origin, text)| iac::reconvert(origin, text, &self.exports));
+                .and_then(|(origin, text)| iac::reconvert(origin, text, &self.exports, &doc));
             match again {
-                Some(d) => d.merge_into(&mut self.inventory, &mut self.seen),
+                Some(mut d) => {
+                    d.keep_nested(&mut doc);
+                    d.merge_into(&mut self.inventory, &mut self.seen)
+                }
                 None => doc.merge_into(&mut self.inventory, &mut self.seen),
             }
         }

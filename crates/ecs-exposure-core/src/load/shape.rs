@@ -36,6 +36,9 @@ pub(crate) fn judge(bytes: &[u8]) -> Shape {
     let Ok(Value::Object(top)) = serde_json::from_slice::<Value>(bytes) else {
         return Shape::Snapshot;
     };
+    if let Some(why) = cli_input(&top) {
+        return Shape::Other(why);
+    }
     let mut other = None;
     for (key, kind) in super::KNOWN_KEYS {
         let Some(v) = top.get(*key) else { continue };
@@ -48,6 +51,41 @@ pub(crate) fn judge(bytes: &[u8]) -> Shape {
     }
     other.map_or(Shape::Snapshot, Shape::Other)
 }
+
+/// The input of an AWS CLI command that runs or deploys a task definition rather than
+/// defining one: `taskDefinition` is then the name of a task definition, never the object
+/// `describe-task-definition` prints. `run-task` / `start-task` input has nothing to judge
+/// alone (the task definition it names is judged where it is defined).
+fn cli_input(top: &serde_json::Map<String, Value>) -> Option<String> {
+    if !top.get("taskDefinition").is_some_and(Value::is_string) {
+        return None;
+    }
+    let has = |keys: &[&str]| keys.iter().any(|k| top.contains_key(*k));
+    let command = if has(&["serviceName", "service"]) {
+        "`aws ecs create-service` / `update-service` input (a service that runs a task definition by name), which this tool does not read"
+    } else if has(RUN_TASK_KEYS) {
+        "`aws ecs run-task` / `start-task` input (it runs a task definition by name, with a network configuration and overrides): nothing to judge alone, the task definition is judged where it is defined"
+    } else {
+        return None;
+    };
+    Some(command.to_string())
+}
+
+/// Top-level keys of `run-task` / `start-task` input besides `taskDefinition`.
+const RUN_TASK_KEYS: &[&str] = &[
+    "cluster",
+    "networkConfiguration",
+    "overrides",
+    "launchType",
+    "count",
+    "capacityProviderStrategy",
+    "placementConstraints",
+    "placementStrategy",
+    "startedBy",
+    "group",
+    "containerInstances",
+    "platformVersion",
+];
 
 /// Whether `v`, under top-level `key`, has the shape `cmd` prints.
 fn fits(key: &str, cmd: &str, v: &Value) -> Result<(), String> {

@@ -318,3 +318,44 @@ fn no_diagnostic_quotes_an_input_value() {
         cases.len() * 2
     );
 }
+
+/// `run-task --cli-input-json` input names a task definition (a string `taskDefinition`):
+/// not a task definition, nothing to judge alone; skipped in a folder, an error when named.
+/// `register-task-definition` input and output both stay task definitions.
+#[test]
+fn run_task_input_is_not_a_task_definition() {
+    let run_task = r#"{"cluster": "default", "taskDefinition": "web:3", "count": 1,
+        "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"], "assignPublicIp": "ENABLED"}},
+        "overrides": {"containerOverrides": [{"name": "app", "environment": [{"name": "A", "value": "hunter2"}]}]}}"#;
+    match parse_document("run.json", run_task.as_bytes(), Found::Walked) {
+        Ok(Parsed::Unknown(w)) => {
+            assert!(w.message.contains("`aws ecs run-task`"), "{}", w.message);
+            assert!(
+                w.message.contains("nothing to judge alone"),
+                "{}",
+                w.message
+            );
+            assert!(!w.message.contains("web:3") && !w.message.contains("hunter2"));
+        }
+        _ => panic!("run-task input is skipped with a warning"),
+    }
+    let d = err(run_task);
+    assert!(d.message.contains("`aws ecs run-task`"), "{}", d.message);
+    let service = r#"{"cluster": "c", "serviceName": "web", "taskDefinition": "web:3"}"#;
+    match parse_document("svc.json", service.as_bytes(), Found::Walked) {
+        Ok(Parsed::Unknown(w)) => assert!(w.message.contains("create-service"), "{}", w.message),
+        _ => panic!("create-service input is skipped with a warning"),
+    }
+    // `register-task-definition` output: the task definition under `taskDefinition`.
+    let output = r#"{"taskDefinition": {"taskDefinitionArn": "arn:aws:ecs:us-east-1:1:task-definition/web:3",
+        "family": "web", "containerDefinitions": [{"name": "app", "privileged": true}]}, "tags": []}"#;
+    let input =
+        r#"{"family": "web", "containerDefinitions": [{"name": "app", "privileged": true}]}"#;
+    for (name, json) in [("out.json", output), ("in.json", input)] {
+        let mut loader = crate::load::Loader::new();
+        loader.add(name, json.as_bytes()).unwrap();
+        let (inv, warnings) = loader.finish();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(inv.task_definitions.len(), 1, "{name}");
+    }
+}

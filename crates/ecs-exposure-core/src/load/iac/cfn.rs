@@ -35,8 +35,9 @@ pub fn convert(t: &Template<'_>, text: &str) -> Result<IacDocument, String> {
     let mut sink = Sink::new(t.file, text);
     let mut doc = IacDocument::default();
     // Resolved properties of every resource, by logical id.
-    let resolved: Vec<(&str, &str, Node, Pos)> = t
-        .resources
+    // Only the resources that exist under the template's values (see `conditions`).
+    let present = super::conditions::present(t, &mut doc.notes);
+    let resolved: Vec<(&str, &str, Node, Pos)> = present
         .iter()
         .map(|(logical, r)| {
             let ty = r.get("Type").and_then(Node::str).unwrap_or("");
@@ -385,6 +386,9 @@ pub fn convert(t: &Template<'_>, text: &str) -> Result<IacDocument, String> {
         inline_suppressions(t, logical, r, &mut doc.suppressions);
     }
     for (_, o) in t.root.get("Outputs").and_then(Node::map).unwrap_or(&[]) {
+        if !super::conditions::output_present(t, o) {
+            continue;
+        }
         let name = o
             .get("Export")
             .and_then(|e| e.get("Name"))
@@ -465,15 +469,10 @@ fn text_value(v: &Value) -> String {
     }
 }
 
-/// Deserializes converted JSON into a model struct; a failure names the resource.
+/// Deserializes converted JSON into a model struct, converting scalars as CloudFormation
+/// does (see `coerce`); a failure names the resource.
 fn model<T: serde::de::DeserializeOwned>(id: &str, v: Value) -> Result<T, String> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
-        format!(
-            "resource `{id}`: cannot read `{}`: {}",
-            e.path(),
-            crate::load::redact::json_error(e.inner())
-        )
-    })
+    super::coerce::model(id, v)
 }
 
 impl Sink<'_> {

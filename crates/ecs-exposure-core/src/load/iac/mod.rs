@@ -7,14 +7,18 @@
 //! `igw-<file>#<LogicalId>`); `Ref` and `Fn::GetAtt` of a resource resolve to that id.
 
 mod cfn;
+mod coerce;
+mod conditions;
 mod credential_lines;
 mod lines;
+mod nested;
 mod node;
 mod resolve;
 mod tf;
 
 pub(crate) use credential_lines::{Pieces, credential_lines};
 
+pub use nested::{MAX_NESTED_STACK_DEPTH, MAX_NESTED_STACKS, NestedTemplates};
 pub use node::{ALIAS_COPY_FACTOR, ALIAS_COPY_MIN, MAX_NESTING};
 pub use resolve::{MAX_RESOLVE_DEPTH, RESOLVE_BUDGET_FACTOR, RESOLVE_BUDGET_MIN};
 
@@ -51,6 +55,15 @@ pub struct IacDocument {
     pub(crate) reconvert: Option<(String, String)>,
     /// The file, to name both files of a resource given twice.
     origin: String,
+    /// What the reader of the scan should be told: resources left out by their condition,
+    /// or that may not exist, nested stacks not followed, exports given twice.
+    pub(crate) notes: Vec<Diagnostic>,
+    /// The templates of this one's nested stacks that were followed (see `nested`).
+    nested: Vec<IacDocument>,
+    /// How many nested stacks of this template (at any depth) were not followed.
+    pub(crate) not_followed: usize,
+    /// Their outputs, for converting this template again (`reconvert`).
+    nested_outputs: HashMap<String, Result<nested::Outputs, String>>,
 }
 
 impl IacDocument {
@@ -127,6 +140,30 @@ impl IacDocument {
         inv.sources.extend(self.sources);
         inv.unresolved.extend(self.unresolved);
         inv.suppressions.extend(self.suppressions);
+        for d in self.nested {
+            d.merge_into(inv, seen);
+        }
+    }
+
+    /// The notes and exports of this template and its nested stacks' (origin, name, value),
+    /// taken out for the loader.
+    pub(crate) fn take_notes_and_exports(
+        &mut self,
+        notes: &mut Vec<Diagnostic>,
+        exports: &mut Vec<(String, String, String)>,
+    ) {
+        notes.append(&mut self.notes);
+        for (name, value) in std::mem::take(&mut self.exports) {
+            exports.push((self.origin.clone(), name, value));
+        }
+        for d in &mut self.nested {
+            d.take_notes_and_exports(notes, exports);
+        }
+    }
+
+    /// Carries the nested stacks of the first conversion over to a conversion again.
+    pub(crate) fn keep_nested(&mut self, first: &mut IacDocument) {
+        self.nested = std::mem::take(&mut first.nested);
     }
 }
 
@@ -241,8 +278,18 @@ fn yaml_name(origin: &str) -> bool {
 }
 
 /// Recognises and converts a CloudFormation template. `None`: not one (the caller goes on
-/// with the snapshot formats).
+/// with the snapshot formats). Nested stacks are not followed (see [`try_parse_with`]).
 pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic>> {
+    try_parse_with(origin, bytes, None)
+}
+
+/// [`try_parse`], with `reader` to read the templates of nested stacks; without one they
+/// are not followed (a note says so).
+pub fn try_parse_with(
+    origin: &str,
+    bytes: &[u8],
+    reader: Option<&dyn NestedTemplates>,
+) -> Option<Result<Parsed, Diagnostic>> {
     let first = bytes
         .iter()
         .copied()
@@ -307,8 +354,11 @@ pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic
         }
         return None;
     }
-    let t = resolve::Template::new(origin, &root, text.len());
+    let mut t = resolve::Template::new(origin, &root, text.len());
     let imports = contains(bytes, b"ImportValue");
+    let mut notes = Vec::new();
+    let mut follow = nested::Follow::new(reader, origin);
+    let nested = nested::follow(&mut t, &mut follow, &mut notes);
     Some(
         cfn::convert(&t, text)
             .map(|mut d| {
@@ -316,6 +366,10 @@ pub fn try_parse(origin: &str, bytes: &[u8]) -> Option<Result<Parsed, Diagnostic
                 if imports {
                     d.reconvert = Some((origin.to_string(), text.to_string()));
                 }
+                d.notes.append(&mut notes);
+                d.nested = nested;
+                d.not_followed = follow.not_followed;
+                d.nested_outputs = std::mem::take(&mut t.nested_outputs);
                 d
             })
             .map(|d| Parsed::Iac(Box::new(d)))
@@ -329,10 +383,12 @@ pub(crate) fn reconvert(
     origin: &str,
     text: &str,
     exports: &HashMap<String, String>,
+    first: &IacDocument,
 ) -> Option<IacDocument> {
     let root = node::parse(text).ok()?;
     let mut t = resolve::Template::new(origin, &root, text.len());
     t.exports = exports.clone();
+    t.nested_outputs = first.nested_outputs.clone();
     let mut d = cfn::convert(&t, text).ok()?;
     d.origin = origin.to_string();
     Some(d)
@@ -360,5 +416,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 #[cfg(test)]
 pub(crate) mod layouts;
+#[cfg(test)]
+mod reading_tests;
 #[cfg(test)]
 mod tests;

@@ -88,6 +88,18 @@ pub struct Template<'a> {
     pub stack_name: String,
     /// Evaluation work left (see [`RESOLVE_BUDGET_FACTOR`]).
     budget: Cell<usize>,
+    /// What resource ids start with: `<file>#`, or for a nested stack's template the id of
+    /// the stack in its parent and `/` (`parent.yaml#AppStack/`), so that ids say which
+    /// nested stack a resource is in (see `nested`).
+    pub id_base: String,
+    /// Parameter values a parent stack passes to this nested stack's template (resolved in
+    /// the parent), which take the place of the defaults.
+    pub passed: HashMap<String, Node>,
+    /// Outputs of the nested stacks of this template that were followed (by the stack's
+    /// logical id), or why a stack was not followed, for `Fn::GetAtt Stack.Outputs.Name`.
+    pub nested_outputs: HashMap<String, Result<HashMap<String, Node>, String>>,
+    /// For a nested stack's template: `nested stack `AppStack` of parent.yaml`, for notes.
+    pub nested_in: Option<String>,
 }
 
 impl<'a> Template<'a> {
@@ -134,6 +146,10 @@ impl<'a> Template<'a> {
                     .saturating_mul(RESOLVE_BUDGET_FACTOR)
                     .max(RESOLVE_BUDGET_MIN),
             ),
+            id_base: format!("{file}#"),
+            passed: HashMap::new(),
+            nested_outputs: HashMap::new(),
+            nested_in: None,
         }
     }
 
@@ -150,9 +166,9 @@ impl<'a> Template<'a> {
     /// reads to tell an internet gateway route from a NAT or peering route.
     pub fn id(&self, logical: &str) -> String {
         if self.types.get(logical) == Some(&"AWS::EC2::InternetGateway") {
-            format!("igw-{}#{logical}", self.file)
+            format!("igw-{}{logical}", self.id_base)
         } else {
-            format!("{}#{logical}", self.file)
+            format!("{}{logical}", self.id_base)
         }
     }
 
@@ -259,17 +275,55 @@ impl<'a> Template<'a> {
 
     fn get_att(&self, arg: &Node, p: Pos, cx: &mut Cx) -> Node {
         let unknown = |why: String| Node::new(V::Unknown(why), p);
-        let target = match &arg.v {
-            V::Str(s) => s.split('.').next().map(str::to_string),
-            V::Seq(s) => s.first().and_then(|n| self.resolve_in(n, cx).text()),
-            _ => None,
+        let (target, attribute) = match &arg.v {
+            V::Str(s) => match s.split_once('.') {
+                Some((t, a)) => (Some(t.to_string()), Some(a.to_string())),
+                None => (Some(s.clone()), None),
+            },
+            V::Seq(s) => (
+                s.first().and_then(|n| self.resolve_in(n, cx).text()),
+                s.get(1).and_then(|n| self.resolve_in(n, cx).text()),
+            ),
+            _ => (None, None),
         };
         match target {
-            Some(t) if self.types.contains_key(t.as_str()) => Node::new(V::Str(self.id(&t)), p),
+            Some(t) if self.types.contains_key(t.as_str()) => {
+                self.attribute(&t, attribute.as_deref(), p)
+            }
             Some(t) => unknown(format!(
                 "`Fn::GetAtt` of `{t}`, which is not a resource of this template"
             )),
             None => unknown("`Fn::GetAtt` that cannot be read".into()),
+        }
+    }
+
+    /// An attribute of a resource of this template: its id, or for a nested stack's
+    /// `Outputs.Name` that output's value when the stack was followed.
+    fn attribute(&self, resource: &str, attribute: Option<&str>, p: Pos) -> Node {
+        let output = attribute.and_then(|a| a.strip_prefix("Outputs."));
+        match output {
+            Some(name) if self.types.get(resource) == Some(&"AWS::CloudFormation::Stack") => {
+                let unknown = |why: String| Node::new(V::Unknown(why), p);
+                match self.nested_outputs.get(resource) {
+                    Some(Ok(outputs)) => match outputs.get(name) {
+                        Some(v) => {
+                            let mut v = v.clone();
+                            v.pos = p;
+                            v
+                        }
+                        None => {
+                            unknown(format!("nested stack `{resource}` has no output `{name}`"))
+                        }
+                    },
+                    Some(Err(why)) => unknown(format!(
+                        "it is output `{name}` of nested stack `{resource}`, which is not followed ({why})"
+                    )),
+                    None => unknown(format!(
+                        "it is output `{name}` of nested stack `{resource}`, which is not followed"
+                    )),
+                }
+            }
+            _ => Node::new(V::Str(self.id(resource)), p),
         }
     }
 
@@ -399,11 +453,19 @@ impl<'a> Template<'a> {
         if self.types.contains_key(name) {
             return Node::new(V::Str(self.id(name)), p);
         }
+        if self.params.contains_key(name)
+            && let Some(v) = self.passed.get(name)
+        {
+            let mut n = self.list_parameter(name, v.clone());
+            n.pos = p;
+            return n;
+        }
         match self.params.get(name) {
             Some(Some(default)) => {
-                let mut n = self.inside(Link::Parameter(name.to_string()), p, cx, |t, cx| {
+                let n = self.inside(Link::Parameter(name.to_string()), p, cx, |t, cx| {
                     t.resolve_in(default, cx)
                 });
+                let mut n = self.list_parameter(name, n);
                 n.pos = p;
                 n
             }
@@ -422,6 +484,28 @@ impl<'a> Template<'a> {
                 )),
                 p,
             ),
+        }
+    }
+
+    /// A list-typed parameter (`CommaDelimitedList`, `List<…>`) given as text (a default, or
+    /// what a parent stack passes, always text) is the list CloudFormation splits it into.
+    fn list_parameter(&self, name: &str, value: Node) -> Node {
+        let listed = self
+            .root
+            .get("Parameters")
+            .and_then(|ps| ps.get(name))
+            .and_then(|p| p.get("Type"))
+            .and_then(Node::str)
+            .is_some_and(|t| t == "CommaDelimitedList" || t.starts_with("List<"));
+        match &value.v {
+            V::Str(s) if listed => {
+                let items = s
+                    .split(',')
+                    .map(|i| Node::new(V::Str(i.trim().to_string()), value.pos))
+                    .collect();
+                Node::new(V::Seq(items), value.pos)
+            }
+            _ => value,
         }
     }
 
@@ -447,8 +531,8 @@ impl<'a> Template<'a> {
             let value = match vars.and_then(|v| v.get(name)) {
                 Some(v) => self.resolve_in(v, cx),
                 None => match name.split_once('.') {
-                    Some((res, _)) if self.types.contains_key(res) => {
-                        Node::new(V::Str(self.id(res)), p)
+                    Some((res, attr)) if self.types.contains_key(res) => {
+                        self.attribute(res, Some(attr), p)
                     }
                     _ => self.reference(name, p, cx),
                 },
@@ -469,6 +553,21 @@ impl<'a> Template<'a> {
         }
         out.push_str(rest);
         Node::new(V::Str(out), p)
+    }
+
+    /// The values the template is read with, for notes.
+    pub fn values_read_with(&self) -> String {
+        match &self.nested_in {
+            Some(n) => format!("the parameters {n} passes and the defaults"),
+            None => "the parameter defaults".to_string(),
+        }
+    }
+
+    /// Whether the named condition holds under the values this template is read with
+    /// (parameter defaults, or the parameters a parent stack passes); `Err` says why it
+    /// cannot be told.
+    pub fn condition_holds(&self, name: &str) -> Result<bool, String> {
+        self.condition(name, &mut Cx::default())
     }
 
     /// Evaluates a named condition; `Err` says why it cannot be.
@@ -517,6 +616,12 @@ impl<'a> Template<'a> {
                 let vals: Vec<Node> = args.iter().map(|a| self.resolve_in(a, cx)).collect();
                 match vals.as_slice() {
                     [a, b] => match (a.text(), b.text()) {
+                        // Pseudo parameters other than the partition and stack name (the
+                        // account, the region) are kept as `${AWS::Region}` text: comparing
+                        // that text would decide the condition on a made-up value.
+                        (Some(a), Some(b)) if a.contains("${AWS::") || b.contains("${AWS::") => {
+                            Err("it compares a pseudo parameter (account, region…) known only when the stack is deployed".into())
+                        }
                         (Some(a), Some(b)) => Ok(a == b),
                         _ => Err(vals
                             .iter()
