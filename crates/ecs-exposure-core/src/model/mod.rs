@@ -6,6 +6,7 @@ mod collection;
 mod ec2;
 mod ecs;
 mod elbv2;
+mod hosts;
 mod iam;
 mod image;
 mod inspector;
@@ -17,6 +18,7 @@ pub use collection::{CallFailure, CollectionReport};
 pub use ec2::*;
 pub use ecs::*;
 pub use elbv2::*;
+pub use hosts::*;
 pub use iam::*;
 pub use image::ImageRef;
 pub use inspector::*;
@@ -42,6 +44,8 @@ pub enum Kind {
     Elbv2Listeners,
     IamAuthorizationDetails,
     InspectorFindings,
+    EcsContainerInstances,
+    Ec2Instances,
     /// The report of a live collection (`ecsExposureCollection`).
     Collection,
 }
@@ -64,6 +68,8 @@ impl Kind {
             Kind::Elbv2Listeners => "aws elbv2 describe-listeners",
             Kind::IamAuthorizationDetails => "aws iam get-account-authorization-details",
             Kind::InspectorFindings => "aws inspector2 list-findings",
+            Kind::EcsContainerInstances => "aws ecs describe-container-instances",
+            Kind::Ec2Instances => "aws ec2 describe-instances",
             Kind::Collection => "ecs-exposure collect",
         }
     }
@@ -84,6 +90,8 @@ impl Kind {
             Kind::Elbv2Listeners => "listeners",
             Kind::IamAuthorizationDetails => "IAM authorization details",
             Kind::InspectorFindings => "Inspector findings",
+            Kind::EcsContainerInstances => "container instances",
+            Kind::Ec2Instances => "EC2 instances",
             Kind::Collection => "collection reports",
         }
     }
@@ -107,6 +115,13 @@ pub struct Inventory {
     pub roles: HashMap<String, Role>,
     pub managed_policies: HashMap<String, ManagedPolicy>,
     pub inspector_findings: Vec<InspectorFinding>,
+    /// ECS container instances, keyed by ARN (`describe-container-instances`).
+    pub container_instances: BTreeMap<String, ContainerInstance>,
+    /// EC2 instances, keyed by instance id (`describe-instances`).
+    pub instances: HashMap<String, Instance>,
+    /// Infrastructure as code only: the hosts launched into clusters, keyed by the Auto
+    /// Scaling group's (or instance's) id. See [`Inventory::hosts_of`].
+    pub host_groups: BTreeMap<String, HostGroup>,
     /// Calls that failed during live collection (empty for a hand-made snapshot).
     pub collection_failures: Vec<CallFailure>,
     /// Which kinds of input were present (even if empty): absence means "not collected",

@@ -39,6 +39,8 @@ pub struct IacDocument {
     listeners: Vec<Listener>,
     roles: Vec<Role>,
     policies: Vec<ManagedPolicy>,
+    /// Auto Scaling groups and instances that join a cluster.
+    host_groups: Vec<HostGroup>,
     sources: HashMap<String, SourceMap>,
     unresolved: Vec<Unresolved>,
     suppressions: Vec<crate::suppress::Suppression>,
@@ -116,6 +118,12 @@ impl IacDocument {
             self.policies,
             &mut inv.managed_policies,
             |p| &p.arn,
+        );
+        seen.put_all(
+            Noun::HOST_GROUP,
+            self.host_groups,
+            &mut inv.host_groups,
+            |g| &g.id,
         );
         inv.sources.extend(self.sources);
         inv.unresolved.extend(self.unresolved);
