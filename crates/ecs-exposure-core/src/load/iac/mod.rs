@@ -12,11 +12,13 @@ mod lines;
 mod node;
 mod resolve;
 mod tf;
+mod user_data;
 
 pub(crate) use credential_lines::{Pieces, credential_lines};
 
 pub use node::{ALIAS_COPY_FACTOR, ALIAS_COPY_MIN, MAX_NESTING};
 pub use resolve::{MAX_RESOLVE_DEPTH, RESOLVE_BUDGET_FACTOR, RESOLVE_BUDGET_MIN};
+pub use user_data::MAX_USER_DATA;
 
 use super::seen::{Noun, Seen};
 use super::{Diagnostic, Parsed};
