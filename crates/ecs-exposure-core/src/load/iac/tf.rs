@@ -10,6 +10,8 @@ use crate::model::*;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
+mod hosts;
+
 struct Res<'a> {
     address: String,
     /// The module path prefix (`module.net.`), for references made inside the module.
@@ -296,7 +298,8 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
                 }
                 svc["taskDefinition"] =
                     json!(one(&mut sink, &["task_definition"], "taskDefinition"));
-                if v.get("cluster").is_some() {
+                // A new cluster's id is known only after apply: the reference says which.
+                if v.get("cluster").is_some() || p.refs(r, &["cluster"]).is_ok() {
                     svc["clusterArn"] = json!(
                         p.refs(r, &["cluster"])
                             .ok()
@@ -708,6 +711,7 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
             });
         }
     }
+    doc.host_groups = hosts::host_groups(p, &mut sink);
     doc.sources = sink.sources;
     doc.unresolved = sink.unresolved;
     Ok(doc)
