@@ -22,6 +22,21 @@ pub(super) fn host_network(ctx: &ServiceContext<'_>) -> Option<&'static str> {
 
 /// The hosts of the service's cluster; each gap is prefixed with why the hosts matter.
 pub(super) fn service_hosts(ctx: &ServiceContext<'_>, mode: &str) -> HostsOf {
+    // A template's `Cluster` that cannot be resolved: the hosts cannot be either.
+    if ctx.service.cluster_arn.is_none()
+        && let Some(u) = ctx.inventory.unresolved.iter().find(|u| {
+            u.resource == ctx.service.service_arn
+                && (u.field == "cluster" || u.field == "clusterArn")
+        })
+    {
+        return HostsOf {
+            hosts: Vec::new(),
+            gaps: vec![format!(
+                "the service's tasks ({mode} network mode) use their EC2 hosts' network, and its cluster cannot be resolved ({}), so its hosts are unknown",
+                u.reason
+            )],
+        };
+    }
     let mut hosts = ctx.inventory.hosts_of(service_cluster(ctx).as_deref());
     for g in &mut hosts.gaps {
         *g = format!("the service's tasks ({mode} network mode) use their EC2 hosts' network: {g}");

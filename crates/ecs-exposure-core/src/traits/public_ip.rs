@@ -148,14 +148,6 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn fixture() {
-        super::super::testing::run_fixture(&super::TRAIT, include_str!("fixtures/public_ip.json"));
-    }
-}
-
 /// The hosts of `bridge`/`host` tasks have the public addresses: launch them without.
 fn host_remediation() -> Remediation {
     Remediation {
@@ -170,5 +162,13 @@ fn host_remediation() -> Remediation {
             "https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-in-vpc.html".to_string(),
             "https://docs.aws.amazon.com/securityhub/latest/userguide/autoscaling-controls.html#autoscaling-5".to_string(),
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixture() {
+        super::super::testing::run_fixture(&super::TRAIT, include_str!("fixtures/public_ip.json"));
     }
 }

@@ -122,3 +122,72 @@ fn a_list_of_arns_is_not_a_snapshot() {
         Ok(crate::load::Parsed::Unknown(_))
     ));
 }
+
+#[test]
+fn documents_follow_the_snapshot_rules() {
+    // The same container instance twice: the later copy wins, with a warning naming both files.
+    let doc = serde_json::json!({"containerInstances": [{"containerInstanceArn": CI, "ec2InstanceId": "i-1"}]});
+    let mut loader = Loader::new();
+    loader
+        .add("a.json", &serde_json::to_vec(&doc).unwrap())
+        .unwrap();
+    loader
+        .add("b.json", &serde_json::to_vec(&doc).unwrap())
+        .unwrap();
+    loader
+        .add("c.json", &serde_json::to_vec(&instances()).unwrap())
+        .unwrap();
+    loader
+        .add("d.json", &serde_json::to_vec(&instances()).unwrap())
+        .unwrap();
+    let (inv, warnings) = loader.finish();
+    assert_eq!(inv.container_instances.len(), 1);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].message.starts_with("container instance "),
+        "{}",
+        warnings[0].message
+    );
+    assert!(
+        warnings[1].message.starts_with("EC2 instance "),
+        "{}",
+        warnings[1].message
+    );
+    // A value of the wrong type: its JSON path and the command whose output it looks like,
+    // never the value.
+    let d = match crate::load::parse_document(
+        "ci.json",
+        br#"{"containerInstances": [{"containerInstanceArn": "arn:x", "ec2InstanceId": 12345}]}"#,
+        crate::load::Found::Walked,
+    ) {
+        Err(d) => d,
+        Ok(_) => panic!("a number for ec2InstanceId must be an error"),
+    };
+    assert_eq!(
+        d.path.as_deref(),
+        Some("containerInstances[0].ec2InstanceId")
+    );
+    assert!(
+        d.message.contains("aws ecs describe-container-instances"),
+        "{}",
+        d.message
+    );
+    assert!(!d.message.contains("12345"));
+    let d = match crate::load::parse_document(
+        "i.json",
+        br#"{"Reservations": [{"Instances": [{"InstanceId": "i-1", "PublicIpAddress": 7}]}]}"#,
+        crate::load::Found::Named,
+    ) {
+        Err(d) => d,
+        Ok(_) => panic!("a number for PublicIpAddress must be an error"),
+    };
+    assert_eq!(
+        d.path.as_deref(),
+        Some("Reservations[0].Instances[0].PublicIpAddress")
+    );
+    assert!(
+        d.message.contains("aws ec2 describe-instances"),
+        "{}",
+        d.message
+    );
+}

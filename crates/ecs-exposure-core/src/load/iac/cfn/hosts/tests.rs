@@ -248,3 +248,19 @@ fn a_launch_template_not_in_the_template_is_a_gap() {
         "{r:#?}"
     );
 }
+
+#[test]
+fn an_unresolvable_cluster_is_a_gap_saying_so() {
+    let t = HOSTS.replace(
+        "      Cluster: !Ref Cluster\n      LaunchType: EC2",
+        "      Cluster: !ImportValue shared-cluster\n      LaunchType: EC2",
+    );
+    let a = analyze(&load(&t));
+    let r = reasons(&a, TraitId::OpenSecurityGroup);
+    assert!(
+        r.iter()
+            .any(|r| r
+                .contains("and its cluster cannot be resolved (it is imported from another stack")),
+        "{r:#?}"
+    );
+}
