@@ -307,18 +307,19 @@ impl Inventory {
         let mut out = HostsOf::default();
         let label = self.cluster_label(cluster).to_string();
         // Snapshot and live: container instances and their EC2 instances.
+        let (sa, sr) = arn_account_region(cluster);
+        let differ = |x: Option<&str>, y: Option<&str>| x.is_some() && y.is_some() && x != y;
         let members: Vec<&ContainerInstance> = self
-            .container_instances
-            .values()
+            .index
+            .container_instances_by_cluster
+            .get(&label)
+            .into_iter()
+            .flatten()
+            .filter_map(|arn| self.container_instances.get(arn))
             .filter(|ci| ci.runs_tasks())
             .filter(|ci| {
                 let (acct, region) = arn_account_region(&ci.container_instance_arn);
-                let (sa, sr) = arn_account_region(cluster);
-                let differ =
-                    |x: Option<&str>, y: Option<&str>| x.is_some() && y.is_some() && x != y;
-                ci.cluster_name() == Some(label.as_str())
-                    && !differ(acct, sa)
-                    && !differ(region, sr)
+                !differ(acct, sa) && !differ(region, sr)
             })
             .collect();
         for ci in &members {

@@ -149,6 +149,8 @@ struct Index {
     listeners_by_target_group: HashMap<String, Vec<String>>,
     role_by_name: HashMap<String, String>,
     findings_by_repository: HashMap<String, Vec<usize>>,
+    /// Container instance ARNs by the name of their cluster.
+    container_instances_by_cluster: HashMap<String, Vec<String>>,
 }
 
 impl Inventory {
@@ -218,6 +220,14 @@ impl Inventory {
                         .or_default()
                         .push(i);
                 }
+            }
+        }
+        for ci in self.container_instances.values() {
+            if let Some(c) = ci.cluster_name() {
+                ix.container_instances_by_cluster
+                    .entry(c.to_string())
+                    .or_default()
+                    .push(ci.container_instance_arn.clone());
             }
         }
         self.index = ix;
