@@ -82,6 +82,26 @@ for td in "${!task_definitions[@]}"; do
         ecs describe-task-definition --task-definition "$td" --include TAGS
 done
 
+# --- The EC2 hosts of `bridge`/`host`-mode tasks: container instances (100 per call) and
+# their EC2 instances. Their ARNs name the cluster (the long ARN format).
+declare -A instances=()
+for cluster in "${clusters[@]}"; do
+    name="${cluster##*/}"
+    mapfile -t cis < <(list ecs list-container-instances --cluster "$cluster" --query 'containerInstanceArns[]')
+    for ((i = 0; i < ${#cis[@]}; i += 100)); do
+        batch=("${cis[@]:i:100}")
+        save "ecs-describe-container-instances-$name-$((i / 100 + 1)).json" \
+            ecs describe-container-instances --cluster "$cluster" --container-instances "${batch[@]}"
+        while read -r id; do
+            instances["$id"]=1
+        done < <(list ecs describe-container-instances --cluster "$cluster" --container-instances "${batch[@]}" \
+            --query 'containerInstances[].ec2InstanceId')
+    done
+done
+if [[ ${#instances[@]} -gt 0 ]]; then
+    save ec2-describe-instances.json ec2 describe-instances --instance-ids "${!instances[@]}"
+fi
+
 # --- VPC networking. The CLI follows pagination itself.
 save ec2-describe-security-groups.json ec2 describe-security-groups
 save ec2-describe-subnets.json ec2 describe-subnets

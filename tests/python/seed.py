@@ -3,7 +3,8 @@
 The account mirrors the demo account's shapes: a public Fargate service with an admin task
 role and an exploitable image, a service behind an internet-facing ALB, an EC2 daemon with
 host PID and privileged containers, a clean internal service, plaintext credentials, and a
-service that the ALB reaches only through a listener rule (path routing).
+service that the ALB reaches only through a listener rule (path routing), and a bridge-mode
+service on a public EC2 container instance with an open security group.
 Only this test harness writes to moto; the scanner itself never does.
 """
 
@@ -170,6 +171,22 @@ def seed(endpoint, fillers=0, region=REGION, distinct_task_defs=False, credentia
         "node-agent": svc("ops", "node-agent", agent, launchType="EC2", schedulingStrategy="DAEMON"),
         "legacy-reporting": svc("ops", "legacy-reporting", legacy, launchType="EC2"),
     }
+    # A bridge-mode web service on an EC2 container instance with a public address, whose
+    # security group admits the world on 80 and 22: judged on the host (open-security-group,
+    # public-ip, internet-reachable). moto registers a container instance from an instance
+    # identity document naming a run_instances instance.
+    host_sg = sg("ecs-hosts", [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+                               {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ecs.create_cluster(clusterName="edge")
+    host = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.small",
+                             NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": pub1, "Groups": [host_sg],
+                                                 "AssociatePublicIpAddress": True}])["Instances"][0]["InstanceId"]
+    ecs.register_container_instance(cluster="edge", instanceIdentityDocument=json.dumps(
+        {"instanceId": host, "region": region, "accountId": ACCOUNT, "availabilityZone": az}))
+    edge_web = td("edge-web", [{"name": "web", "image": "public.ecr.aws/nginx/nginx:1.27", "memory": 256, "essential": True,
+                                "portMappings": [{"containerPort": 80, "hostPort": 80, "protocol": "tcp"}]}],
+                  networkMode="bridge")
+    services["edge-web"] = svc("edge", "edge-web", edge_web, launchType="EC2")
     for i in range(fillers):
         taskdef = internal
         if distinct_task_defs:

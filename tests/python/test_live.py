@@ -65,6 +65,48 @@ def test_live_scan_finds_the_seeded_exposures(moto, account, aws_env):
         assert f["resource"]["account"] == ACCOUNT
 
 
+def test_bridge_service_is_judged_on_its_container_instance(moto, account, aws_env, tmp_path):
+    report, _ = scan_live(moto, aws_env)
+    edge = {t["id"]: t for t in findings_by_name(report)["edge-web"]["traits"]}
+    assert {"open-security-group", "public-ip", "internet-reachable"} <= edge.keys(), edge.keys()
+    assert {e["details"]["from_port"] for e in edge["open-security-group"]["evidence"]} == {22, 80}
+    reach = edge["internet-reachable"]
+    assert "direct-path" in reach["facets"]
+    hosts = {e["details"]["host"] for e in reach["evidence"]}
+    assert len(hosts) == 1 and hosts.pop().startswith("i-"), reach["evidence"]
+    assert all(e["details"]["port"] == 80 for e in reach["evidence"])
+    assert edge["public-ip"]["evidence"][0]["details"]["host"].startswith("i-")
+    # The ops cluster's EC2 services have no container instance: a gap that says so.
+    gaps = {(n["trait"], n["reason"]) for n in report["not_evaluated"]}
+    assert any(t == "open-security-group" and "no container instance of cluster ops" in r for t, r in gaps), gaps
+    # The snapshot holds both documents, as the CLI prints them.
+    out = tmp_path / "snapshot"
+    run(["collect", "--out", str(out), "--endpoint-url", moto], aws_env, (0,))
+    region = out / ACCOUNT / "us-east-1"
+    cis = json.loads((region / "ecs-describe-container-instances-edge.json").read_text())
+    assert cis["cluster"].endswith(":cluster/edge")
+    assert cis["containerInstances"][0]["ec2InstanceId"].startswith("i-")
+    instances = json.loads((region / "ec2-describe-instances.json").read_text())
+    assert instances["Reservations"][0]["Instances"][0]["NetworkInterfaces"][0]["Association"]["PublicIp"]
+
+
+def test_a_denied_container_instance_call_is_a_named_gap(moto, account, aws_env):
+    proxy = Proxy(moto).start()
+    try:
+        proxy.always[("ecs", "ListContainerInstances")] = "deny"
+        report, _ = scan_live(proxy.url, aws_env)
+    finally:
+        proxy.stop()
+    failed = {f["operation"]: f for f in report["collection_failures"]}
+    assert set(failed) == {"ecs:ListContainerInstances"}, failed
+    assert failed["ecs:ListContainerInstances"]["traits_not_evaluated"] == [
+        "open-security-group", "public-ip", "internet-reachable"]
+    by = findings_by_name(report)
+    assert "open-security-group" not in {t["id"] for t in by.get("edge-web", {"traits": []})["traits"]}
+    gaps = {(n["trait"], n["reason"]) for n in report["not_evaluated"]}
+    assert any(t == "open-security-group" and "container instance" in r for t, r in gaps), gaps
+
+
 def test_collect_then_scan_equals_live_scan(moto, account, aws_env, tmp_path):
     live, _ = scan_live(moto, aws_env)
     out = tmp_path / "snapshot"
@@ -136,7 +178,7 @@ def test_access_denied_is_a_named_gap_and_strict_fails(moto, account, aws_env):
         "exploitable-vulnerability", "software-vulnerability"]
     assert "AccessDeniedException" in failed["inspector2:ListFindings"]["error"]
     assert failed["ec2:DescribeRouteTables"]["traits_not_evaluated"] == ["internet-reachable"]
-    assert len(failed["ec2:DescribeRouteTables"]["resources"]) == 6
+    assert len(failed["ec2:DescribeRouteTables"]["resources"]) == 7  # every seeded service
     gaps = {(n["trait"], n["reason"]) for n in report["not_evaluated"]}
     assert any(t == "exploitable-vulnerability" and "Inspector" in r for t, r in gaps), gaps
     assert any(t == "internet-reachable" and "route tables" in r for t, r in gaps), gaps

@@ -62,6 +62,7 @@ macro_rules! pages {
     }};
 }
 
+mod hosts;
 mod inspector;
 mod network;
 
@@ -311,6 +312,30 @@ async fn collect_region(
                 json!({"Rules": rules.iter().map(convert::elbv2::rule).collect::<Vec<_>>()}),
             ));
         }
+    }
+
+    // The EC2 hosts of clusters with services on the host's network (no awsvpc).
+    let host_clusters: BTreeSet<String> = services
+        .iter()
+        .filter(|(_, list)| {
+            list.iter().any(|svc| {
+                svc.network_configuration()
+                    .and_then(|n| n.awsvpc_configuration())
+                    .is_none()
+                    && svc.launch_type() != Some(&aws_sdk_ecs::types::LaunchType::Fargate)
+            })
+        })
+        .map(|(cluster, _)| cluster.clone())
+        .collect();
+    if !host_clusters.is_empty() {
+        step(&format!(
+            "container instances of {} clusters",
+            host_clusters.len()
+        ));
+        let h = hosts::hosts(s, &c.ecs, &c.ec2, account, region, &host_clusters).await;
+        subnet_ids.extend(h.subnet_ids);
+        group_ids.extend(h.group_ids);
+        files.extend(h.files.into_iter().map(|(n, j)| file(&n, j)));
     }
 
     // Network: the subnets and security groups in use, and their VPCs' routing.

@@ -8,6 +8,7 @@
 pub mod ec2;
 pub mod ecs;
 pub mod elbv2;
+pub mod hosts;
 pub mod iam;
 pub mod inspector;
 

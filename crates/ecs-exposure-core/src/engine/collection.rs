@@ -59,6 +59,10 @@ pub fn traits_fed_by(operation: &str) -> Vec<TraitId> {
         | "sts:GetCallerIdentity" => all(),
         "ecs:DescribeTaskDefinition" => TASK_DEFINITION_TRAITS.to_vec(),
         "ec2:DescribeSecurityGroups" => vec![OpenSecurityGroup, InternetReachable],
+        // The hosts of `bridge`/`host` tasks: their groups, addresses and subnets.
+        "ecs:ListContainerInstances"
+        | "ecs:DescribeContainerInstances"
+        | "ec2:DescribeInstances" => vec![OpenSecurityGroup, PublicIp, InternetReachable],
         op if op.starts_with("ec2:") || op.starts_with("elasticloadbalancing:") => {
             vec![InternetReachable]
         }
@@ -145,5 +149,16 @@ mod tests {
         );
         assert!(traits_fed_by("ecs:DescribeClusters").is_empty());
         assert!(traits_fed_by("iam:GetRole").contains(&AdminIamRole));
+        for op in [
+            "ecs:ListContainerInstances",
+            "ecs:DescribeContainerInstances",
+            "ec2:DescribeInstances",
+        ] {
+            assert_eq!(
+                traits_fed_by(op),
+                vec![OpenSecurityGroup, PublicIp, InternetReachable],
+                "{op}"
+            );
+        }
     }
 }

@@ -41,6 +41,12 @@ pub struct Document {
     #[serde(rename = "Policies")]
     policies: Option<Vec<ManagedPolicy>>,
     findings: Option<Vec<InspectorFinding>>,
+    #[serde(rename = "containerInstances")]
+    container_instances: Option<Vec<ContainerInstance>>,
+    /// Beside `containerInstances`: the cluster they belong to (old-format ARNs omit it).
+    cluster: Option<String>,
+    #[serde(rename = "Reservations")]
+    reservations: Option<Vec<Reservation>>,
     #[serde(rename = "ecsExposureCollection")]
     collection: Option<CollectionReport>,
     /// The file the document is from, to name both files of a resource given twice.
@@ -65,6 +71,8 @@ impl Document {
             && self.roles.is_none()
             && self.policies.is_none()
             && self.findings.is_none()
+            && self.container_instances.is_none()
+            && self.reservations.is_none()
             && self.collection.is_none()
     }
 
@@ -215,6 +223,30 @@ impl Document {
             self.policies,
             &mut inv.managed_policies,
             |p| &p.arn,
+        );
+        if let Some(mut list) = self.container_instances {
+            for ci in &mut list {
+                ci.cluster = self.cluster.clone();
+            }
+            add(
+                loaded,
+                seen,
+                Kind::EcsContainerInstances,
+                Noun::CONTAINER_INSTANCE,
+                Some(list),
+                &mut inv.container_instances,
+                |c| &c.container_instance_arn,
+            );
+        }
+        add(
+            loaded,
+            seen,
+            Kind::Ec2Instances,
+            Noun::INSTANCE,
+            self.reservations
+                .map(|r| r.into_iter().flat_map(|r| r.instances).collect()),
+            &mut inv.instances,
+            |i| &i.instance_id,
         );
         if let Some(findings) = self.findings {
             loaded.insert(Kind::InspectorFindings);

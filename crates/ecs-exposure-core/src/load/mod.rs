@@ -201,6 +201,8 @@ pub(crate) const KNOWN_KEYS: &[(&str, Kind)] = &[
     ("RoleDetailList", Kind::IamAuthorizationDetails),
     ("Policies", Kind::IamAuthorizationDetails),
     ("findings", Kind::InspectorFindings),
+    ("containerInstances", Kind::EcsContainerInstances),
+    ("Reservations", Kind::Ec2Instances),
     ("ecsExposureCollection", Kind::Collection),
 ];
 

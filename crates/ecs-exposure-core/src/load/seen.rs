@@ -34,6 +34,9 @@ impl Noun {
     pub const LISTENER_RULE: Noun = Noun::new("listener rule", "listener rules");
     pub const ROLE: Noun = Noun::new("role", "roles");
     pub const MANAGED_POLICY: Noun = Noun::new("managed policy", "managed policies");
+    pub const CONTAINER_INSTANCE: Noun = Noun::new("container instance", "container instances");
+    pub const INSTANCE: Noun = Noun::new("EC2 instance", "EC2 instances");
+    pub const HOST_GROUP: Noun = Noun::new("host group", "host groups");
 }
 
 /// The inventory's maps, keyed by resource id.

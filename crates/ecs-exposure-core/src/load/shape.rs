@@ -21,6 +21,11 @@ const IDENTIFYING: &[(&str, &[&str])] = &[
     ("RoleDetailList", &["RoleId", "RoleName", "Arn"]),
     ("Policies", &["PolicyId", "PolicyName", "Arn"]),
     ("findings", &["findingArn"]),
+    (
+        "containerInstances",
+        &["containerInstanceArn", "ec2InstanceId"],
+    ),
+    ("Reservations", &["Instances", "ReservationId"]),
 ];
 
 /// The verdict on a document whose typed parse failed.

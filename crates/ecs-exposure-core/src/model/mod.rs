@@ -7,6 +7,7 @@ mod ec2;
 mod ecs;
 mod elbv2;
 mod elbv2_rules;
+mod hosts;
 mod iam;
 mod image;
 mod inspector;
@@ -19,6 +20,7 @@ pub use ec2::*;
 pub use ecs::*;
 pub use elbv2::*;
 pub use elbv2_rules::*;
+pub use hosts::*;
 pub use iam::*;
 pub use image::ImageRef;
 pub use inspector::*;
@@ -45,6 +47,8 @@ pub enum Kind {
     Elbv2Rules,
     IamAuthorizationDetails,
     InspectorFindings,
+    EcsContainerInstances,
+    Ec2Instances,
     /// The report of a live collection (`ecsExposureCollection`).
     Collection,
 }
@@ -68,6 +72,8 @@ impl Kind {
             Kind::Elbv2Rules => "aws elbv2 describe-rules",
             Kind::IamAuthorizationDetails => "aws iam get-account-authorization-details",
             Kind::InspectorFindings => "aws inspector2 list-findings",
+            Kind::EcsContainerInstances => "aws ecs describe-container-instances",
+            Kind::Ec2Instances => "aws ec2 describe-instances",
             Kind::Collection => "ecs-exposure collect",
         }
     }
@@ -89,6 +95,8 @@ impl Kind {
             Kind::Elbv2Rules => "listener rules",
             Kind::IamAuthorizationDetails => "IAM authorization details",
             Kind::InspectorFindings => "Inspector findings",
+            Kind::EcsContainerInstances => "container instances",
+            Kind::Ec2Instances => "EC2 instances",
             Kind::Collection => "collection reports",
         }
     }
@@ -114,6 +122,13 @@ pub struct Inventory {
     pub roles: HashMap<String, Role>,
     pub managed_policies: HashMap<String, ManagedPolicy>,
     pub inspector_findings: Vec<InspectorFinding>,
+    /// ECS container instances, keyed by ARN (`describe-container-instances`).
+    pub container_instances: BTreeMap<String, ContainerInstance>,
+    /// EC2 instances, keyed by instance id (`describe-instances`).
+    pub instances: HashMap<String, Instance>,
+    /// Infrastructure as code only: the hosts launched into clusters, keyed by the Auto
+    /// Scaling group's (or instance's) id. See [`Inventory::hosts_of`].
+    pub host_groups: BTreeMap<String, HostGroup>,
     /// Calls that failed during live collection (empty for a hand-made snapshot).
     pub collection_failures: Vec<CallFailure>,
     /// Which kinds of input were present (even if empty): absence means "not collected",
@@ -142,6 +157,8 @@ struct Index {
     rules: elbv2_rules::RuleIndex,
     role_by_name: HashMap<String, String>,
     findings_by_repository: HashMap<String, Vec<usize>>,
+    /// Container instance ARNs by the name of their cluster.
+    container_instances_by_cluster: HashMap<String, Vec<String>>,
 }
 
 impl Inventory {
@@ -212,6 +229,14 @@ impl Inventory {
                         .or_default()
                         .push(i);
                 }
+            }
+        }
+        for ci in self.container_instances.values() {
+            if let Some(c) = ci.cluster_name() {
+                ix.container_instances_by_cluster
+                    .entry(c.to_string())
+                    .or_default()
+                    .push(ci.container_instance_arn.clone());
             }
         }
         self.index = ix;

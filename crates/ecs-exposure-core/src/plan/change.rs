@@ -425,6 +425,13 @@ pub fn change_for(finding: &Finding, hit: &TraitHit, assigns_public_ip: bool) ->
                 .and_then(|e| detail(e, "task_definition"))?
                 .to_string(),
         },
+        // On the EC2 hosts of `bridge`/`host` tasks, the address is a launch setting of the
+        // hosts, which the planner does not model: the remediation text says what to do.
+        TraitId::PublicIp | TraitId::InternetReachable
+            if hit.evidence.iter().any(|e| e.details.contains_key("host")) =>
+        {
+            return None;
+        }
         TraitId::PublicIp => Change::DisablePublicIp { service: service() },
         TraitId::InternetReachable if hit.has(Facet::DirectPath) && assigns_public_ip => {
             Change::DisablePublicIp { service: service() }

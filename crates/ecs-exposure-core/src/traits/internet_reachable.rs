@@ -35,6 +35,7 @@ const T_TG: &str = "AWS::ElasticLoadBalancingV2::TargetGroup";
 
 mod direct;
 mod hops;
+mod hosts;
 mod load_balancer;
 mod rules;
 
@@ -98,11 +99,23 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     let mut summary = Vec::new();
     if !direct.is_empty() {
         summary.push("take the tasks off the internet (no public address, private subnets)");
-        let ports: Vec<String> = direct
+        let mut ports: Vec<String> = Vec::new();
+        for e in &direct {
+            let p = format!("{} {}", detail(e, "protocol"), detail(e, "port"));
+            if !ports.contains(&p) {
+                ports.push(p);
+            }
+        }
+        let on_host = |e: &&&Evidence| e.details.contains_key("host");
+        if direct.iter().any(|e| on_host(&e)) {
+            steps.push(
+                "The tasks are reached at their EC2 hosts' addresses (`bridge`/`host` network mode): launch the container instances in private subnets without public addresses (`AssociatePublicIpAddress: false` in the launch template, private subnets in the Auto Scaling group), or move the service to `awsvpc` network mode so that its tasks get security groups of their own.".to_string(),
+            );
+        }
+        if direct
             .iter()
-            .map(|e| format!("{} {}", detail(e, "protocol"), detail(e, "port")))
-            .collect();
-        if direct.iter().any(|e| detail(e, "ip_version") == "IPv4") {
+            .any(|e| !on_host(&e) && detail(e, "ip_version") == "IPv4")
+        {
             steps.push(format!(
                 "Stop giving the tasks a public IPv4 address and move them to private subnets: `aws ecs update-service --cluster {cluster} --service {service} --network-configuration \"awsvpcConfiguration={{subnets=[<private-subnet-ids>],securityGroups=[{groups}],assignPublicIp=DISABLED}}\"`."
             ));

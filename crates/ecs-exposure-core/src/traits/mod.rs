@@ -271,6 +271,7 @@ mod exploitable_vulnerability;
 mod host_filesystem_mount;
 mod host_network_mode;
 mod host_pid_namespace;
+mod hosts;
 mod iam_policy;
 mod image_findings;
 mod internet_reachable;

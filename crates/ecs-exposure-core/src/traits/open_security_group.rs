@@ -29,13 +29,16 @@ pub(super) fn service_security_groups<'a>(
     out: &mut Outcome,
 ) -> Option<Vec<&'a SecurityGroup>> {
     let Some(vpc) = ctx.service.awsvpc() else {
-        let mode = ctx
-            .task_definition
-            .map(|t| format!("`{}` network mode", t.network_mode()))
-            .unwrap_or_else(|| "no awsvpcConfiguration".to_string());
-        out.gap(format!(
-            "the service runs with {mode}: its tasks use the security groups of the EC2 container instances, which the snapshot does not hold, so their rules cannot be judged"
-        ));
+        // `bridge` and `host` are judged on the hosts (see `check`); `none` has no network.
+        match ctx.task_definition.map(|t| t.network_mode()) {
+            Some("none") => {}
+            Some(mode) => out.gap(format!(
+                "the task definition uses `{mode}` network mode but the service has no awsvpcConfiguration, so its security groups are unknown"
+            )),
+            None => out.gap(
+                "the service has no awsvpcConfiguration, so its tasks' security groups are unknown".to_string(),
+            ),
+        }
         return None;
     };
     if vpc.security_groups.is_empty() {
@@ -74,21 +77,34 @@ fn rule_ref(g: &Grant) -> String {
 }
 
 fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
+    if let Some(mode) = super::hosts::host_network(ctx) {
+        host_check(ctx, mode, out);
+        return;
+    }
     let Some(groups) = service_security_groups(ctx, out) else {
         return;
     };
-    let rules = netmath::read_rules(&groups);
+    for ev in fire_openings(&groups, "", out) {
+        out.fire(ev);
+    }
+}
+
+/// The openings of one set of groups (one network interface's: they add up), each fired;
+/// `of` names whose groups they are in the message ("" for the service's own).
+fn fire_openings(groups: &[&SecurityGroup], of: &str, out: &mut Outcome) -> Vec<Evidence> {
+    let rules = netmath::read_rules(groups);
     // A rule that cannot be read could be the open one: not evaluated, never dropped.
     for u in &rules.unreadable {
         out.gap(u.gap_reason());
     }
+    let mut fired = Vec::new();
     for o in netmath::openings(&rules.grants) {
         let mut ids: Vec<&str> = o.grants.iter().map(|g| g.group_id.as_str()).collect();
         ids.dedup();
         let first = &o.grants[0];
         let message = if o.grants.len() == 1 {
             format!(
-                "security group `{}` admits {} from the whole {} internet (`{}`, rule {})",
+                "security group `{}`{of} admits {} from the whole {} internet (`{}`, rule {})",
                 first.group_id,
                 traffic(&o),
                 o.family.label(),
@@ -97,7 +113,7 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
             )
         } else {
             format!(
-                "security group(s) {} together admit {} from the whole {} internet: {}",
+                "security group(s) {}{of} together admit {} from the whole {} internet: {}",
                 ids.iter()
                     .map(|i| format!("`{i}`"))
                     .collect::<Vec<_>>()
@@ -126,7 +142,59 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
         for id in ids.iter().skip(1) {
             out.resource(*id);
         }
-        out.fire(ev);
+        fired.push(ev);
+    }
+    fired
+}
+
+/// `bridge`/`host` mode: the groups of the EC2 hosts the tasks run on. Hosts with the same
+/// groups are judged once, and named together.
+fn host_check(ctx: &ServiceContext<'_>, mode: &str, out: &mut Outcome) {
+    let hosts = super::hosts::service_hosts(ctx, mode);
+    for g in hosts.gaps {
+        out.gap(g);
+    }
+    let mut sets: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for h in &hosts.hosts {
+        if h.security_groups.is_empty() {
+            out.gap(format!(
+                "{} names no security group, so it gets the VPC's default security group, which the input does not identify",
+                h.description
+            ));
+            continue;
+        }
+        let mut ids = h.security_groups.clone();
+        ids.sort();
+        match sets.iter_mut().find(|(s, _)| *s == ids) {
+            Some((_, names)) => names.push(h.description.clone()),
+            None => sets.push((ids, vec![h.description.clone()])),
+        }
+    }
+    if sets.is_empty() || !ctx.require_kind(Kind::Ec2SecurityGroups, out) {
+        return;
+    }
+    for (ids, names) in sets {
+        let mut found = Vec::new();
+        for id in &ids {
+            match ctx.inventory.security_groups.get(id) {
+                Some(sg) => found.push(sg),
+                None => out.gap(format!(
+                    "security group {id} of {} is not in the input (add `{} --group-ids {id}`)",
+                    names.join(", "),
+                    Kind::Ec2SecurityGroups.cli_command()
+                )),
+            }
+        }
+        let of = format!(
+            " of {}, whose network the service's tasks ({mode} network mode) use,",
+            names.join(" and ")
+        );
+        for ev in fire_openings(&found, &of, out) {
+            out.fire(
+                ev.detail("hosts", names.clone())
+                    .detail("network_mode", mode),
+            );
+        }
     }
 }
 

@@ -8,6 +8,8 @@ use super::{IacDocument, Sink};
 use crate::model::*;
 use serde_json::{Map, Value, json};
 
+mod hosts;
+
 /// Model keys whose values AWS gives as numbers / booleans, which templates may quote.
 const NUMERIC: &[&str] = &[
     "containerPort",
@@ -382,6 +384,7 @@ pub fn convert(t: &Template<'_>, text: &str) -> Result<IacDocument, String> {
             _ => {}
         }
     }
+    doc.host_groups = hosts::host_groups(t, &resolved, &mut sink);
     for (logical, r) in &t.resources {
         inline_suppressions(t, logical, r, &mut doc.suppressions);
     }

@@ -15,12 +15,14 @@ mod nested;
 mod node;
 mod resolve;
 mod tf;
+mod user_data;
 
 pub(crate) use credential_lines::{Pieces, credential_lines};
 
 pub use nested::{MAX_NESTED_STACK_DEPTH, MAX_NESTED_STACKS, NestedTemplates};
 pub use node::{ALIAS_COPY_FACTOR, ALIAS_COPY_MIN, MAX_NESTING};
 pub use resolve::{MAX_RESOLVE_DEPTH, RESOLVE_BUDGET_FACTOR, RESOLVE_BUDGET_MIN};
+pub use user_data::MAX_USER_DATA;
 
 use super::seen::{Noun, Seen};
 use super::{Diagnostic, Parsed};
@@ -44,6 +46,8 @@ pub struct IacDocument {
     listener_rules: Vec<ListenerRule>,
     roles: Vec<Role>,
     policies: Vec<ManagedPolicy>,
+    /// Auto Scaling groups and instances that join a cluster.
+    host_groups: Vec<HostGroup>,
     sources: HashMap<String, SourceMap>,
     unresolved: Vec<Unresolved>,
     suppressions: Vec<crate::suppress::Suppression>,
@@ -136,6 +140,12 @@ impl IacDocument {
             self.policies,
             &mut inv.managed_policies,
             |p| &p.arn,
+        );
+        seen.put_all(
+            Noun::HOST_GROUP,
+            self.host_groups,
+            &mut inv.host_groups,
+            |g| &g.id,
         );
         inv.sources.extend(self.sources);
         inv.unresolved.extend(self.unresolved);

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 mod rules;
+mod hosts;
 
 struct Res<'a> {
     address: String,
@@ -298,7 +299,8 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
                 }
                 svc["taskDefinition"] =
                     json!(one(&mut sink, &["task_definition"], "taskDefinition"));
-                if v.get("cluster").is_some() {
+                // A new cluster's id is known only after apply: the reference says which.
+                if v.get("cluster").is_some() || p.refs(r, &["cluster"]).is_ok() {
                     svc["clusterArn"] = json!(
                         p.refs(r, &["cluster"])
                             .ok()
@@ -705,6 +707,7 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
             });
         }
     }
+    doc.host_groups = hosts::host_groups(p, &mut sink);
     doc.sources = sink.sources;
     doc.unresolved = sink.unresolved;
     Ok(doc)

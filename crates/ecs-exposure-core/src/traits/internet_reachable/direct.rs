@@ -20,10 +20,13 @@ pub(super) fn direct_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, gaps: &m
         return;
     };
     let mode = td.network_mode();
+    if mode == "bridge" || mode == "host" {
+        // Reached at the EC2 host's address (see hosts.rs).
+        super::hosts::host_paths(ctx, td, mode, out, gaps);
+        return;
+    }
     if mode != "awsvpc" {
-        gaps.add(format!(
-            "the task definition uses `{mode}` network mode: tasks are reached at the EC2 container instance's address, and container instances are not in the input, so a direct path cannot be judged (the load balancer path is checked)"
-        ));
+        // `none`: no interface but loopback, nothing to reach.
         return;
     }
     let Some(vpc) = service.awsvpc() else {

@@ -418,12 +418,12 @@ fn target_side(
     } else {
         unverified = true;
         gaps.add(
-            "the service's targets are EC2 container instances (no awsvpc networking), whose security groups are not in the input: the load balancer path assumes they admit the load balancer".to_string(),
+            "the service's targets are EC2 container instances (no awsvpc networking): the load balancer path does not check whether their security groups admit the load balancer, and assumes they do".to_string(),
         );
         vec![PathStep::new(
             T_SERVICE,
             &service.service_arn,
-            "targets are EC2 container instances; their security groups are not in the input, so this hop is assumed",
+            "targets are EC2 container instances; whether their security groups admit the load balancer is not checked, so this hop is assumed",
         )]
     };
     let port_step = match ctx.task_definition {
