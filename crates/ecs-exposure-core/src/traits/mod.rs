@@ -8,6 +8,7 @@ mod context;
 mod registry;
 
 pub use context::{Outcome, ServiceContext};
+pub(crate) use netmath::canonical as canonical_cidr;
 pub use registry::{ALL, by_id};
 
 use serde::Serialize;

@@ -68,10 +68,6 @@ pub(super) fn traffic(o: &Opening) -> String {
     }
 }
 
-fn rule_ref(g: &Grant) -> String {
-    format!("`{}` {} `{}`", g.group_id, g.field, g.cidr_text)
-}
-
 fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
     let Some(groups) = service_security_groups(ctx, out) else {
         return;
@@ -87,11 +83,11 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
         let first = &o.grants[0];
         let message = if o.grants.len() == 1 {
             format!(
-                "security group `{}` admits {} from the whole {} internet (`{}`, rule {})",
+                "security group `{}` admits {} from the whole {} internet ({}, rule {})",
                 first.group_id,
                 traffic(&o),
                 o.family.label(),
-                first.cidr_text,
+                first.source(),
                 first.field
             )
         } else {
@@ -105,7 +101,7 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                 o.family.label(),
                 o.grants
                     .iter()
-                    .map(rule_ref)
+                    .map(Grant::reference)
                     .collect::<Vec<_>>()
                     .join(" + ")
             )
@@ -137,6 +133,11 @@ pub(super) fn rule_json(g: &Grant) -> serde_json::Value {
         "cidr": g.cidr_text,
         "ip_protocol": g.proto.cli(),
     });
+    // AWS stores the canonical network: the form to revoke it by, and the one a reader
+    // finds in `describe-security-groups`.
+    if !netmath::read_as(&g.cidr_text).is_empty() {
+        r["aws_reads_as"] = g.cidr.to_string().into();
+    }
     if g.proto.has_ports() {
         r["from_port"] = g.ports.from.into();
         r["to_port"] = g.ports.to.into();
@@ -147,7 +148,10 @@ pub(super) fn rule_json(g: &Grant) -> serde_json::Value {
 /// The CLI command that removes exactly one rule source (as [`rule_json`] describes it).
 pub(super) fn revoke_command(rule: &serde_json::Value) -> Option<String> {
     let group = rule.get("group_id")?.as_str()?;
-    let cidr = rule.get("cidr")?.as_str()?;
+    let cidr = rule
+        .get("aws_reads_as")
+        .or_else(|| rule.get("cidr"))?
+        .as_str()?;
     let proto = rule.get("ip_protocol")?.as_str()?;
     let range = if cidr.contains(':') {
         format!("Ipv6Ranges=[{{CidrIpv6={cidr}}}]")
@@ -277,6 +281,59 @@ mod tests {
                 .unwrap();
         }
         analyze(&loader.finish().0)
+    }
+
+    /// A block written with host bits set is read by its prefix length, as AWS reads it, and
+    /// the evidence says so; the revoke command names the form AWS stores.
+    #[test]
+    fn host_bits_are_read_as_aws_reads_them() {
+        for (written, family) in [("192.168.1.0/0", "IPv4"), ("::1/0", "IPv6")] {
+            let a = with_cidr(written);
+            let hit = a.findings[0]
+                .traits
+                .iter()
+                .find(|t| t.id == TraitId::OpenSecurityGroup)
+                .unwrap_or_else(|| panic!("`{written}` not read as the whole internet"));
+            let e = &hit.evidence[0];
+            let whole = if family == "IPv4" {
+                "0.0.0.0/0"
+            } else {
+                "::/0"
+            };
+            assert!(
+                e.message.contains(&format!(
+                    "`{written}` (host bits set; AWS reads it as `{whole}`, the whole {family} internet)"
+                )),
+                "{}",
+                e.message
+            );
+            assert_eq!(e.details["rules"][0]["cidr"], written);
+            assert_eq!(e.details["rules"][0]["aws_reads_as"], whole);
+            let steps = hit.remediation.steps.join("\n");
+            assert!(
+                steps.contains(&format!(
+                    "Cidr{}={whole}}}]",
+                    if family == "IPv4" { "Ip" } else { "Ipv6" }
+                )),
+                "{steps}"
+            );
+        }
+        // A private network written with host bits set stays private.
+        let a = with_cidr("10.0.0.5/8");
+        assert!(!a.findings.iter().any(|f| f.has(TraitId::OpenSecurityGroup)));
+        // Written canonically: no note.
+        let a = with_cidr("0.0.0.0/0");
+        let hit = a.findings[0]
+            .traits
+            .iter()
+            .find(|t| t.id == TraitId::OpenSecurityGroup)
+            .unwrap();
+        assert!(!hit.evidence[0].message.contains("host bits"));
+        assert!(
+            hit.evidence[0].details["rules"][0]
+                .get("aws_reads_as")
+                .is_none()
+        );
     }
 
     #[test]

@@ -149,7 +149,10 @@ pub(super) fn route_to_igw<'a>(
         });
         if attached {
             cidrs.push(cidr);
-            routes.push(format!("Routes[{i}]: {dest} → {gw}"));
+            routes.push(format!(
+                "Routes[{i}]: {dest}{} → {gw}",
+                netmath::read_as(dest)
+            ));
             igw.get_or_insert_with(|| gw.to_string());
         }
     }
@@ -217,17 +220,19 @@ pub(super) fn acl_pass<'a>(
 
 pub(super) fn acl_detail(a: &AclPass<'_>, proto: Proto, port: u16) -> String {
     format!(
-        "{} rule {} allows inbound {} {} from {}; {} rule {} allows the replies out ({} {} to {})",
+        "{} rule {} allows inbound {} {} from {}{}; {} rule {} allows the replies out ({} {} to {}{})",
         a.inbound.field,
         a.inbound.rule_number,
         proto.name(),
         Ports::one(port),
         a.inbound.cidr,
+        netmath::read_as(&a.inbound.cidr),
         a.outbound.field,
         a.outbound.rule_number,
         proto.name(),
         a.outbound.ports,
-        a.outbound.cidr
+        a.outbound.cidr,
+        netmath::read_as(&a.outbound.cidr)
     )
 }
 
@@ -296,11 +301,12 @@ pub(super) fn grant_steps(
                 T_SG,
                 &g.group_id,
                 format!(
-                    "{} admits {} {} from {}{purpose}",
+                    "{} admits {} {} from {}{}{purpose}",
                     g.field,
                     proto.name(),
                     Ports::one(port),
-                    g.cidr_text
+                    g.cidr_text,
+                    netmath::read_as(&g.cidr_text)
                 ),
             )
         })

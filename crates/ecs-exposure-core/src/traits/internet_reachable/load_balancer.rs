@@ -260,7 +260,7 @@ pub(super) fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, g
                             Ports::one(lport),
                             o.grants
                                 .iter()
-                                .map(|g| format!("`{}` {} `{}`", g.group_id, g.field, g.cidr_text))
+                                .map(Grant::reference)
                                 .collect::<Vec<_>>()
                                 .join(" + ")
                         ),
