@@ -9,6 +9,7 @@ mod registry;
 
 pub use context::{Outcome, ServiceContext};
 pub(crate) use netmath::canonical as canonical_cidr;
+pub(crate) use plaintext_credentials::command_line_values;
 pub use registry::{ALL, by_id};
 
 use serde::Serialize;
@@ -258,6 +259,7 @@ pub(crate) mod util;
 mod added_capabilities;
 mod admin_iam_role;
 mod assumable_iam_role;
+mod command_credentials;
 mod credential_patterns;
 mod ecs_exec_enabled;
 mod exploitable_vulnerability;
