@@ -36,12 +36,24 @@ pub fn unresolved_gaps(ctx: &ServiceContext<'_>, gaps: &mut Vec<Gap>) {
             gaps.push(Gap {
                 trait_id,
                 reason: format!(
-                    "possible: `{}` of {} cannot be resolved because {}{at}; the check cannot rule the trait out",
-                    u.field, u.resource, u.reason
+                    "possible: {} of {} cannot be resolved because {}{at}; the check cannot rule the trait out",
+                    written_as(&u.field),
+                    u.resource,
+                    u.reason
                 ),
                 resource: ctx.service.service_arn.clone(),
             });
         }
+    }
+}
+
+/// How a reason names a model field: as the template wrote it where the model keeps the AWS
+/// API's name for something else. A load balancer's subnets are its `AvailabilityZones` in
+/// `describe-load-balancers`, but templates write `Subnets` (CloudFormation) or `subnets`.
+fn written_as(field: &str) -> String {
+    match field.strip_prefix("AvailabilityZones") {
+        Some(rest) => format!("the load balancer's subnets (`Subnets{rest}`)"),
+        None => format!("`{field}`"),
     }
 }
 
@@ -108,7 +120,8 @@ fn traits_reading(field: &str) -> &'static [TraitId] {
     if has("mountPoints") || has("volumes") {
         return &[HostFilesystemMount];
     }
-    if has("environment") {
+    // `environment`, `environmentFiles`, and the command line, where credentials are read too.
+    if has("environment") || has(".command") || has(".entryPoint") {
         return &[PlaintextCredentials];
     }
     if has("portMappings") || has("loadBalancers") {

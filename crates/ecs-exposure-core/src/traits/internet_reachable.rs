@@ -2,6 +2,7 @@
 //! directly (public address, route to an internet gateway, network ACL, security group) or
 //! through an internet-facing load balancer.
 
+use super::gap_reasons;
 use super::netmath::{
     self, Cidr, Family, Grant, NaclPass, Opening, Ports, Problem, Proto, TCP, UDP, Unreadable,
 };

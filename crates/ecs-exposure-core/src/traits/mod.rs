@@ -263,6 +263,7 @@ mod command_credentials;
 mod credential_patterns;
 mod ecs_exec_enabled;
 mod exploitable_vulnerability;
+mod gap_reasons;
 mod host_filesystem_mount;
 mod host_network_mode;
 mod host_pid_namespace;

@@ -1,6 +1,7 @@
 //! `open-security-group`: a security group of the service admits the whole IPv4 or IPv6
 //! internet on some port.
 
+use super::gap_reasons;
 use super::netmath::{self, Grant, Opening, Proto};
 use super::*;
 use crate::model::{Kind, SecurityGroup};
@@ -28,6 +29,17 @@ pub(super) fn service_security_groups<'a>(
     out: &mut Outcome,
 ) -> Option<Vec<&'a SecurityGroup>> {
     let Some(vpc) = ctx.service.awsvpc() else {
+        if ctx
+            .task_definition
+            .is_some_and(|t| t.network_mode() == "awsvpc")
+        {
+            out.gap(gap_reasons::no_awsvpc_configuration(
+                ctx.inventory,
+                ctx.service,
+                "security groups",
+            ));
+            return None;
+        }
         let mode = ctx
             .task_definition
             .map(|t| format!("`{}` network mode", t.network_mode()))
@@ -38,9 +50,7 @@ pub(super) fn service_security_groups<'a>(
         return None;
     };
     if vpc.security_groups.is_empty() {
-        out.gap(
-            "the service's awsvpcConfiguration names no security group, so its tasks get the VPC's default security group, which the input does not identify".to_string(),
-        );
+        out.gap(gap_reasons::no_security_groups(ctx.inventory, ctx.service));
         return None;
     }
     if !ctx.require_kind(Kind::Ec2SecurityGroups, out) {

@@ -273,17 +273,19 @@ pub(super) fn groups<'a>(
         .collect()
 }
 
-/// The service's own groups; an `awsvpc` service that names none runs with the VPC default
-/// group, which the input cannot point at.
+/// The groups of an `awsvpc` service; one that names none runs with the VPC default group,
+/// which the input cannot point at (or names groups the template cannot resolve).
 pub(super) fn service_groups<'a>(
     inv: &'a Inventory,
-    ids: &[String],
+    service: &Service,
     gaps: &mut Gaps,
 ) -> Vec<&'a SecurityGroup> {
+    let ids = service
+        .awsvpc()
+        .map(|v| v.security_groups.as_slice())
+        .unwrap_or_default();
     if ids.is_empty() {
-        gaps.add(
-            "the service's awsvpcConfiguration names no security group, so its tasks get the VPC's default security group, which the input does not identify".to_string(),
-        );
+        gaps.add(gap_reasons::no_security_groups(inv, service));
     }
     groups(inv, ids, "the service", gaps)
 }

@@ -36,7 +36,7 @@ pub(super) fn lb_subnet<'a>(
         .collect();
     if ids.is_empty() {
         gaps.add(format!(
-            "load balancer {} lists no subnets (AvailabilityZones), so its route to the internet cannot be judged",
+            "load balancer {} lists no subnets, so its route to the internet cannot be judged (add them: `Subnets` or `SubnetMappings` in a template, `AvailabilityZones` in `describe-load-balancers` output)",
             lb.name()
         ));
         return None;
@@ -279,8 +279,8 @@ pub(super) fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, g
                 let target_proto = listener_proto(tg.protocol.as_deref());
                 let container = slb.container_name.clone().unwrap_or_default();
                 let mut unverified = false;
-                let target_steps = if let Some(vpc) = service.awsvpc() {
-                    let sgs = service_groups(inv, &vpc.security_groups, gaps);
+                let target_steps = if service.awsvpc().is_some() {
+                    let sgs = service_groups(inv, service, gaps);
                     match target_admission(inv, &sgs, lb, target_proto, target_port, gaps) {
                         Some(steps) => steps,
                         None => continue,
