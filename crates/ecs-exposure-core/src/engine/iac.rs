@@ -185,7 +185,8 @@ fn traits_reading(field: &str) -> &'static [TraitId] {
         | "VpcId"
         | "LoadBalancerArn"
         | "DefaultActions"
-        | "TargetGroupArn" => &[InternetReachable],
+        | "TargetGroupArn"
+        | "SecurityGroups" => &[InternetReachable],
         _ if has("Routes")
             || has("Entries")
             || has("DefaultActions")

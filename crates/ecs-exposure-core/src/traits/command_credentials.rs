@@ -92,14 +92,15 @@ pub(super) fn find(args: &[&str], around: Surroundings) -> Vec<ArgHit> {
         .iter()
         .enumerate()
         .flat_map(|(arg, text)| {
-            let split = text.contains(char::is_whitespace);
-            split.then(|| shell_words(arg, text)).unwrap_or_else(|| {
+            if text.contains(char::is_whitespace) {
+                shell_words(arg, text)
+            } else {
                 vec![Word {
                     arg,
                     start: 0,
                     text,
                 }]
-            })
+            }
         })
         .collect();
     for h in scan(&shell, around, false) {

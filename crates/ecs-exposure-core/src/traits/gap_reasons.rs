@@ -3,7 +3,7 @@
 //! it with a value that cannot be resolved (a parameter without default, an import from
 //! another stack), and the converter then leaves it out. The reason must say which.
 
-use crate::model::{Inventory, Service};
+use crate::model::{Inventory, Kind, LoadBalancer, Service};
 
 /// How the unresolved value of `resource` at `field` (a model JSON path; its items and
 /// members count too) reads in a reason: "`taskDefinition` cannot be resolved because … (file:line)".
@@ -58,6 +58,30 @@ pub(super) fn no_awsvpc_configuration(inv: &Inventory, service: &Service, what: 
             "the task definition uses `awsvpc` network mode but the service has no awsvpcConfiguration, so its {what} are unknown (add the service's `networkConfiguration`)"
         ),
     }
+}
+
+/// An application load balancer that lists no security group (it always has one): the
+/// template names groups it cannot resolve, or names none (CloudFormation and Terraform then
+/// give it the VPC's default group), or the input lacks them.
+pub(super) fn load_balancer_without_security_groups(inv: &Inventory, lb: &LoadBalancer) -> String {
+    let arn = lb.load_balancer_arn.as_str();
+    if let Some(why) = unresolved(inv, arn, "SecurityGroups") {
+        return format!(
+            "the security groups of load balancer {} are not known: {why}, so what it admits cannot be judged",
+            lb.name()
+        );
+    }
+    if inv.locate(arn, None).is_some() {
+        return format!(
+            "load balancer {} names no security group, so it gets the VPC's default security group, which the input does not identify: what it admits cannot be judged",
+            lb.name()
+        );
+    }
+    format!(
+        "load balancer {} lists no security groups, so what it admits cannot be judged (add `{} --load-balancer-arns {arn}`)",
+        lb.name(),
+        Kind::Elbv2LoadBalancers.cli_command()
+    )
 }
 
 #[cfg(test)]
@@ -173,13 +197,20 @@ mod tests {
         );
     }
 
+    /// The service behind an internet-facing load balancer `Lb` with `lb_props`.
+    fn behind_load_balancer(lb_props: &str) -> Analysis {
+        let t = service(&format!(
+            "      TaskDefinition: !Ref T\n      LoadBalancers: [{{TargetGroupArn: !Ref Tg, ContainerName: web, ContainerPort: 80}}]\n      NetworkConfiguration:\n        AwsvpcConfiguration:\n          Subnets: [!Ref Sub]\n          SecurityGroups: [!Ref Sg]\n  Lb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Scheme: internet-facing\n{lb_props}  Tg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Port: 80\n      Protocol: HTTP\n      TargetType: ip\n  L:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Lb\n      Port: 80\n      Protocol: HTTP\n      DefaultActions: [{{Type: forward, TargetGroupArn: !Ref Tg}}]\n"
+        ));
+        scan(&[("t.yaml", &t)])
+    }
+
     /// A load balancer's subnets are called what the template calls them.
     #[test]
     fn load_balancer_subnets_are_named_subnets() {
-        let t = service(
-            "      TaskDefinition: !Ref T\n      LoadBalancers: [{TargetGroupArn: !Ref Tg, ContainerName: web, ContainerPort: 80}]\n      NetworkConfiguration:\n        AwsvpcConfiguration:\n          Subnets: [!Ref Sub]\n          SecurityGroups: [!Ref Sg]\n  Lb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Scheme: internet-facing\n      SecurityGroups: [!Ref Sg]\n      Subnets: [!ImportValue public-subnet-a]\n  Tg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Port: 80\n      Protocol: HTTP\n      TargetType: ip\n  L:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Lb\n      Port: 80\n      Protocol: HTTP\n      DefaultActions: [{Type: forward, TargetGroupArn: !Ref Tg}]\n",
+        let a = behind_load_balancer(
+            "      SecurityGroups: [!Ref Sg]\n      Subnets: [!ImportValue public-subnet-a]\n",
         );
-        let a = scan(&[("t.yaml", &t)]);
         let r = reasons(&a, TraitId::InternetReachable);
         assert!(
             r.iter().any(|r| r.starts_with("possible: the load balancer's subnets (`Subnets[0]`) of t.yaml#Lb cannot be resolved")),
@@ -191,6 +222,36 @@ mod tests {
         );
         assert!(
             !r.iter().any(|r| r.contains("AvailabilityZones[")),
+            "{r:#?}"
+        );
+    }
+
+    /// A load balancer's groups that the template cannot resolve are recorded, not dropped;
+    /// one that names none gets the VPC's default group, which is no incomplete input.
+    #[test]
+    fn load_balancer_security_groups_unresolved_or_default() {
+        let a = behind_load_balancer(
+            "      SecurityGroups: [!ImportValue lb-sg]\n      Subnets: [!Ref Sub]\n",
+        );
+        let r = reasons(&a, TraitId::InternetReachable);
+        assert!(
+            r.iter()
+                .any(|r| r
+                    .starts_with("possible: `SecurityGroups[0]` of t.yaml#Lb cannot be resolved")),
+            "{r:#?}"
+        );
+        assert!(
+            r.iter().any(|r| r.starts_with("the security groups of load balancer Lb are not known: `SecurityGroups[0]` cannot be resolved")),
+            "{r:#?}"
+        );
+        let a = behind_load_balancer("      Subnets: [!Ref Sub]\n");
+        let r = reasons(&a, TraitId::InternetReachable);
+        assert!(
+            r.iter().any(|r| r.starts_with("load balancer Lb names no security group, so it gets the VPC's default security group")),
+            "{r:#?}"
+        );
+        assert!(
+            !r.iter().any(|r| r.contains("describe-load-balancers")),
             "{r:#?}"
         );
     }

@@ -40,12 +40,17 @@ pub(super) fn service_security_groups<'a>(
             ));
             return None;
         }
-        let mode = ctx
-            .task_definition
-            .map(|t| format!("`{}` network mode", t.network_mode()))
-            .unwrap_or_else(|| "no awsvpcConfiguration".to_string());
+        let Some(td) = ctx.task_definition else {
+            // Without the task definition the network mode is unknown: no guess at it.
+            out.gap(format!(
+                "the service has no awsvpcConfiguration and its task definition is not in the input, so its network mode and security groups are unknown (add `{}` for it)",
+                Kind::EcsTaskDefinition.cli_command()
+            ));
+            return None;
+        };
         out.gap(format!(
-            "the service runs with {mode}: its tasks use the security groups of the EC2 container instances, which the snapshot does not hold, so their rules cannot be judged"
+            "the service runs with `{}` network mode: its tasks use the security groups of the EC2 container instances, which the input does not hold, so their rules cannot be judged",
+            td.network_mode()
         ));
         return None;
     };
@@ -291,6 +296,35 @@ mod tests {
                 .unwrap();
         }
         analyze(&loader.finish().0)
+    }
+
+    /// Without its task definition a service without awsvpcConfiguration has an unknown
+    /// network mode: no claim about container instances.
+    #[test]
+    fn no_awsvpc_configuration_and_no_task_definition() {
+        let mut loader = Loader::new();
+        loader
+            .add(
+                "s.json",
+                br#"{"services": [{"serviceArn": "arn:aws:ecs:us-east-1:1:service/c/web", "serviceName": "web", "taskDefinition": "arn:aws:ecs:us-east-1:1:task-definition/web:1"}]}"#,
+            )
+            .unwrap();
+        loader.add("g.json", br#"{"SecurityGroups": []}"#).unwrap();
+        let a = analyze(&loader.finish().0);
+        let r: Vec<&str> = a
+            .not_evaluated
+            .iter()
+            .filter(|n| n.trait_id == TraitId::OpenSecurityGroup)
+            .map(|n| n.reason.as_str())
+            .collect();
+        assert!(
+            r.iter().any(|r| r.starts_with("the service has no awsvpcConfiguration and its task definition is not in the input, so its network mode and security groups are unknown")),
+            "{r:#?}"
+        );
+        assert!(
+            !r.iter().any(|r| r.contains("container instances")),
+            "{r:#?}"
+        );
     }
 
     /// A block written with host bits set is read by its prefix length, as AWS reads it, and

@@ -223,11 +223,7 @@ pub(super) fn load_balancer_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, g
                 if lb.security_groups.is_empty() && lb.lb_type.as_deref() != Some("network") {
                     // Application load balancers always have security groups: none listed
                     // means the input is incomplete, not that everything is admitted.
-                    gaps.add(format!(
-                        "load balancer {} lists no security groups, so what it admits cannot be judged (add `{} --load-balancer-arns {lb_arn}`)",
-                        lb.name(),
-                        Kind::Elbv2LoadBalancers.cli_command()
-                    ));
+                    gaps.add(gap_reasons::load_balancer_without_security_groups(inv, lb));
                     continue;
                 }
                 let (family, front) = if lb.security_groups.is_empty() {
