@@ -120,8 +120,13 @@ fn traits_reading(field: &str) -> &'static [TraitId] {
     if has("mountPoints") || has("volumes") {
         return &[HostFilesystemMount];
     }
-    // `environment`, `environmentFiles`, and the command line, where credentials are read too.
-    if has("environment") || has(".command") || has(".entryPoint") {
+    // `environment`, `environmentFiles`, and a container's command line (not, say, its
+    // `healthCheck.command`, which no trait reads), where credentials are read too.
+    let command_line = field.split('.').nth(1).is_some_and(|s| {
+        let name = s.split('[').next().unwrap_or(s);
+        field.starts_with("containerDefinitions") && (name == "command" || name == "entryPoint")
+    });
+    if has("environment") || command_line {
         return &[PlaintextCredentials];
     }
     if has("portMappings") || has("loadBalancers") {
@@ -195,5 +200,27 @@ fn traits_reading(field: &str) -> &'static [TraitId] {
             &[InternetReachable]
         }
         _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_lines_are_read_by_plaintext_credentials_health_checks_by_none() {
+        for f in [
+            "containerDefinitions[0].command[2]",
+            "containerDefinitions[1].entryPoint",
+            "containerDefinitions[0].environment[1].value",
+        ] {
+            assert_eq!(traits_reading(f), [TraitId::PlaintextCredentials], "{f}");
+        }
+        assert!(traits_reading("containerDefinitions[0].healthCheck.command[1]").is_empty());
+        assert_eq!(
+            written_as("AvailabilityZones[1]"),
+            "the load balancer's subnets (`Subnets[1]`)"
+        );
+        assert_eq!(written_as("Scheme"), "`Scheme`");
     }
 }
