@@ -131,7 +131,10 @@ def seed(endpoint, fillers=0, region=REGION, distinct_task_defs=False, credentia
     legacy = td("legacy-reporting", [{"name": "report", "image": ecr_image("reporting", "1.0"), "memory": 512, "essential": True,
                                       "environment": [{"name": "AWS_ACCESS_KEY_ID", "value": "AKIA4XJ2Q7RZ3LMNB5KD"},
                                                       {"name": "AWS_SECRET_ACCESS_KEY", "value": "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"},
-                                                      {"name": "PASSWORD_MIN_LENGTH", "value": "12"}]}],
+                                                      {"name": "PASSWORD_MIN_LENGTH", "value": "12"}],
+                                      # A password on the command line, and an environment file the tool cannot read.
+                                      "command": ["report", "--db-password", "Wq8rT2vLx9-nightly"],
+                                      "environmentFiles": [{"value": "arn:aws:s3:::reporting-config/report.env", "type": "s3"}]}],
                  taskRoleArn=legacy_role, networkMode="bridge")
     catalog = td("catalog", [{"name": "catalog", "image": ecr_image("catalog", "5.0"), "essential": True, "user": "1000",
                               "readonlyRootFilesystem": True,

@@ -55,6 +55,11 @@ def test_live_scan_finds_the_seeded_exposures(moto, account, aws_env):
     assert "admin-iam-role" in {t["id"] for t in by["legacy-reporting"]["traits"]}, \
         "the admin grant is in the customer policy's non-first default version"
     assert "plaintext-credentials" in {t["id"] for t in by["legacy-reporting"]["traits"]}
+    creds = next(t for t in by["legacy-reporting"]["traits"] if t["id"] == "plaintext-credentials")
+    assert any(e.get("field", "").endswith(".command[2]") for e in creds["evidence"]), creds["evidence"]
+    assert "Wq8rT2vLx9" not in json.dumps(report)
+    assert any("`s3://reporting-config/report.env`" in n["reason"] for n in report["not_evaluated"]), \
+        report["not_evaluated"]
     assert {"privileged-container", "host-pid-namespace", "host-filesystem-mount"} <= {
         t["id"] for t in by["node-agent"]["traits"]}
     assert "ledger" not in by, "the clean internal service has no published finding"

@@ -186,6 +186,14 @@ fn refuse_credentials(name: &str, target: &Path, text: &str, hint: &str) -> Resu
     if found.is_empty() {
         return Ok(());
     }
+    // No fix moves a credential off a command line: saying `--unsafe` would not help.
+    let hint = if found.variables().is_empty() {
+        format!(
+            "no fix moves a credential off a command line: move it to `secrets` by hand, or rewrite {name} in place"
+        )
+    } else {
+        hint.to_string()
+    };
     Err(format!(
         "{name} holds plaintext credentials that stay in the result ({}); refusing to copy them to {} ({hint})",
         found.names(),

@@ -69,12 +69,26 @@ fn credential(any_value: bool) -> impl Strategy<Value = Credential> {
         })
 }
 
-/// The fields a credential is put in: environment values (the tool detects them) and a field
-/// that reports never show (a container label), where only a snippet could leak it.
+/// The fields a credential is put in: environment values and a `command` argument after a
+/// flag of the same name (the tool detects both), and a field that reports never show (a
+/// container label), where only a snippet could leak it.
 #[derive(Debug, Clone, Copy)]
 enum Field {
     Environment,
+    Command,
     Label,
+}
+
+impl Field {
+    /// Whether the tool detects a credential in this field.
+    fn detected(self) -> bool {
+        !matches!(self, Field::Label)
+    }
+}
+
+/// The command-line flag for a variable name: `DB_PASSWORD` → `--db-password`.
+fn flag(name: &str) -> String {
+    format!("--{}", name.to_ascii_lowercase().replace('_', "-"))
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -107,7 +121,11 @@ fn layout() -> impl Strategy<Value = Layout> {
 }
 
 fn field() -> impl Strategy<Value = Field> {
-    prop_oneof![Just(Field::Environment), Just(Field::Label)]
+    prop_oneof![
+        Just(Field::Environment),
+        Just(Field::Command),
+        Just(Field::Label)
+    ]
 }
 
 /// Names under which the tool judges a value a credential (a password word, a secret word,
@@ -151,6 +169,7 @@ fn task_definition_json(name: &str, value: &serde_json::Value, field: Field) -> 
             .as_array_mut()
             .unwrap()
             .push(serde_json::json!({"name": name, "value": value})),
+        Field::Command => c["command"] = serde_json::json!(["serve", flag(name), value]),
         Field::Label => c["dockerLabels"] = serde_json::json!({"team.note": value}),
     }
     serde_json::json!({"taskDefinition": {
@@ -210,10 +229,11 @@ fn template_yaml(layout: Layout, name: &str, v: &str, field: Field) -> String {
         let value = yaml_scalar(layout, v, 0).unwrap();
         let extra = match field {
             Field::Environment => format!(", {{Name: {name}, Value: {value}}}"),
-            Field::Label => String::new(),
+            Field::Label | Field::Command => String::new(),
         };
         let labels = match field {
             Field::Label => format!(", DockerLabels: {{team.note: {value}}}"),
+            Field::Command => format!(", Command: [serve, {}, {value}]", flag(name)),
             Field::Environment => String::new(),
         };
         return format!(
@@ -228,6 +248,13 @@ fn template_yaml(layout: Layout, name: &str, v: &str, field: Field) -> String {
             let value = yaml_scalar(layout, v, 14).unwrap();
             t.push_str(&format!(
                 "            - Name: {name}\n              Value: {value}\n"
+            ));
+        }
+        Field::Command => {
+            let value = yaml_scalar(layout, v, 12).unwrap();
+            t.push_str(&format!(
+                "          Command:\n            - serve\n            - {}\n            - {value}\n",
+                flag(name)
             ));
         }
         Field::Label => {
@@ -249,6 +276,7 @@ fn template_json(name: &str, v: &str, field: Field) -> String {
             .as_array_mut()
             .unwrap()
             .push(serde_json::json!({"Name": name, "Value": v})),
+        Field::Command => c["Command"] = serde_json::json!(["serve", flag(name), v]),
         Field::Label => c["DockerLabels"] = serde_json::json!({"team.note": v}),
     }
     serde_json::json!({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
@@ -267,6 +295,7 @@ fn terraform_plan(name: &str, v: &str, field: Field) -> String {
             .as_array_mut()
             .unwrap()
             .push(serde_json::json!({"name": name, "value": v})),
+        Field::Command => c["command"] = serde_json::json!(["serve", flag(name), v]),
         Field::Label => c["dockerLabels"] = serde_json::json!({"team.note": v}),
     }
     let defs = serde_json::Value::Array(vec![c]).to_string();
@@ -383,7 +412,7 @@ fn check(layout: Layout, field: Field, name: &str, c: &Credential) -> Result<(),
     // A plan's new task-definition revision, a diff's context lines and the rewritten file are
     // copies of the user's own file, so a field that holds no detected credential (a label)
     // is reproduced there by design; reports never reproduce it, except through a snippet.
-    if let Field::Environment = field {
+    if field.detected() {
         for f in ["text", "json", "markdown"] {
             runs.push(vec![
                 "plan".into(),
@@ -409,7 +438,7 @@ fn check(layout: Layout, field: Field, name: &str, c: &Credential) -> Result<(),
         ]);
     }
     // The tool must see the value as a credential, or the rest proves nothing.
-    if let Field::Environment = field {
+    if field.detected() {
         let (_, report) = run(
             dir,
             &[
@@ -439,15 +468,17 @@ fn check(layout: Layout, field: Field, name: &str, c: &Credential) -> Result<(),
         }
     }
     // The file `fix --output` wrote, if it wrote one, holds no detected credential.
-    if let (Field::Environment, Ok(written)) = (field, std::fs::read_to_string(dir.join("out.txt")))
-    {
+    if let (true, Ok(written)) = (
+        field.detected(),
+        std::fs::read_to_string(dir.join("out.txt")),
+    ) {
         prop_assert!(
             leaks(c, &written).is_none(),
             "{layout:?}: fix --output copied the credential:\n{written}"
         );
     }
     // `--unsafe` moves detected credentials to `secrets`: the rewritten file no longer holds them.
-    if let Field::Environment = field {
+    if field.detected() {
         let (code, out) = run(
             dir,
             &["fix", &fix_name, "--unsafe", "--output", "fixed.out"],
@@ -509,7 +540,7 @@ fn every_layout_once() {
         Layout::CfnJsonOneLine,
         Layout::TerraformPlan,
     ] {
-        for field in [Field::Environment, Field::Label] {
+        for field in [Field::Environment, Field::Command, Field::Label] {
             check(layout, field, "DB_PASSWORD", &c).unwrap();
         }
     }

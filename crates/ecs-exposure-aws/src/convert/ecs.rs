@@ -202,6 +202,15 @@ fn container(c: &t::ContainerDefinition) -> Value {
                 .s("value", kv.value())
                 .done()
         })
+        // Command lines and environment files: the core reads credentials in them.
+        .strs("command", c.command())
+        .strs("entryPoint", c.entry_point())
+        .list("environmentFiles", c.environment_files(), |f| {
+            Obj::new()
+                .s("value", Some(f.value()))
+                .s("type", Some(f.r#type().as_str()))
+                .done()
+        })
         .list("secrets", c.secrets(), |s| {
             Obj::new()
                 .s("name", Some(s.name()))

@@ -36,12 +36,24 @@ pub fn unresolved_gaps(ctx: &ServiceContext<'_>, gaps: &mut Vec<Gap>) {
             gaps.push(Gap {
                 trait_id,
                 reason: format!(
-                    "possible: `{}` of {} cannot be resolved because {}{at}; the check cannot rule the trait out",
-                    u.field, u.resource, u.reason
+                    "possible: {} of {} cannot be resolved because {}{at}; the check cannot rule the trait out",
+                    written_as(&u.field),
+                    u.resource,
+                    u.reason
                 ),
                 resource: ctx.service.service_arn.clone(),
             });
         }
+    }
+}
+
+/// How a reason names a model field: as the template wrote it where the model keeps the AWS
+/// API's name for something else. A load balancer's subnets are its `AvailabilityZones` in
+/// `describe-load-balancers`, but templates write `Subnets` (CloudFormation) or `subnets`.
+fn written_as(field: &str) -> String {
+    match field.strip_prefix("AvailabilityZones") {
+        Some(rest) => format!("the load balancer's subnets (`Subnets{rest}`)"),
+        None => format!("`{field}`"),
     }
 }
 
@@ -108,7 +120,13 @@ fn traits_reading(field: &str) -> &'static [TraitId] {
     if has("mountPoints") || has("volumes") {
         return &[HostFilesystemMount];
     }
-    if has("environment") {
+    // `environment`, `environmentFiles`, and a container's command line (not, say, its
+    // `healthCheck.command`, which no trait reads), where credentials are read too.
+    let command_line = field.split('.').nth(1).is_some_and(|s| {
+        let name = s.split('[').next().unwrap_or(s);
+        field.starts_with("containerDefinitions") && (name == "command" || name == "entryPoint")
+    });
+    if has("environment") || command_line {
         return &[PlaintextCredentials];
     }
     if has("portMappings") || has("loadBalancers") {
@@ -172,7 +190,8 @@ fn traits_reading(field: &str) -> &'static [TraitId] {
         | "VpcId"
         | "LoadBalancerArn"
         | "DefaultActions"
-        | "TargetGroupArn" => &[InternetReachable],
+        | "TargetGroupArn"
+        | "SecurityGroups" => &[InternetReachable],
         _ if has("Routes")
             || has("Entries")
             || has("DefaultActions")
@@ -181,5 +200,27 @@ fn traits_reading(field: &str) -> &'static [TraitId] {
             &[InternetReachable]
         }
         _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_lines_are_read_by_plaintext_credentials_health_checks_by_none() {
+        for f in [
+            "containerDefinitions[0].command[2]",
+            "containerDefinitions[1].entryPoint",
+            "containerDefinitions[0].environment[1].value",
+        ] {
+            assert_eq!(traits_reading(f), [TraitId::PlaintextCredentials], "{f}");
+        }
+        assert!(traits_reading("containerDefinitions[0].healthCheck.command[1]").is_empty());
+        assert_eq!(
+            written_as("AvailabilityZones[1]"),
+            "the load balancer's subnets (`Subnets[1]`)"
+        );
+        assert_eq!(written_as("Scheme"), "`Scheme`");
     }
 }

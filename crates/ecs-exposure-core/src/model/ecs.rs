@@ -271,6 +271,14 @@ pub struct ContainerDefinition {
     pub environment: Vec<EnvironmentVariable>,
     #[serde(default)]
     pub secrets: Vec<SecretRef>,
+    /// `command` and `entryPoint` arguments: [`SecretString`]s, since a password is often
+    /// passed on the command line (`--password=…`).
+    #[serde(default, deserialize_with = "super::secret::secret_list")]
+    pub command: Vec<SecretString>,
+    #[serde(default, deserialize_with = "super::secret::secret_list")]
+    pub entry_point: Vec<SecretString>,
+    #[serde(default)]
+    pub environment_files: Vec<EnvironmentFile>,
     #[serde(default)]
     pub port_mappings: Vec<PortMapping>,
     #[serde(default)]
@@ -289,6 +297,17 @@ impl ContainerDefinition {
 pub struct EnvironmentVariable {
     pub name: Option<String>,
     pub value: Option<SecretString>,
+}
+
+/// An `environmentFiles` entry: an S3 object of `NAME=value` lines that the container gets as
+/// its environment. The object itself is not in any input.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EnvironmentFile {
+    /// The object's ARN (`arn:aws:s3:::bucket/key.env`).
+    pub value: Option<String>,
+    /// `s3`, the only type ECS knows.
+    #[serde(rename = "type")]
+    pub file_type: Option<String>,
 }
 
 /// A `secrets` entry: a reference to Secrets Manager or SSM, never a value.

@@ -70,6 +70,28 @@ impl<'de> Deserialize<'de> for SecretString {
     }
 }
 
+/// A list of strings read as [`SecretString`]s (`command`, `entryPoint`). Numbers and
+/// booleans are taken as their text, as ECS and CloudFormation take them; `null` is no list.
+/// Anything else is an error that names the expected type, never the value.
+pub(crate) fn secret_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SecretString>, D::Error> {
+    use serde::de::Error;
+    use serde_json::Value;
+    let items = Option::<Vec<Value>>::deserialize(d)
+        .map_err(|_| D::Error::custom("invalid type: expected a list of strings"))?;
+    items
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| match v {
+            Value::String(s) => Ok(SecretString(s)),
+            Value::Number(n) => Ok(SecretString(n.to_string())),
+            Value::Bool(b) => Ok(SecretString(b.to_string())),
+            _ => Err(D::Error::custom(
+                "invalid type: expected a list of strings, found an item that is not a string",
+            )),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +102,33 @@ mod tests {
         let shown = format!("{s:?} {}", serde_json::to_string(&s).unwrap());
         assert!(!shown.contains("K7MDENG"), "{shown}");
         assert!(shown.contains("wJal**** (40 chars)"), "{shown}");
+    }
+
+    #[test]
+    fn lists_of_arguments_are_secret_strings() {
+        #[derive(Deserialize)]
+        struct C {
+            #[serde(default, deserialize_with = "secret_list")]
+            command: Vec<SecretString>,
+        }
+        let c: C =
+            serde_json::from_str(r#"{"command": ["--password=hunter2", 3600, true]}"#).unwrap();
+        assert_eq!(c.command[0].expose(), "--password=hunter2");
+        assert_eq!(c.command[1].expose(), "3600");
+        assert_eq!(c.command[2].expose(), "true");
+        assert!(!format!("{:?}", c.command).contains("hunter2"));
+        let c: C = serde_json::from_str(r#"{"command": null}"#).unwrap();
+        assert!(c.command.is_empty());
+        let c: C = serde_json::from_str(r#"{}"#).unwrap();
+        assert!(c.command.is_empty());
+        for bad in [
+            r#"{"command": "run --password=hunter2"}"#,
+            r#"{"command": [{"a": 1}]}"#,
+        ] {
+            let e = serde_json::from_str::<C>(bad).err().unwrap().to_string();
+            assert!(e.contains("expected a list of strings"), "{e}");
+            assert!(!e.contains("hunter2"), "{e}");
+        }
     }
 
     #[test]

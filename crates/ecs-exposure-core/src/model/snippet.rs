@@ -400,40 +400,52 @@ fn keyword(s: &str) -> bool {
 /// show because a value equal to one of them is public vocabulary, never a credential.
 /// Exact matches only: `hostname` or `0.0.0.0/0x` stay masked.
 fn vocabulary(s: &str) -> bool {
-    matches!(
-        s,
-        "host"
-            | "awsvpc"
-            | "bridge"
-            | "none"
-            | "task"
-            | "ENABLED"
-            | "DISABLED"
-            | "0.0.0.0/0"
-            | "::/0"
-            | "tcp"
-            | "udp"
-            | "icmp"
-            | "icmpv6"
-            | "all"
-            | "-1"
-            | "FARGATE"
-            | "EC2"
-            | "EXTERNAL"
-            | "internet-facing"
-            | "internal"
-            | "LATEST"
-            | "root"
-            | "ALL"
-            | "SYS_ADMIN"
-            | "NET_ADMIN"
-            | "SYS_PTRACE"
-            | "HTTP"
-            | "HTTPS"
-            | "Allow"
-            | "Deny"
-            | "*"
-    )
+    whole_internet(s)
+        || matches!(
+            s,
+            "host"
+                | "awsvpc"
+                | "bridge"
+                | "none"
+                | "task"
+                | "ENABLED"
+                | "DISABLED"
+                | "0.0.0.0/0"
+                | "::/0"
+                | "tcp"
+                | "udp"
+                | "icmp"
+                | "icmpv6"
+                | "all"
+                | "-1"
+                | "FARGATE"
+                | "EC2"
+                | "EXTERNAL"
+                | "internet-facing"
+                | "internal"
+                | "LATEST"
+                | "root"
+                | "ALL"
+                | "SYS_ADMIN"
+                | "NET_ADMIN"
+                | "SYS_PTRACE"
+                | "HTTP"
+                | "HTTPS"
+                | "Allow"
+                | "Deny"
+                | "*"
+        )
+}
+
+/// A block of prefix length 0 written with host bits set (`192.168.1.0/0`): AWS reads it by
+/// its prefix length, as the whole internet, so it is the same setting as `0.0.0.0/0` and the
+/// reader must see it. An address with `/0` is no credential.
+fn whole_internet(s: &str) -> bool {
+    s.split_once('/').is_some_and(|(addr, len)| {
+        (1..=3).contains(&len.len())
+            && len.bytes().all(|b| b == b'0')
+            && addr.parse::<std::net::IpAddr>().is_ok()
+    })
 }
 
 /// A port-sized integer.

@@ -405,6 +405,11 @@ pub fn change_for(finding: &Finding, hit: &TraitHit, assigns_public_ip: bool) ->
                 .collect();
             variables.sort();
             variables.dedup();
+            // Credentials on a command line only: no change moves them (the remediation says
+            // how), so none is projected.
+            if variables.is_empty() {
+                return None;
+            }
             Change::MoveEnvToSecrets {
                 task_definition: first_resource(hit)?,
                 variables,

@@ -24,6 +24,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Credentials {
     /// By task definition ARN, in the order the check reports them.
     variables: BTreeMap<String, Vec<EnvVar>>,
+    /// Credentials on command lines, by task definition ARN: "`command[2]` (container
+    /// `app`)". No change moves them (see the trait's remediation), but they are masked and
+    /// refused like the others.
+    arguments: BTreeMap<String, Vec<String>>,
     values: Vec<SecretString>,
     /// The values indexed for searching text, built on first use.
     pieces: std::sync::OnceLock<Pieces>,
@@ -33,6 +37,7 @@ impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credentials")
             .field("variables", &self.variables)
+            .field("arguments", &self.arguments)
             .finish_non_exhaustive()
     }
 }
@@ -59,6 +64,16 @@ impl Credentials {
             let mut outcome = Outcome::new(check.id, &service.service_arn);
             (check.check)(&ServiceContext::new(inv, &service), &mut outcome);
             for e in outcome.evidence() {
+                if let (Some(container), Some(field)) = (e.container.as_deref(), e.field.as_deref())
+                    && e.details.contains_key("in")
+                {
+                    let at = field.rsplit('.').next().unwrap_or(field);
+                    let list = out.arguments.entry(arn.clone()).or_default();
+                    let name = format!("`{at}` (container `{container}`)");
+                    if !list.contains(&name) {
+                        list.push(name);
+                    }
+                }
                 let (Some(container), Some(name)) = (
                     e.container.as_deref(),
                     e.details.get("variable").and_then(Value::as_str),
@@ -80,6 +95,11 @@ impl Credentials {
                 let list = out.variables.entry(arn.clone()).or_default();
                 if !list.contains(&v) {
                     list.push(v);
+                }
+            }
+            for c in &td.container_definitions {
+                for args in [&c.command, &c.entry_point] {
+                    out.values.extend(traits::command_line_values(args));
                 }
             }
         }
@@ -113,6 +133,21 @@ impl Credentials {
                     values.push(SecretString::new(s));
                 }
             }
+            // Command lines are judged whatever the variables: no change moves them.
+            for key in ["command", "entryPoint"] {
+                let args: Vec<SecretString> = c
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| match a {
+                        Value::String(s) => Some(SecretString::new(s.as_str())),
+                        Value::Number(n) => Some(SecretString::new(n.to_string())),
+                        _ => None,
+                    })
+                    .collect();
+                values.extend(traits::command_line_values(&args));
+            }
         }
         let mut variables = BTreeMap::new();
         if !vars.is_empty() {
@@ -120,6 +155,7 @@ impl Credentials {
         }
         Credentials {
             variables,
+            arguments: BTreeMap::new(),
             values,
             pieces: Default::default(),
         }
@@ -132,7 +168,7 @@ impl Credentials {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.variables.is_empty()
+        self.variables.is_empty() && self.arguments.is_empty()
     }
 
     /// The credential variables by task definition ARN.
@@ -140,12 +176,14 @@ impl Credentials {
         &self.variables
     }
 
-    /// "`DB_PASSWORD` (container `app`), …": names only, for messages.
+    /// "`DB_PASSWORD` (container `app`), `command[2]` (container `app`), …": names and
+    /// places only, for messages.
     pub fn names(&self) -> String {
         self.variables
             .values()
             .flatten()
             .map(|v| format!("`{}` (container `{}`)", v.name, v.container))
+            .chain(self.arguments.values().flatten().cloned())
             .collect::<Vec<_>>()
             .join(", ")
     }

@@ -175,10 +175,13 @@ impl Fix {
             }
             Change::RevokeIngress { rules } => {
                 for r in rules {
-                    let range = if r.cidr.contains(':') {
-                        format!("Ipv6Ranges=[{{CidrIpv6={}}}]", r.cidr)
+                    // AWS stores a block written with host bits set (`192.168.1.0/0`) as its
+                    // network (`0.0.0.0/0`): the rule is revoked by that form.
+                    let cidr = crate::traits::canonical_cidr(&r.cidr).unwrap_or(r.cidr.clone());
+                    let range = if cidr.contains(':') {
+                        format!("Ipv6Ranges=[{{CidrIpv6={cidr}}}]")
                     } else {
-                        format!("IpRanges=[{{CidrIp={}}}]", r.cidr)
+                        format!("IpRanges=[{{CidrIp={cidr}}}]")
                     };
                     let ports = match (r.protocol.as_str(), r.from_port, r.to_port) {
                         ("tcp" | "udp", Some(f), Some(t)) => format!("FromPort={f},ToPort={t},"),

@@ -314,7 +314,8 @@ pub fn plan(inv: &Inventory, analysis: &Analysis, min_severity: Severity) -> Pla
 ///
 /// A revision that would still hold plaintext credentials (the task definition has some and
 /// this remediation does not move them) is not given: a plan is shared (a pull request
-/// comment, a ticket) and must never carry a credential. A note says why instead.
+/// comment, a ticket) and must never carry a credential. A note says why instead. A
+/// credential on a command line, which no change moves, is shown masked in the revision.
 pub fn attach_task_definitions(
     plan: &mut Plan,
     analysis: &Analysis,

@@ -33,7 +33,11 @@ impl<'a> ServiceContext<'a> {
                     "task definition {arn} is not in the input (add `{}` for it)",
                     Kind::EcsTaskDefinition.cli_command()
                 ),
-                None => "the service names no task definition".to_string(),
+                None => super::gap_reasons::no_task_definition(
+                    self.inventory,
+                    self.service,
+                    "what its tasks run cannot be judged",
+                ),
             };
             out.gap(reason);
         }

@@ -355,6 +355,7 @@ pub(super) static PATTERNS: &[CredentialPattern] = &[
                 "BYPASS_CACHE=sometimes",
                 "PASSWORD_HASHER=argon2",
                 "PASSWORD_MIN_STRENGTH=strong",
+                "PASSWORD_ENCRYPTION=scram-sha-256",
             ],
         },
     },
@@ -501,7 +502,7 @@ const QUALIFIERS: &[&str] = &[
     "VERSION", "FORMAT", "SCOPE", "SCOPES", "PREFIX", "HASHER", "ENCODER", "STRENGTH",
     "COMPLEXITY", "PATTERN", "REGEX", "VALIDATOR", "STORE", "BACKEND", "SOURCE", "MANAGER", "KIND",
     "STRATEGY", "INTERVAL", "PERIOD", "DURATION", "SECONDS", "SECS", "MINUTES", "HOURS", "DAYS",
-    "MS",
+    "MS", "ENCRYPTION",
 ];
 
 /// Whether `name` holds one of `keywords` with no qualifier after it. A keyword matches a

@@ -2,6 +2,7 @@
 //! directly (public address, route to an internet gateway, network ACL, security group) or
 //! through an internet-facing load balancer.
 
+use super::gap_reasons;
 use super::netmath::{
     self, Cidr, Family, Grant, NaclPass, Opening, Ports, Problem, Proto, TCP, UDP, Unreadable,
 };
@@ -506,6 +507,48 @@ mod tests {
             "{:#?}",
             a.not_evaluated
         );
+    }
+
+    /// Security group sources, network ACL entries and routes written with host bits set are
+    /// read by their prefix length, and every hop says how AWS reads them.
+    #[test]
+    fn host_bits_are_read_on_every_hop() {
+        let a = public_web(|d| {
+            set(
+                d,
+                "/SecurityGroups/0/IpPermissions/0/IpRanges/0/CidrIp",
+                "192.168.1.0/0".into(),
+            );
+            set(
+                d,
+                "/RouteTables/0/Routes/1/DestinationCidrBlock",
+                "10.0.0.1/0".into(),
+            );
+            set(
+                d,
+                "/NetworkAcls/0/Entries/0/CidrBlock",
+                "172.16.5.4/0".into(),
+            );
+            set(d, "/NetworkAcls/0/Entries/3/CidrBlock", "8.8.8.8/0".into());
+        });
+        let hit = a.findings[0]
+            .traits
+            .iter()
+            .find(|t| t.id == TraitId::InternetReachable)
+            .unwrap_or_else(|| panic!("not reachable: {:#?}", a.not_evaluated));
+        let shown = serde_json::to_string(&hit.evidence).unwrap();
+        for note in [
+            "from 192.168.1.0/0 (host bits set; AWS reads it as `0.0.0.0/0`, the whole IPv4 internet)",
+            "10.0.0.1/0 (host bits set; AWS reads it as `0.0.0.0/0`, the whole IPv4 internet) → igw-1",
+            "from 172.16.5.4/0 (host bits set; AWS reads it as `0.0.0.0/0`, the whole IPv4 internet)",
+            "to 8.8.8.8/0 (host bits set; AWS reads it as `0.0.0.0/0`, the whole IPv4 internet)",
+        ] {
+            let note = serde_json::to_string(note).unwrap();
+            assert!(
+                shown.contains(note.trim_matches('"')),
+                "{note} not in {shown}"
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,8 @@ mod context;
 mod registry;
 
 pub use context::{Outcome, ServiceContext};
+pub(crate) use netmath::canonical as canonical_cidr;
+pub(crate) use plaintext_credentials::command_line_values;
 pub use registry::{ALL, by_id};
 
 use serde::Serialize;
@@ -265,9 +267,11 @@ pub(crate) mod util;
 mod added_capabilities;
 mod admin_iam_role;
 mod assumable_iam_role;
+mod command_credentials;
 mod credential_patterns;
 mod ecs_exec_enabled;
 mod exploitable_vulnerability;
+mod gap_reasons;
 mod host_filesystem_mount;
 mod host_network_mode;
 mod host_pid_namespace;

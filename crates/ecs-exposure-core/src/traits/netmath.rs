@@ -404,6 +404,86 @@ mod tests {
     }
 
     #[test]
+    fn host_bits_are_read_by_the_prefix_length_as_aws_reads_them() {
+        assert_eq!(c("192.168.1.0/0"), c("0.0.0.0/0"));
+        assert_eq!(c("10.0.0.5/8"), c("10.0.0.0/8"));
+        assert_eq!(c("::1/0"), c("::/0"));
+        assert!(covers_all(Family::V4, &[c("192.168.1.0/0")]));
+        assert!(covers_all(Family::V6, &[c("::1/0")]));
+        assert_eq!(canonical("192.168.1.0/0").as_deref(), Some("0.0.0.0/0"));
+        assert_eq!(
+            canonical("2001:db8::1/32").as_deref(),
+            Some("2001:db8::/32")
+        );
+        assert_eq!(canonical(" 10.0.0.5/8").as_deref(), Some("10.0.0.0/8"));
+        assert_eq!(
+            read_as("192.168.1.0/0"),
+            " (host bits set; AWS reads it as `0.0.0.0/0`, the whole IPv4 internet)"
+        );
+        assert_eq!(
+            read_as("::1/0"),
+            " (host bits set; AWS reads it as `::/0`, the whole IPv6 internet)"
+        );
+        assert_eq!(
+            read_as("10.0.0.5/8"),
+            " (host bits set; AWS reads it as `10.0.0.0/8`)"
+        );
+        // Written canonically (however spelt), or not a CIDR: nothing to add.
+        for same in [
+            "0.0.0.0/0",
+            "0::/0",
+            "10.0.0.0/8",
+            "1.2.3.4",
+            "not-a-cidr",
+            "0.0.0.0/33",
+        ] {
+            assert_eq!(read_as(same), "", "{same}");
+        }
+    }
+
+    #[test]
+    fn nacl_entries_are_read_by_their_network() {
+        let a = acl(vec![
+            entry(100, false, "-1", "allow", "192.168.1.0/0", None),
+            entry(100, true, "-1", "allow", "10.9.9.9/0", None),
+        ]);
+        let pass = nacl_admits(&a, false, Family::V4, TCP, Ports::one(80))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (pass.rule_number, pass.cidr.as_str()),
+            (100, "192.168.1.0/0")
+        );
+        assert!(
+            nacl_admits(&a, true, Family::V4, TCP, Ports::EPHEMERAL)
+                .unwrap()
+                .is_some()
+        );
+        // A deny written with host bits set closes the whole internet too.
+        let d = acl(vec![
+            entry(50, false, "-1", "deny", "172.16.0.1/0", None),
+            entry(100, false, "-1", "allow", "0.0.0.0/0", None),
+        ]);
+        assert!(
+            nacl_admits(&d, false, Family::V4, TCP, Ports::one(80))
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_grant_names_how_aws_reads_its_source() {
+        let a = sg("sg-a", vec![("tcp", 80, 80, vec!["192.168.1.0/0"])]);
+        let g = &grants_of(&[&a])[0];
+        assert_eq!(
+            g.reference(),
+            "`sg-a` IpPermissions[0].IpRanges[0] `192.168.1.0/0` (host bits set; AWS reads it as `0.0.0.0/0`, the whole IPv4 internet)"
+        );
+        let o = openings(&grants_of(&[&a]));
+        assert_eq!(o.len(), 1, "{o:#?}");
+    }
+
+    #[test]
     fn a_host_bits_cidr_is_read_not_rejected() {
         // Its meaning is settled elsewhere; here it must simply not fail or panic.
         let a = sg("sg-a", vec![("tcp", 80, 80, vec!["192.168.1.0/0"])]);

@@ -1,6 +1,7 @@
 //! `open-security-group`: a security group of the service admits the whole IPv4 or IPv6
 //! internet on some port.
 
+use super::gap_reasons;
 use super::netmath::{self, Grant, Opening, Proto};
 use super::*;
 use crate::model::{Kind, SecurityGroup};
@@ -32,19 +33,24 @@ pub(super) fn service_security_groups<'a>(
         // `bridge` and `host` are judged on the hosts (see `check`); `none` has no network.
         match ctx.task_definition.map(|t| t.network_mode()) {
             Some("none") => {}
+            Some("awsvpc") => out.gap(gap_reasons::no_awsvpc_configuration(
+                ctx.inventory,
+                ctx.service,
+                "security groups",
+            )),
             Some(mode) => out.gap(format!(
                 "the task definition uses `{mode}` network mode but the service has no awsvpcConfiguration, so its security groups are unknown"
             )),
-            None => out.gap(
-                "the service has no awsvpcConfiguration, so its tasks' security groups are unknown".to_string(),
-            ),
+            // Without the task definition the network mode is unknown: no guess at it.
+            None => out.gap(format!(
+                "the service has no awsvpcConfiguration and its task definition is not in the input, so its network mode and security groups are unknown (add `{}` for it)",
+                Kind::EcsTaskDefinition.cli_command()
+            )),
         }
         return None;
     };
     if vpc.security_groups.is_empty() {
-        out.gap(
-            "the service's awsvpcConfiguration names no security group, so its tasks get the VPC's default security group, which the input does not identify".to_string(),
-        );
+        out.gap(gap_reasons::no_security_groups(ctx.inventory, ctx.service));
         return None;
     }
     if !ctx.require_kind(Kind::Ec2SecurityGroups, out) {
@@ -70,10 +76,6 @@ pub(super) fn traffic(o: &Opening) -> String {
         p if p.has_ports() => format!("{} {}", p.name(), o.ports),
         p => p.name(),
     }
-}
-
-fn rule_ref(g: &Grant) -> String {
-    format!("`{}` {} `{}`", g.group_id, g.field, g.cidr_text)
 }
 
 fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
@@ -104,11 +106,11 @@ fn fire_openings(groups: &[&SecurityGroup], of: &str, out: &mut Outcome) -> Vec<
         let first = &o.grants[0];
         let message = if o.grants.len() == 1 {
             format!(
-                "security group `{}`{of} admits {} from the whole {} internet (`{}`, rule {})",
+                "security group `{}`{of} admits {} from the whole {} internet ({}, rule {})",
                 first.group_id,
                 traffic(&o),
                 o.family.label(),
-                first.cidr_text,
+                first.source(),
                 first.field
             )
         } else {
@@ -122,7 +124,7 @@ fn fire_openings(groups: &[&SecurityGroup], of: &str, out: &mut Outcome) -> Vec<
                 o.family.label(),
                 o.grants
                     .iter()
-                    .map(rule_ref)
+                    .map(Grant::reference)
                     .collect::<Vec<_>>()
                     .join(" + ")
             )
@@ -206,6 +208,11 @@ pub(super) fn rule_json(g: &Grant) -> serde_json::Value {
         "cidr": g.cidr_text,
         "ip_protocol": g.proto.cli(),
     });
+    // AWS stores the canonical network: the form to revoke it by, and the one a reader
+    // finds in `describe-security-groups`.
+    if !netmath::read_as(&g.cidr_text).is_empty() {
+        r["aws_reads_as"] = g.cidr.to_string().into();
+    }
     if g.proto.has_ports() {
         r["from_port"] = g.ports.from.into();
         r["to_port"] = g.ports.to.into();
@@ -216,7 +223,10 @@ pub(super) fn rule_json(g: &Grant) -> serde_json::Value {
 /// The CLI command that removes exactly one rule source (as [`rule_json`] describes it).
 pub(super) fn revoke_command(rule: &serde_json::Value) -> Option<String> {
     let group = rule.get("group_id")?.as_str()?;
-    let cidr = rule.get("cidr")?.as_str()?;
+    let cidr = rule
+        .get("aws_reads_as")
+        .or_else(|| rule.get("cidr"))?
+        .as_str()?;
     let proto = rule.get("ip_protocol")?.as_str()?;
     let range = if cidr.contains(':') {
         format!("Ipv6Ranges=[{{CidrIpv6={cidr}}}]")
@@ -346,6 +356,88 @@ mod tests {
                 .unwrap();
         }
         analyze(&loader.finish().0)
+    }
+
+    /// Without its task definition a service without awsvpcConfiguration has an unknown
+    /// network mode: no claim about container instances.
+    #[test]
+    fn no_awsvpc_configuration_and_no_task_definition() {
+        let mut loader = Loader::new();
+        loader
+            .add(
+                "s.json",
+                br#"{"services": [{"serviceArn": "arn:aws:ecs:us-east-1:1:service/c/web", "serviceName": "web", "taskDefinition": "arn:aws:ecs:us-east-1:1:task-definition/web:1"}]}"#,
+            )
+            .unwrap();
+        loader.add("g.json", br#"{"SecurityGroups": []}"#).unwrap();
+        let a = analyze(&loader.finish().0);
+        let r: Vec<&str> = a
+            .not_evaluated
+            .iter()
+            .filter(|n| n.trait_id == TraitId::OpenSecurityGroup)
+            .map(|n| n.reason.as_str())
+            .collect();
+        assert!(
+            r.iter().any(|r| r.starts_with("the service has no awsvpcConfiguration and its task definition is not in the input, so its network mode and security groups are unknown")),
+            "{r:#?}"
+        );
+        assert!(
+            !r.iter().any(|r| r.contains("container instances")),
+            "{r:#?}"
+        );
+    }
+
+    /// A block written with host bits set is read by its prefix length, as AWS reads it, and
+    /// the evidence says so; the revoke command names the form AWS stores.
+    #[test]
+    fn host_bits_are_read_as_aws_reads_them() {
+        for (written, family) in [("192.168.1.0/0", "IPv4"), ("::1/0", "IPv6")] {
+            let a = with_cidr(written);
+            let hit = a.findings[0]
+                .traits
+                .iter()
+                .find(|t| t.id == TraitId::OpenSecurityGroup)
+                .unwrap_or_else(|| panic!("`{written}` not read as the whole internet"));
+            let e = &hit.evidence[0];
+            let whole = if family == "IPv4" {
+                "0.0.0.0/0"
+            } else {
+                "::/0"
+            };
+            assert!(
+                e.message.contains(&format!(
+                    "`{written}` (host bits set; AWS reads it as `{whole}`, the whole {family} internet)"
+                )),
+                "{}",
+                e.message
+            );
+            assert_eq!(e.details["rules"][0]["cidr"], written);
+            assert_eq!(e.details["rules"][0]["aws_reads_as"], whole);
+            let steps = hit.remediation.steps.join("\n");
+            assert!(
+                steps.contains(&format!(
+                    "Cidr{}={whole}}}]",
+                    if family == "IPv4" { "Ip" } else { "Ipv6" }
+                )),
+                "{steps}"
+            );
+        }
+        // A private network written with host bits set stays private.
+        let a = with_cidr("10.0.0.5/8");
+        assert!(!a.findings.iter().any(|f| f.has(TraitId::OpenSecurityGroup)));
+        // Written canonically: no note.
+        let a = with_cidr("0.0.0.0/0");
+        let hit = a.findings[0]
+            .traits
+            .iter()
+            .find(|t| t.id == TraitId::OpenSecurityGroup)
+            .unwrap();
+        assert!(!hit.evidence[0].message.contains("host bits"));
+        assert!(
+            hit.evidence[0].details["rules"][0]
+                .get("aws_reads_as")
+                .is_none()
+        );
     }
 
     #[test]

@@ -1,6 +1,9 @@
-//! `plaintext-credentials`: a container's `environment` holds a credential in plaintext.
-//! What counts as a credential is data, in `credential_patterns.rs`.
+//! `plaintext-credentials`: a container's `environment`, `command` or `entryPoint` holds a
+//! credential in plaintext. What counts as a credential is data, in `credential_patterns.rs`;
+//! how a command line names one is in `command_credentials.rs`. An `environmentFiles` object
+//! is not in any input: each is a named gap.
 
+use super::command_credentials;
 use super::credential_patterns::{
     AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, Surroundings, classify, is_access_key_id,
 };
@@ -8,6 +11,7 @@ use super::util::{
     DOC_SECURITY_HUB_ECS, DOC_TASK_DEFINITION_PARAMS, DOC_UPDATE_SERVICE, rollout_steps,
 };
 use super::*;
+use crate::model::{ContainerDefinition, SecretString};
 
 pub static TRAIT: TraitDef = TraitDef {
     id: TraitId::PlaintextCredentials,
@@ -64,7 +68,153 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                 .detail("masked_value", value.masked()),
             );
         }
+        for (key, args) in [("command", &c.command), ("entryPoint", &c.entry_point)] {
+            let texts: Vec<&str> = args.iter().map(SecretString::expose).collect();
+            for hit in command_credentials::find(&texts, around) {
+                if hit.pattern.id == AWS_SECRET_ACCESS_KEY {
+                    out.facet(Facet::AwsSecretKey);
+                }
+                let Some(secret) = texts.get(hit.index).and_then(|t| t.get(hit.secret.clone()))
+                else {
+                    continue;
+                };
+                let masked = SecretString::new(secret).masked();
+                let by = match &hit.named_by {
+                    Some(n) => format!(" as `{n}`"),
+                    None => String::new(),
+                };
+                let mut ev = Evidence::new(
+                    &td.task_definition_arn,
+                    format!(
+                        "container `{}` passes {} in plaintext in `{key}[{}]`{by} (`{masked}`)",
+                        c.name(),
+                        hit.pattern.description,
+                        hit.index
+                    ),
+                )
+                .container(c.name())
+                .field(format!("containerDefinitions[{i}].{key}[{}]", hit.index))
+                .detail("in", key)
+                .detail("kind", hit.pattern.id)
+                .detail("masked_value", masked);
+                if let Some(n) = &hit.named_by {
+                    ev = ev.detail("argument", n.as_str());
+                }
+                out.fire(ev);
+            }
+        }
+        environment_file_gaps(c, out);
     }
+}
+
+/// Longest object name shown in a gap: S3 keys reach 1024 bytes, a message should not.
+const MAX_SHOWN_OBJECT_CHARS: usize = 200;
+
+/// Each `environmentFiles` object is a named gap: the variables it sets are not in the input
+/// (the tool reads no S3 object), so credentials among them cannot be judged.
+fn environment_file_gaps(c: &ContainerDefinition, out: &mut Outcome) {
+    for (j, f) in c.environment_files.iter().enumerate() {
+        // Only an S3 object ARN is shown: it names where the file is, and is no credential.
+        let object = f
+            .value
+            .as_deref()
+            .and_then(|v| {
+                v.split_once(":s3:::")
+                    .filter(|(p, _)| p.starts_with("arn:aws"))
+            })
+            .map(|(_, path)| path)
+            .filter(|p| !p.is_empty() && p.chars().count() <= MAX_SHOWN_OBJECT_CHARS);
+        let which = match object {
+            Some(path) => format!("environment file `s3://{path}`"),
+            None => format!("environment file `environmentFiles[{j}]` (not an S3 object ARN)"),
+        };
+        out.gap(format!(
+            "credentials in {which} of container `{}` were not checked: the object is not in the input (ecs-exposure reads no S3 object; check the file, and move any credential in it to `secrets`)",
+            c.name()
+        ));
+    }
+}
+
+/// The credential values on a command line (`command`, `entryPoint`), as this trait finds
+/// them, for `plan` and `fix` to mask wherever they appear.
+pub(crate) fn command_line_values(args: &[SecretString]) -> Vec<SecretString> {
+    let texts: Vec<&str> = args.iter().map(SecretString::expose).collect();
+    command_credentials::find(
+        &texts,
+        Surroundings {
+            access_key_id: true,
+        },
+    )
+    .into_iter()
+    .filter_map(|h| texts.get(h.index)?.get(h.secret))
+    .map(SecretString::new)
+    .collect()
+}
+
+/// One credential of the evidence, as the remediation names it.
+struct Found<'a> {
+    container: &'a str,
+    /// The environment variable that holds it, or that should hold it once it is a secret.
+    variable: String,
+    /// How the steps name it: "`DB_PASSWORD`", "`--password` in `command[2]`".
+    label: String,
+    kind: &'a str,
+    /// `command` or `entryPoint` for a command-line credential.
+    on_command_line: Option<&'a str>,
+}
+
+fn found(evidence: &[Evidence]) -> Vec<Found<'_>> {
+    evidence
+        .iter()
+        .filter_map(|e| {
+            let s = |k: &str| e.details.get(k).and_then(|v| v.as_str());
+            let container = e.container.as_deref()?;
+            let kind = s("kind")?;
+            if let Some(v) = s("variable") {
+                return Some(Found {
+                    container,
+                    variable: v.to_string(),
+                    label: format!("`{v}`"),
+                    kind,
+                    on_command_line: None,
+                });
+            }
+            let key = s("in")?;
+            let at = e.field.as_deref()?.rsplit('.').next()?;
+            let arg = s("argument");
+            // The variable the value moves to: the flag's name as a variable name (a
+            // one-letter flag such as `mysql -p` names a password).
+            let name = arg
+                .map(|a| a.trim_start_matches('-'))
+                .filter(|a| a.chars().count() > 1)
+                .unwrap_or(if arg.is_some() {
+                    "password"
+                } else {
+                    "credential"
+                });
+            let variable: String = name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_uppercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let label = match arg {
+                Some(a) => format!("`{a}` in `{at}`"),
+                None => format!("`{at}`"),
+            };
+            Some(Found {
+                container,
+                variable,
+                label,
+                kind,
+                on_command_line: Some(key),
+            })
+        })
+        .collect()
 }
 
 fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
@@ -76,52 +226,64 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
         (Some(p), Some(r), Some(a)) => (p, r, a),
         _ => ("aws", "<region>", "<account>"),
     };
-    // (container, variable, pattern id) in evidence order.
-    let vars: Vec<(&str, &str, &str)> = evidence
-        .iter()
-        .filter_map(|e| {
-            let s = |k: &str| e.details.get(k).and_then(|v| v.as_str());
-            Some((e.container.as_deref()?, s("variable")?, s("kind")?))
-        })
-        .collect();
-    let listed = |vs: &mut dyn Iterator<Item = &str>| {
-        vs.map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
-    };
-    let (values, them) = if vars.len() == 1 {
+    let all = found(evidence);
+    let listed = |vs: &mut dyn Iterator<Item = &str>| vs.collect::<Vec<_>>().join(", ");
+    let (values, them) = if all.len() == 1 {
         ("value", "it")
     } else {
         ("values", "them")
     };
     let mut steps = vec![format!(
         "Treat the {values} of {} as leaked and rotate: anyone allowed `ecs:DescribeTaskDefinition` in account {account} can read every revision that holds {them}, so moving the old {values} elsewhere is not enough. Issue a new value where each credential comes from (database user, token issuer, key owner) and revoke the old one.",
-        listed(&mut vars.iter().map(|v| v.1))
+        listed(&mut all.iter().map(|f| f.label.as_str()))
     )];
-    if vars
+    if all
         .iter()
-        .any(|v| [AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY].contains(&v.2))
+        .any(|f| [AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY].contains(&f.kind))
     {
         steps.push("For the AWS access key, the better fix is no key at all: grant its permissions to the task role (`taskRoleArn`) and drop the key variables, since the AWS SDKs pick up task role credentials by themselves. Then deactivate and delete the exposed key (`aws iam update-access-key --status Inactive …`, `aws iam delete-access-key …`).".to_string());
     }
     let secret_name = |c: &str, v: &str| format!("{family}/{c}/{v}");
     steps.push(format!(
         "Store each new value as a secret without putting it on a command line (shell history, process list): write it to a file only you can read, run {}, then delete the file. Parameter Store works too: `aws ssm put-parameter --type SecureString --name /<name> --value file://<file>`.",
-        vars.iter()
-            .map(|(c, v, _)| format!("`aws secretsmanager create-secret --name {} --secret-string file://{v}.txt`", secret_name(c, v)))
+        all.iter()
+            .map(|f| format!("`aws secretsmanager create-secret --name {} --secret-string file://{}.txt`", secret_name(f.container, &f.variable), f.variable))
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    let mut containers: Vec<&str> = vars.iter().map(|v| v.0).collect();
+    let mut containers: Vec<&str> = all.iter().map(|f| f.container).collect();
     containers.dedup();
+    let reference = |f: &Found<'_>| {
+        format!(
+            r#"{{"name": "{}", "valueFrom": "arn:{partition}:secretsmanager:{region}:{account}:secret:{}-<suffix>"}}"#,
+            f.variable,
+            secret_name(f.container, &f.variable)
+        )
+    };
     for c in containers {
-        let mine = || vars.iter().filter(move |v| v.0 == c).map(|v| v.1);
-        let entries: Vec<String> = mine()
-            .map(|v| format!(r#"{{"name": "{v}", "valueFrom": "arn:{partition}:secretsmanager:{region}:{account}:secret:{}-<suffix>"}}"#, secret_name(c, v)))
+        let env: Vec<&Found<'_>> = all
+            .iter()
+            .filter(|f| f.container == c && f.on_command_line.is_none())
             .collect();
-        steps.push(format!(
-            "In a new revision of the task definition, remove {} from the `environment` of container `{c}` and reference the secrets instead: `\"secrets\": [{}]` (use the ARNs that `create-secret` prints; ECS sets the same variables when the container starts).",
-            listed(&mut mine()),
-            entries.join(", ")
-        ));
+        if !env.is_empty() {
+            steps.push(format!(
+                "In a new revision of the task definition, remove {} from the `environment` of container `{c}` and reference the secrets instead: `\"secrets\": [{}]` (use the ARNs that `create-secret` prints; ECS sets the same variables when the container starts).",
+                listed(&mut env.iter().map(|f| f.label.as_str())),
+                env.iter().map(|f| reference(f)).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let args: Vec<&Found<'_>> = all
+            .iter()
+            .filter(|f| f.container == c && f.on_command_line.is_some())
+            .collect();
+        if let Some(first) = args.first() {
+            let var = &first.variable;
+            steps.push(format!(
+                "In the same revision, take {} out of the command line of container `{c}`: reference the secrets as variables (`\"secrets\": [{}]`) and have the program read them from its environment (many do by themselves, e.g. `MYSQL_PWD`, `PGPASSWORD`, `REDISCLI_AUTH`), or from a file. Where only a flag will do, expand the variable in a shell: `[\"sh\", \"-c\", \"exec <program> … --<flag>=\\\"${var}\\\"\"]` (`command` and `entryPoint` are not expanded without a shell; the value is then still visible in the task's process list).",
+                listed(&mut args.iter().map(|f| f.label.as_str())),
+                args.iter().map(|f| reference(f)).collect::<Vec<_>>().join(", ")
+            ));
+        }
     }
     let reader = format!(
         "`secretsmanager:GetSecretValue` on `arn:{partition}:secretsmanager:{region}:{account}:secret:{family}/*` (`ssm:GetParameters` for Parameter Store parameters, and `kms:Decrypt` if a customer managed key encrypts them)"
@@ -135,8 +297,13 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     steps.push(format!(
         "Deregister the revision that holds the plaintext values, and any older revision of `{family}` that does too (`aws ecs deregister-task-definition --task-definition {short}`), then delete them (`aws ecs delete-task-definitions --task-definitions {short}`): deregistered revisions stay readable until deleted."
     ));
+    let summary = if all.iter().any(|f| f.on_command_line.is_some()) {
+        "Move the credentials from `environment` and the command line to `secrets` (Secrets Manager or Parameter Store) and rotate them."
+    } else {
+        "Move the credentials from `environment` to `secrets` (Secrets Manager or Parameter Store) and rotate them."
+    };
     Remediation {
-        summary: "Move the credentials from `environment` to `secrets` (Secrets Manager or Parameter Store) and rotate them.".into(),
+        summary: summary.into(),
         steps,
         references: vec![
             "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html".to_string(),

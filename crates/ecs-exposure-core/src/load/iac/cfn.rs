@@ -238,13 +238,18 @@ pub fn convert(t: &Template<'_>, text: &str) -> Result<IacDocument, String> {
                 if let Some((k, _)) = props.entry("Scheme") {
                     sink.at(&id, "Scheme", k.pos);
                 }
-                let sgs: Vec<String> = props
-                    .get("SecurityGroups")
-                    .and_then(Node::seq)
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter_map(Node::text)
-                    .collect();
+                // A group that cannot be resolved is recorded, never dropped: it may be the
+                // one that admits the internet.
+                let mut sgs: Vec<String> = Vec::new();
+                if let Some((k, list)) = props.entry("SecurityGroups") {
+                    sink.at(&id, "SecurityGroups", k.pos);
+                    for (i, s) in list.seq().unwrap_or(&[]).iter().enumerate() {
+                        match s.text() {
+                            Some(s) => sgs.push(s),
+                            None => sink.unknown(&id, &format!("SecurityGroups[{i}]"), s),
+                        }
+                    }
+                }
                 doc.load_balancers.push(model(
                     &id,
                     json!({"LoadBalancerArn": id,

@@ -572,9 +572,12 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
                 if let Some((k, _)) = v.entry("internal") {
                     sink.at(&id, "Scheme", k.pos);
                 }
-                let subnets: Vec<Value> = p
-                    .refs(r, &["subnets"])
-                    .unwrap_or_default()
+                // Subnets known only after apply are a gap, not "no subnets".
+                let subnets = p.refs(r, &["subnets"]).unwrap_or_else(|why| {
+                    sink.unknown(&id, "AvailabilityZones", &Node::new(V::Unknown(why), r.pos));
+                    Vec::new()
+                });
+                let subnets: Vec<Value> = subnets
                     .into_iter()
                     .map(|s| json!({"SubnetId": s}))
                     .collect();

@@ -20,6 +20,13 @@ fn keys_booleans_and_ports_stay() {
     assert_eq!(block("      PidMode: host"), "PidMode: host");
     assert_eq!(block("      PidMode: hostname"), "PidMode: ****");
     assert_eq!(block("CidrIp: 0.0.0.0/0"), "CidrIp: 0.0.0.0/0");
+    // The whole internet written with host bits set is the same setting; other blocks and
+    // look-alikes stay masked.
+    assert_eq!(block("CidrIp: 192.168.1.0/0"), "CidrIp: 192.168.1.0/0");
+    assert_eq!(block("CidrIpv6: '::1/0'"), "CidrIpv6: '::1/0'");
+    assert_eq!(block("CidrIp: 10.0.0.5/8"), "CidrIp: ****");
+    assert_eq!(block("CidrIp: secret/0"), "CidrIp: ****");
+    assert_eq!(block("CidrIp: 1.2.3.4/0000"), "CidrIp: ****");
     assert_eq!(block("  TaskRole:"), "TaskRole:");
     assert_eq!(
         at(

@@ -65,3 +65,63 @@ fn template_diffs_of_every_layout_hide_the_credential() {
     }
     assert_eq!(with_diff, layouts().len() - 3);
 }
+
+/// A credential on a command line, in a CloudFormation template (`Command`, `EntryPoint`)
+/// and in a Terraform plan (`container_definitions`): found by the check, named in messages
+/// by its place, its lines hidden in template diffs and its value masked in documents.
+#[test]
+fn command_line_credentials_are_found_and_hidden() {
+    let text = "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n          Image: nginx\n          Privileged: true\n          EntryPoint: [sh, -c]\n          Command:\n            - serve\n            - --db-password=Wq8rT2vLx9-cmd\n          EnvironmentFiles:\n            - Value: arn:aws:s3:::cfg/app.env\n              Type: s3\n  S:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref T\n";
+    let inv = load("t.yaml", text);
+    let td = inv.task_definitions.values().next().unwrap();
+    assert_eq!(td.container_definitions[0].command.len(), 2);
+    assert_eq!(td.container_definitions[0].entry_point.len(), 2);
+    assert_eq!(td.container_definitions[0].environment_files.len(), 1);
+    let c = Credentials::find(&inv);
+    assert!(!c.is_empty());
+    assert_eq!(c.names(), "`command[1]` (container `app`)");
+    assert_eq!(c.exposed_values(), ["Wq8rT2vLx9-cmd"]);
+    assert!(!format!("{c:?}").contains("Wq8rT2vLx9"));
+    assert_eq!(c.template_lines("t.yaml", text), [12].into());
+    // A plan's diffs of the template never show it.
+    let analysis = analyze(&inv);
+    assert!(
+        analysis
+            .not_evaluated
+            .iter()
+            .any(|n| n.reason.contains("`s3://cfg/app.env`"))
+    );
+    let mut p = plan(&inv, &analysis, Severity::Informational);
+    let texts = [("t.yaml".to_string(), text.to_string())].into();
+    crate::plan::attach_template_edits(&mut p, &inv, &texts);
+    assert!(p.remediations.iter().any(|r| r.fix.source_diff.is_some()));
+    // No change moves a command-line credential: none is projected for it.
+    assert!(
+        !p.remediations
+            .iter()
+            .any(|r| matches!(r.change, crate::plan::Change::MoveEnvToSecrets { .. }))
+    );
+    for out in [render::text(&p), render::json(&p), render::markdown(&p)] {
+        assert!(!out.contains("Wq8rT2vLx9"), "{out}");
+    }
+    // The document shown for a task definition masks it.
+    let doc = serde_json::json!({"family": "f", "containerDefinitions": [{"name": "app",
+        "command": ["mysql", "-u", "root", "-pS3cretPw-cmd"], "entryPoint": ["--token", "ghp_dj7jQrzRcEs1UDdufRPxjKO6s5OZw98f1d6n"]}]});
+    let shown = serde_json::to_string(
+        &Credentials::from_document("f.json#f", &doc, &[]).masked_document(&doc),
+    )
+    .unwrap();
+    assert!(!shown.contains("S3cretPw"), "{shown}");
+    assert!(!shown.contains("dj7jQrzRcEs1"), "{shown}");
+    assert!(shown.contains("\"root\""), "{shown}");
+
+    // Terraform: `container_definitions` is a JSON string.
+    let defs = serde_json::json!([{"name": "app", "image": "nginx", "command": ["serve", "--password", "Wq8rT2vLx9-tf"]}]).to_string();
+    let plan_json = serde_json::json!({"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+        {"address": "aws_ecs_task_definition.t", "mode": "managed", "type": "aws_ecs_task_definition", "name": "t",
+         "values": {"family": "t", "container_definitions": defs}}]}}});
+    let inv = load("plan.json", &plan_json.to_string());
+    let c = Credentials::find(&inv);
+    assert_eq!(c.exposed_values(), ["Wq8rT2vLx9-tf"]);
+    assert_eq!(c.names(), "`command[2]` (container `app`)");
+}

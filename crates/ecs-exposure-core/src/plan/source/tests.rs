@@ -296,6 +296,37 @@ fn revoke_ingress_note_names_the_rule_lines() {
     }
 }
 
+/// A rule written with host bits set: its template line is still found by the written form,
+/// and the CLI revokes it by the network AWS stores (`0.0.0.0/0`).
+#[test]
+fn revoke_ingress_of_a_host_bits_cidr() {
+    let (name, text) = templates()
+        .into_iter()
+        .find(|(n, _)| n == "web-public.yaml")
+        .unwrap();
+    let text = text.replace("CidrIp: 0.0.0.0/0", "CidrIp: 192.168.1.0/0");
+    let inv = load(&name, &text);
+    let p = plan(&inv, &analyze(&inv), Severity::Informational);
+    let r = p
+        .remediations
+        .iter()
+        .find(|r| matches!(r.change, Change::RevokeIngress { .. }))
+        .expect("192.168.1.0/0 is the whole internet");
+    let commands = r.fix.commands.join("\n");
+    assert!(
+        commands.contains("IpRanges=[{CidrIp=0.0.0.0/0}]"),
+        "{commands}"
+    );
+    assert!(!commands.contains("192.168.1.0/0"), "{commands}");
+    let why = edit_template(&inv, &name, &text, &r.change).unwrap_err();
+    let line = text
+        .lines()
+        .position(|l| l.trim() == "CidrIp: 192.168.1.0/0")
+        .unwrap()
+        + 1;
+    assert!(why.contains(&format!("web-public.yaml:{line}")), "{why}");
+}
+
 /// `plan` makes each edit of a template on the lines around it only (`EditedTemplate`): the
 /// diff of that window must be the diff of the whole file, for every remediation of every
 /// example template, and for a template of many services whose edits sit far apart.

@@ -13,8 +13,9 @@ pub(super) fn direct_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, gaps: &m
                 "task definition {arn} is not in the input, so the container ports are unknown and a direct path cannot be judged (add `{}` for it)",
                 Kind::EcsTaskDefinition.cli_command()
             ),
-            None => "the service names no task definition, so its container ports are unknown"
-                .to_string(),
+            None => {
+                gap_reasons::no_task_definition(inv, service, "its container ports are unknown")
+            }
         };
         gaps.add(reason);
         return;
@@ -30,9 +31,11 @@ pub(super) fn direct_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, gaps: &m
         return;
     }
     let Some(vpc) = service.awsvpc() else {
-        gaps.add(
-            "the task definition uses `awsvpc` but the service has no awsvpcConfiguration, so its subnets are unknown".to_string(),
-        );
+        gaps.add(gap_reasons::no_awsvpc_configuration(
+            inv,
+            service,
+            "subnets and security groups",
+        ));
         return;
     };
     let ports = container_ports(td);
@@ -71,7 +74,7 @@ pub(super) fn direct_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, gaps: &m
                     continue;
                 };
                 let openings = openings.get_or_insert_with(|| {
-                    let sgs = service_groups(inv, &vpc.security_groups, gaps);
+                    let sgs = service_groups(inv, service, gaps);
                     netmath::openings(&read_rules(&sgs, gaps))
                 });
                 let Some(open) = find_opening(openings, family, l.proto, l.port) else {

@@ -149,7 +149,10 @@ pub(super) fn route_to_igw<'a>(
         });
         if attached {
             cidrs.push(cidr);
-            routes.push(format!("Routes[{i}]: {dest} → {gw}"));
+            routes.push(format!(
+                "Routes[{i}]: {dest}{} → {gw}",
+                netmath::read_as(dest)
+            ));
             igw.get_or_insert_with(|| gw.to_string());
         }
     }
@@ -217,17 +220,19 @@ pub(super) fn acl_pass<'a>(
 
 pub(super) fn acl_detail(a: &AclPass<'_>, proto: Proto, port: u16) -> String {
     format!(
-        "{} rule {} allows inbound {} {} from {}; {} rule {} allows the replies out ({} {} to {})",
+        "{} rule {} allows inbound {} {} from {}{}; {} rule {} allows the replies out ({} {} to {}{})",
         a.inbound.field,
         a.inbound.rule_number,
         proto.name(),
         Ports::one(port),
         a.inbound.cidr,
+        netmath::read_as(&a.inbound.cidr),
         a.outbound.field,
         a.outbound.rule_number,
         proto.name(),
         a.outbound.ports,
-        a.outbound.cidr
+        a.outbound.cidr,
+        netmath::read_as(&a.outbound.cidr)
     )
 }
 
@@ -268,17 +273,19 @@ pub(super) fn groups<'a>(
         .collect()
 }
 
-/// The service's own groups; an `awsvpc` service that names none runs with the VPC default
-/// group, which the input cannot point at.
+/// The groups of an `awsvpc` service; one that names none runs with the VPC default group,
+/// which the input cannot point at (or names groups the template cannot resolve).
 pub(super) fn service_groups<'a>(
     inv: &'a Inventory,
-    ids: &[String],
+    service: &Service,
     gaps: &mut Gaps,
 ) -> Vec<&'a SecurityGroup> {
+    let ids = service
+        .awsvpc()
+        .map(|v| v.security_groups.as_slice())
+        .unwrap_or_default();
     if ids.is_empty() {
-        gaps.add(
-            "the service's awsvpcConfiguration names no security group, so its tasks get the VPC's default security group, which the input does not identify".to_string(),
-        );
+        gaps.add(gap_reasons::no_security_groups(inv, service));
     }
     groups(inv, ids, "the service", gaps)
 }
@@ -296,11 +303,12 @@ pub(super) fn grant_steps(
                 T_SG,
                 &g.group_id,
                 format!(
-                    "{} admits {} {} from {}{purpose}",
+                    "{} admits {} {} from {}{}{purpose}",
                     g.field,
                     proto.name(),
                     Ports::one(port),
-                    g.cidr_text
+                    g.cidr_text,
+                    netmath::read_as(&g.cidr_text)
                 ),
             )
         })

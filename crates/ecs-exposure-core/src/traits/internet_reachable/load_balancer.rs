@@ -37,7 +37,7 @@ pub(super) fn lb_subnet<'a>(
         .collect();
     if ids.is_empty() {
         gaps.add(format!(
-            "load balancer {} lists no subnets (AvailabilityZones), so its route to the internet cannot be judged",
+            "load balancer {} lists no subnets, so its route to the internet cannot be judged (add them: `Subnets` or `SubnetMappings` in a template, `AvailabilityZones` in `describe-load-balancers` output)",
             lb.name()
         ));
         return None;
@@ -330,11 +330,7 @@ fn front_door<'a>(
     if lb.security_groups.is_empty() && lb.lb_type.as_deref() != Some("network") {
         // Application load balancers always have security groups: none listed means the
         // input is incomplete, not that everything is admitted.
-        gaps.add(format!(
-            "load balancer {} lists no security groups, so what it admits cannot be judged (add `{} --load-balancer-arns {lb_arn}`)",
-            lb.name(),
-            Kind::Elbv2LoadBalancers.cli_command()
-        ));
+        gaps.add(super::super::gap_reasons::load_balancer_without_security_groups(inv, lb));
         return None;
     }
     let (family, admits) = if lb.security_groups.is_empty() {
@@ -364,7 +360,7 @@ fn front_door<'a>(
                 Ports::one(lport),
                 o.grants
                     .iter()
-                    .map(|g| format!("`{}` {} `{}`", g.group_id, g.field, g.cidr_text))
+                    .map(Grant::reference)
                     .collect::<Vec<_>>()
                     .join(" + ")
             ),
@@ -412,8 +408,8 @@ fn target_side(
     let target_proto = listener_proto(tg.protocol.as_deref());
     let container = slb.container_name.clone().unwrap_or_default();
     let mut unverified = false;
-    let steps = if let Some(vpc) = service.awsvpc() {
-        let sgs = service_groups(inv, &vpc.security_groups, gaps);
+    let steps = if service.awsvpc().is_some() {
+        let sgs = service_groups(inv, service, gaps);
         target_admission(inv, &sgs, lb, target_proto, target_port, gaps)?
     } else {
         unverified = true;

@@ -61,6 +61,39 @@ const NON_INTERNET_V4: &[&str] = &[
 ];
 const NON_INTERNET_V6: &[&str] = &["::1/128", "fc00::/7", "fe80::/10"];
 
+impl std::fmt::Display for Cidr {
+    /// The canonical form, as AWS returns it: `0.0.0.0/0`, `10.0.0.0/8`, `2001:db8::/32`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.family {
+            // A V4 block holds at most 32 bits (parse masks them with `family.max()`).
+            Family::V4 => write!(f, "{}/{}", Ipv4Addr::from(self.addr as u32), self.len),
+            Family::V6 => write!(f, "{}/{}", Ipv6Addr::from(self.addr), self.len),
+        }
+    }
+}
+
+/// The canonical form of a written CIDR, when it parses.
+pub fn canonical(text: &str) -> Option<String> {
+    Cidr::parse(text).map(|c| c.to_string())
+}
+
+/// What evidence adds after a written CIDR whose address has host bits set, to say how AWS
+/// reads it: ` (host bits set; AWS reads it as `0.0.0.0/0`, the whole internet)`. Empty for
+/// a CIDR written in its canonical form, and for one that does not parse (reported apart).
+pub fn read_as(text: &str) -> String {
+    match Cidr::parse_written(text) {
+        Some((c, true)) => {
+            let whole = if c.len == 0 {
+                format!(", the whole {} internet", c.family.label())
+            } else {
+                String::new()
+            };
+            format!(" (host bits set; AWS reads it as `{c}`{whole})")
+        }
+        _ => String::new(),
+    }
+}
+
 /// A closed interval of addresses `[start, end]` within one family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Interval {
@@ -78,7 +111,14 @@ pub struct Cidr {
 
 impl Cidr {
     /// Parses `a.b.c.d/n` or `x::y/n`; a bare address is a host route. `None` when malformed.
+    /// Host bits are cleared: AWS reads `192.168.1.0/0` by its prefix length, as `0.0.0.0/0`
+    /// (and stores it so), so every comparison is made on this canonical network.
     pub fn parse(text: &str) -> Option<Cidr> {
+        Cidr::parse_written(text).map(|(c, _)| c)
+    }
+
+    /// [`Cidr::parse`], and whether the written address had host bits set.
+    pub fn parse_written(text: &str) -> Option<(Cidr, bool)> {
         let text = text.trim();
         let (addr, len) = match text.split_once('/') {
             // Digits only: `u32::from_str` would also take `+8`, which AWS does not.
@@ -102,11 +142,8 @@ impl Cidr {
             return None;
         }
         let host = host_mask(family, len);
-        Some(Cidr {
-            family,
-            addr: raw & !host & family.max(),
-            len,
-        })
+        let addr = raw & !host & family.max();
+        Some((Cidr { family, addr, len }, addr != raw))
     }
 
     pub fn interval(&self) -> Interval {

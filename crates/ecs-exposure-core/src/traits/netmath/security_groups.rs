@@ -20,6 +20,17 @@ pub struct Grant {
 }
 
 impl Grant {
+    /// The source as evidence shows it: the CIDR as written, and how AWS reads it when the
+    /// written address has host bits set.
+    pub fn source(&self) -> String {
+        format!("`{}`{}", self.cidr_text, read_as(&self.cidr_text))
+    }
+
+    /// "`sg-1` IpPermissions[0].IpRanges[0] `0.0.0.0/0`": the rule source, for messages.
+    pub fn reference(&self) -> String {
+        format!("`{}` {} {}", self.group_id, self.field, self.source())
+    }
+
     /// How much of the (protocol, port) space the grant covers; used to keep the widest
     /// rules when several explain the same opening.
     pub(super) fn breadth(&self) -> u32 {
