@@ -314,7 +314,6 @@ fn front_door<'a>(
     listener: &Listener,
     gaps: &mut Gaps,
 ) -> Option<Front<'a>> {
-    let lb_arn = &lb.load_balancer_arn;
     let Some(lport) = listener.port else {
         // A listener that cannot be read may be the way in.
         gaps.add(format!(
