@@ -219,6 +219,11 @@ pub fn convert(t: &Template<'_>, text: &str) -> Result<IacDocument, String> {
                 let mut subnets: Vec<Value> = Vec::new();
                 if let Some((k, list)) = props.entry("Subnets") {
                     sink.at(&id, "AvailabilityZones", k.pos);
+                    // A whole list that cannot be resolved (a `List<…>` parameter without
+                    // default) is not "no subnets".
+                    if list.seq().is_none() {
+                        sink.unknown(&id, "AvailabilityZones", list);
+                    }
                     for (i, s) in list.seq().unwrap_or(&[]).iter().enumerate() {
                         match s.text() {
                             Some(s) => subnets.push(json!({"SubnetId": s})),
@@ -243,6 +248,9 @@ pub fn convert(t: &Template<'_>, text: &str) -> Result<IacDocument, String> {
                 let mut sgs: Vec<String> = Vec::new();
                 if let Some((k, list)) = props.entry("SecurityGroups") {
                     sink.at(&id, "SecurityGroups", k.pos);
+                    if list.seq().is_none() {
+                        sink.unknown(&id, "SecurityGroups", list);
+                    }
                     for (i, s) in list.seq().unwrap_or(&[]).iter().enumerate() {
                         match s.text() {
                             Some(s) => sgs.push(s),

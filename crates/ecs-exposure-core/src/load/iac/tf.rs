@@ -10,8 +10,8 @@ use crate::model::*;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-mod rules;
 mod hosts;
+mod rules;
 
 struct Res<'a> {
     address: String,
