@@ -44,6 +44,9 @@ struct Finding {
     uid_contains: Option<String>,
     traits: Vec<String>,
     severity: String,
+    /// Phrases some evidence message of the finding must hold (case-insensitive).
+    #[serde(default)]
+    evidence_contains: Vec<String>,
     #[serde(default)]
     needs: Vec<String>,
     #[allow(dead_code)]
@@ -70,6 +73,8 @@ struct Got {
     uid: String,
     traits: BTreeSet<String>,
     severity: String,
+    /// Every evidence message, lower-cased.
+    evidence: Vec<String>,
 }
 
 fn repo_root() -> PathBuf {
@@ -122,6 +127,19 @@ fn findings(report: &Value) -> Vec<Got> {
                 .filter_map(|t| t["id"].as_str().map(str::to_owned))
                 .collect(),
             severity: f["severity"].as_str().unwrap_or("?").to_owned(),
+            evidence: f["traits"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .flat_map(|t| {
+                    t["evidence"]
+                        .as_array()
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
+                })
+                .filter_map(|e| e["message"].as_str().map(str::to_lowercase))
+                .collect(),
         })
         .collect();
     got.sort();
@@ -198,6 +216,15 @@ fn mismatches(root: &Root) -> Vec<String> {
                         show(&lack),
                         needs(&want.needs)
                     ));
+                }
+                for phrase in &want.evidence_contains {
+                    let p = phrase.to_lowercase();
+                    if !got.evidence.iter().any(|m| m.contains(&p)) {
+                        out.push(format!(
+                            "evidence of {label} lacks \"{phrase}\"{}",
+                            needs(&want.needs)
+                        ));
+                    }
                 }
                 if got.severity != want.severity {
                     out.push(format!(

@@ -216,10 +216,12 @@ mod tests {
             r.iter().any(|r| r.starts_with("possible: the load balancer's subnets (`Subnets[0]`) of t.yaml#Lb cannot be resolved")),
             "{r:#?}"
         );
+        // It lists a subnet, unknown: not "lists no subnets".
         assert!(
-            r.iter().any(|r| r.contains("lists no subnets, so its route to the internet cannot be judged (add them: `Subnets`")),
+            r.iter().any(|r| r.starts_with("the subnets (`Subnets`) of load balancer Lb cannot be resolved because it is imported from another stack")),
             "{r:#?}"
         );
+        assert!(!r.iter().any(|r| r.contains("lists no subnets")), "{r:#?}");
         assert!(
             !r.iter().any(|r| r.contains("AvailabilityZones[")),
             "{r:#?}"
