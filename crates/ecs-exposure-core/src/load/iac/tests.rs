@@ -590,3 +590,46 @@ fn deeply_nested_yaml_is_an_error() {
         .unwrap_err();
     assert!(e.message.contains("limit MAX_NESTING"), "{e}");
 }
+
+/// A service's `load_balancer` whose target group is known only after apply and that no
+/// configuration reference names (a module's `dynamic "load_balancer"` block, as in
+/// terraform-aws-modules/ecs): the load balancer path is a named gap, never silently no path.
+/// A Classic Load Balancer (`elb_name`) is carried, so its path is named as not modelled.
+#[test]
+fn terraform_unknown_target_group_of_a_service_is_a_gap() {
+    let plan = r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+      {"address": "aws_ecs_task_definition.t", "mode": "managed", "type": "aws_ecs_task_definition", "name": "t",
+       "values": {"family": "t", "network_mode": "awsvpc", "container_definitions": "[{\"name\":\"app\",\"image\":\"app:1\",\"portMappings\":[{\"containerPort\":80}]}]"}},
+      {"address": "aws_ecs_service.s", "mode": "managed", "type": "aws_ecs_service", "name": "s", "values": {"name": "s",
+       "load_balancer": [{"container_name": "app", "container_port": 80, "elb_name": null}]}},
+      {"address": "aws_ecs_service.c", "mode": "managed", "type": "aws_ecs_service", "name": "c", "values": {"name": "c",
+       "load_balancer": [{"container_name": "app", "container_port": 80, "elb_name": "legacy"}]}}]}},
+      "configuration": {"root_module": {"resources": [
+        {"address": "aws_ecs_service.s", "expressions": {"task_definition": {"references": ["aws_ecs_task_definition.t.arn", "aws_ecs_task_definition.t"]}}},
+        {"address": "aws_ecs_service.c", "expressions": {"task_definition": {"references": ["aws_ecs_task_definition.t.arn", "aws_ecs_task_definition.t"]}}}]}}}"#;
+    let a = scan("plan.json", plan);
+    let gaps: Vec<&str> = a
+        .not_evaluated
+        .iter()
+        .filter(|n| n.trait_id == TraitId::InternetReachable)
+        .map(|n| n.reason.as_str())
+        .collect();
+    assert!(
+        gaps.iter()
+            .any(|r| r.contains("`loadBalancers[0].targetGroupArn`")
+                && r.contains("aws_ecs_service.s")
+                && r.contains("known only after apply")),
+        "{gaps:#?}"
+    );
+    assert!(
+        gaps.iter()
+            .any(|r| r.contains("Classic Load Balancer legacy")),
+        "{gaps:#?}"
+    );
+    assert!(
+        !gaps
+            .iter()
+            .any(|r| r.contains("targetGroupArn") && r.contains("aws_ecs_service.c")),
+        "{gaps:#?}"
+    );
+}

@@ -354,11 +354,27 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
                     .enumerate()
                 {
                     sink.at(&id, &format!("loadBalancers[{i}]"), lb.pos);
-                    let tg = p
-                        .refs(r, &["load_balancer", &i.to_string(), "target_group_arn"])
-                        .ok()
-                        .and_then(|t| t.into_iter().next());
-                    lbs.push(json!({"targetGroupArn": tg, "containerName": s(lb, "container_name"),
+                    // A Classic Load Balancer is named by `elb_name`, and the path judges it
+                    // (as not modelled) only when the name is carried.
+                    let elb = s(lb, "elb_name").filter(|n| !n.is_empty());
+                    let tg = match p.refs(r, &["load_balancer", &i.to_string(), "target_group_arn"])
+                    {
+                        Ok(t) => t.into_iter().next().filter(|t| !t.is_empty()),
+                        // Unknown until apply (a module's `dynamic "load_balancer"` block is
+                        // not in the plan's configuration, so no reference says which group):
+                        // the load balancer path is a gap, not "no path".
+                        Err(why) if elb.is_none() => {
+                            sink.unknown(
+                                &id,
+                                &format!("loadBalancers[{i}].targetGroupArn"),
+                                &Node::new(V::Unknown(why), lb.pos),
+                            );
+                            None
+                        }
+                        Err(_) => None,
+                    };
+                    lbs.push(json!({"targetGroupArn": tg, "loadBalancerName": elb,
+                        "containerName": s(lb, "container_name"),
                         "containerPort": s(lb, "container_port").and_then(|x| x.parse::<u16>().ok())}));
                 }
                 svc["loadBalancers"] = json!(lbs);
