@@ -226,6 +226,7 @@ pub fn analyze_service(inv: &Inventory, service: &Service, gaps: &mut Vec<Gap>) 
             gaps.push(Gap {
                 trait_id: def.id,
                 reason: subjects::standalone_reason(
+                    inv,
                     service
                         .task_definition
                         .as_deref()

@@ -31,10 +31,28 @@ pub enum TaskDefinitionScope {
 }
 
 /// The reason given for a trait that reads the service when a task definition is judged
-/// on its own.
-pub fn standalone_reason(td_ref: &str) -> String {
+/// on its own. When some service's task definition is unknown (not in the input, or a value
+/// a plan or template cannot resolve), that service may be the one that runs it: say so
+/// rather than claim that none does.
+pub fn standalone_reason(inv: &Inventory, td_ref: &str) -> String {
+    const NAMED: usize = 3;
+    let unknown = inv.services_of_unknown_task_definition();
+    if unknown.is_empty() {
+        return format!(
+            "no service in the input runs this task definition ({td_ref}): the network configuration and service settings this check reads are set where it runs (a service, a schedule or RunTask)"
+        );
+    }
+    let mut names: Vec<&str> = unknown.iter().take(NAMED).map(String::as_str).collect();
+    let more = unknown.len().saturating_sub(NAMED);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    names.sort();
     format!(
-        "no service in the input runs this task definition ({td_ref}): the network configuration and service settings this check reads are set where it runs (a service, a schedule or RunTask)"
+        "no service in the input is known to run this task definition ({td_ref}), but the task definition of {}{more} is unknown and may be this one: the network configuration and service settings this check reads are set where it runs",
+        names.join(", ")
     )
 }
 

@@ -156,6 +156,9 @@ struct Index {
     listeners_by_target_group: HashMap<String, Vec<String>>,
     rules: elbv2_rules::RuleIndex,
     role_by_name: HashMap<String, String>,
+    /// Services whose task definition is not in the inventory (not given, not in the
+    /// input, or a value a template or plan cannot resolve).
+    services_of_unknown_task_definition: Vec<String>,
     findings_by_repository: HashMap<String, Vec<usize>>,
     /// Container instance ARNs by the name of their cluster.
     container_instances_by_cluster: HashMap<String, Vec<String>>,
@@ -216,6 +219,16 @@ impl Inventory {
         for r in self.roles.values() {
             ix.role_by_name.insert(r.name().to_string(), r.arn.clone());
         }
+        for s in self.services.values() {
+            let known = s.task_definition.as_deref().is_some_and(|r| {
+                let short = r.rsplit('/').next().unwrap_or(r);
+                self.task_definitions.contains_key(r) || ix.task_def_by_short.contains_key(short)
+            });
+            if !known {
+                ix.services_of_unknown_task_definition
+                    .push(s.service_arn.clone());
+            }
+        }
         for (i, f) in self.inspector_findings.iter().enumerate() {
             for r in &f.resources {
                 if let Some(img) = r
@@ -240,6 +253,12 @@ impl Inventory {
             }
         }
         self.index = ix;
+    }
+
+    /// Services whose task definition is not in the inventory: any of them may run a task
+    /// definition that no known service runs.
+    pub fn services_of_unknown_task_definition(&self) -> &[String] {
+        &self.index.services_of_unknown_task_definition
     }
 
     /// Where a field of a resource read from infrastructure as code is written.

@@ -216,3 +216,25 @@ fn deployments_past_the_limit_are_a_gap() {
         a.not_evaluated
     );
 }
+
+/// A service whose task definition is not in the input may be the one that runs a task
+/// definition judged on its own: the reason says so instead of "no service runs it".
+#[test]
+fn a_service_of_unknown_task_definition_may_run_it() {
+    let svc = service(json!({"taskDefinition": format!("{ACCOUNT}:task-definition/web:9")}));
+    let a = analyze_docs(
+        &[svc, td("batch", 1, true, "ACTIVE")],
+        TaskDefinitionScope::All,
+    );
+    let n = a
+        .not_evaluated
+        .iter()
+        .find(|n| n.trait_id == TraitId::PublicIp && n.resources[0].contains("batch"))
+        .unwrap();
+    assert_eq!(
+        n.reason,
+        format!(
+            "no service in the input is known to run this task definition ({ACCOUNT}:task-definition/batch:1), but the task definition of {ACCOUNT}:service/prod/web is unknown and may be this one: the network configuration and service settings this check reads are set where it runs"
+        )
+    );
+}
