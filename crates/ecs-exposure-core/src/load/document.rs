@@ -451,19 +451,27 @@ fn known_or_unknown(origin: &str, mut doc: Document, bytes: &[u8]) -> Result<Par
                 ));
             }
         }
-    } else if doc.task_definition.is_some() {
-        doc.task_definition_sources = describe_output_sources(origin, bytes);
     }
     doc.origin = origin.to_string();
     Ok(Parsed::Known(Box::new(doc)))
 }
 
-/// The source map of the `taskDefinition` of `describe-task-definition` (or
-/// `register-task-definition`) output: a second read of the file, with positions, for task
-/// definition documents only.
-fn describe_output_sources(origin: &str, bytes: &[u8]) -> Option<SourceMap> {
+/// The ARN and source map of the `taskDefinition` of `describe-task-definition` (or
+/// `register-task-definition`) output, read again with positions.
+///
+/// Not made while loading, unlike for `register-task-definition` input (always a file kept in
+/// a repository): an account snapshot holds one such file per revision, and their maps would
+/// make a snapshot scan a third bigger for places nobody edits. The caller, which reads the
+/// files, asks for it where it helps: task definitions judged on their own because no service
+/// is in the input (a repository's task definition files, scanned in CI).
+pub fn describe_output_sources(origin: &str, bytes: &[u8]) -> Option<(String, SourceMap)> {
     let text = std::str::from_utf8(strip_bom(bytes)).ok()?;
-    super::iac::Positioned::parse(text)?.source_map(origin, Some("taskDefinition"))
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let p = super::iac::Positioned::parse(text)?;
+    let arn = p.member("taskDefinition", "taskDefinitionArn")?.to_string();
+    Some((arn, p.source_map(origin, Some("taskDefinition"))?))
 }
 
 /// `aws ecs register-task-definition --cli-input-json` input (top-level `family` and

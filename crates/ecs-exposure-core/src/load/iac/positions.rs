@@ -35,6 +35,11 @@ impl<'a> Positioned<'a> {
         n.map().map(|_| n)
     }
 
+    /// The text of `field` of the top-level object `key`.
+    pub(crate) fn member(&self, key: &str, field: &str) -> Option<&str> {
+        self.root.get(key)?.get(field)?.str()
+    }
+
     /// The object at `key` (or the document) as JSON, every scalar as written: no conversion
     /// of types (unlike templates: AWS CLI input is typed as the API is).
     pub(crate) fn value(&self, key: Option<&str>) -> Option<serde_json::Map<String, Value>> {
