@@ -19,6 +19,7 @@ mod tf;
 mod user_data;
 
 pub(crate) use credential_lines::{Pieces, credential_lines};
+pub use positions::MAX_SOURCE_PATH;
 pub(crate) use positions::Positioned;
 
 pub use nested::{MAX_NESTED_STACK_DEPTH, MAX_NESTED_STACKS, NestedTemplates};

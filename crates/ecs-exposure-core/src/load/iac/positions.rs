@@ -12,6 +12,13 @@ use super::node::{self, Node, V};
 use crate::model::{SourceKind, SourceMap};
 use serde_json::Value;
 
+/// The longest model path recorded, in bytes. Evidence names model fields, whose paths are a
+/// few dozen characters (`containerDefinitions[3].environment[12].value`); a longer one is
+/// made of keys no check reads (a label or option name as long as a file). Without a bound, a
+/// long key above many items would cost its length once per item: the map stays linear in
+/// the file's size because no path (nor, then, any path below it) is longer than this.
+pub const MAX_SOURCE_PATH: usize = 512;
+
 /// A JSON document read with the position of every key and item.
 pub(crate) struct Positioned<'a> {
     text: &'a str,
@@ -71,6 +78,10 @@ impl<'a> Positioned<'a> {
             match &n.v {
                 V::Map(entries) => {
                     for (k, v) in entries {
+                        let long = path.len() + 1 + k.name.len() > MAX_SOURCE_PATH;
+                        if long {
+                            continue;
+                        }
                         let p = if path.is_empty() {
                             k.name.clone()
                         } else {
@@ -85,6 +96,9 @@ impl<'a> Positioned<'a> {
                 V::Seq(items) => {
                     for (i, it) in items.iter().enumerate() {
                         let p = format!("{path}[{i}]");
+                        if p.len() > MAX_SOURCE_PATH {
+                            break;
+                        }
                         map.entries
                             .entry(p.clone())
                             .or_insert_with(|| sink.loc(it.pos));

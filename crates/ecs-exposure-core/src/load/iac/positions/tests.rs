@@ -105,3 +105,26 @@ fn values_are_read_as_written() {
     // A key given twice is refused by the reader: the caller's JSON reading says so.
     assert!(Positioned::parse(r#"{"a": 1, "a": 2}"#).is_none());
 }
+
+/// A key as long as a file above many items: no path past MAX_SOURCE_PATH is recorded, so
+/// the map costs about the file's size, not the key's length once per item.
+#[test]
+fn long_paths_are_not_recorded() {
+    let key = "k".repeat(100_000);
+    let items = vec!["0"; 10_000].join(",");
+    let text = format!(
+        r#"{{"family": "web", "containerDefinitions": [], "{key}": [{items}], "dockerLabels": {{"a": 1}}}}"#
+    );
+    let map = Positioned::parse(&text)
+        .unwrap()
+        .source_map("t.json", None)
+        .unwrap();
+    assert!(map.entries.keys().all(|p| p.len() <= MAX_SOURCE_PATH));
+    assert!(map.entries.contains_key("dockerLabels.a"));
+    assert!(map.entries.len() < 10, "{}", map.entries.len());
+    // A long field is placed at its nearest recorded ancestor: the task definition.
+    assert_eq!(
+        map.locate(Some(&format!("{key}[3]"))).map(|l| l.line),
+        Some(1)
+    );
+}
