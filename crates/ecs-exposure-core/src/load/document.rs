@@ -491,9 +491,14 @@ fn register_input(
     };
     // One read with positions gives the value and its source map. The reader refuses a key
     // given twice, as below; whatever it refuses or cannot read is read below instead, which
-    // says what is wrong (and the file has no source map).
+    // says what is wrong (and the file has no source map). Every JSON file of no known kind
+    // comes here (a repository's `package-lock.json`), and the reader with positions is
+    // slower than serde_json: only a file that names both keys as written is read with it
+    // (keys written with escapes are still read below).
+    let named = contains(bytes, b"\"containerDefinitions\"") && contains(bytes, b"\"family\"");
     let positioned = std::str::from_utf8(strip_bom(bytes))
         .ok()
+        .filter(|_| named)
         .and_then(super::iac::Positioned::parse);
     if let Some(p) = &positioned
         && let Some(obj) = p.value(None)
@@ -558,6 +563,10 @@ fn typed(
     })?;
     td.tags = Vec::new();
     Ok(td)
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 fn strip_bom(bytes: &[u8]) -> &[u8] {

@@ -398,3 +398,16 @@ fn task_definition_files_have_source_maps() {
         assert!(describe_output_sources("x", other.as_bytes()).is_none());
     }
 }
+
+/// Keys written with escapes are the same keys to AWS: still a task definition (without
+/// places: only files naming the keys as written are read with positions).
+#[test]
+fn escaped_keys_still_make_a_task_definition() {
+    let json =
+        r#"{"f\u0061mily": "web", "containerDefinitions": [{"name": "app", "privileged": true}]}"#;
+    let mut loader = crate::load::Loader::new();
+    loader.add("td.json", json.as_bytes()).unwrap();
+    let (inv, _) = loader.finish();
+    assert!(inv.task_definition("td.json#web").is_some());
+    assert!(inv.sources.is_empty());
+}
