@@ -3,9 +3,9 @@
 
 use crate::read::{Limit, read_regular};
 use ecs_exposure_core::load::{
-    Diagnostic, Found, Loader, Parsed, parse_document, parse_document_with,
+    Diagnostic, Found, Loader, Parsed, describe_output_sources, parse_document, parse_document_with,
 };
-use ecs_exposure_core::model::Inventory;
+use ecs_exposure_core::model::{Inventory, Kind};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -88,6 +88,9 @@ pub fn load(
     let mut loader = Loader::new();
     let mut errors = Vec::new();
     let mut failed = Vec::new();
+    // AWS CLI output files loaded, in order: the task definition files among them may be
+    // read again for their places (see `locate_task_definition_files`).
+    let mut outputs = Vec::new();
     for (i, (found, slot)) in slots
         .into_iter()
         .enumerate()
@@ -95,7 +98,12 @@ pub fn load(
     {
         match slot {
             Ok(_) if nested.get(i) == Some(&true) => {}
-            Ok(parsed) => loader.merge(parsed),
+            Ok(parsed) => {
+                if matches!(parsed, Parsed::Known(_)) {
+                    outputs.push(&files[i]);
+                }
+                loader.merge(parsed)
+            }
             // One file of a folder that cannot be loaded does not stop the others.
             Err(d) if found == Found::Walked => failed.push(not_loaded(d)),
             Err(d) => errors.push(d),
@@ -103,7 +111,8 @@ pub fn load(
     }
     if errors.is_empty() {
         let not_followed = loader.nested_stacks_not_followed();
-        let (inventory, warnings) = loader.finish();
+        let (mut inventory, warnings) = loader.finish();
+        locate_task_definition_files(&mut inventory, &outputs, limit);
         Ok(Input {
             inventory,
             warnings,
@@ -112,6 +121,42 @@ pub fn load(
         })
     } else {
         Err(errors)
+    }
+}
+
+/// With no service in the input, every task definition is judged on its own, and the input is
+/// most likely a repository's task definition files, scanned in CI: those read from
+/// `describe-task-definition` output get the places of their fields, as `register-task-definition`
+/// input gets them while loading, so that their findings point at the line to change (SARIF
+/// code scanning). The files are read again for it, only then: an account snapshot (which has
+/// services) pays nothing. A file that cannot be read again just has no places.
+fn locate_task_definition_files(inv: &mut Inventory, outputs: &[&PathBuf], limit: Limit) {
+    let no_services = inv.services.is_empty() && !inv.has(Kind::EcsServices);
+    let unlocated = inv
+        .task_definitions
+        .keys()
+        .any(|arn| !inv.sources.contains_key(arn));
+    if !no_services || !unlocated {
+        return;
+    }
+    let mut buf = Vec::new();
+    for path in outputs {
+        if read_regular(path, limit, &mut buf).is_err()
+            || !buf
+                .windows(b"\"taskDefinition\"".len())
+                .any(|w| w == b"\"taskDefinition\"")
+        {
+            continue;
+        }
+        let name = path.display().to_string();
+        if let Some((arn, map)) = describe_output_sources(&name, &buf)
+            && inv.task_definitions.contains_key(&arn)
+            && !inv.from_template(&arn)
+        {
+            // In file order: the later copy of a task definition given twice wins, as in the
+            // inventory.
+            inv.sources.insert(arn, map);
+        }
     }
 }
 

@@ -108,6 +108,8 @@ fn template_texts(
     let files: std::collections::BTreeSet<&str> = inventory
         .sources
         .values()
+        // Task definition files have source maps too; their fixes come from their JSON.
+        .filter(|m| m.kind == ecs_exposure_core::model::SourceKind::Template)
         .filter_map(|m| m.entries.get(""))
         .map(|l| l.file.as_str())
         .collect();

@@ -187,3 +187,124 @@ fn nothing_to_judge_is_said_and_strict_fails() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The SARIF result of `trait_id` (code scanning places it by its physical location).
+fn sarif_result<'a>(doc: &'a Value, rule: &str) -> &'a Value {
+    doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"].as_str().is_some_and(|id| id.contains(rule)))
+        .unwrap_or_else(|| panic!("no {rule} result: {doc:#}"))
+}
+
+/// The 1-based line of the first line of `text` holding `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+/// The CI case: a repository's `taskdef.json` scanned with `--format sarif` for code
+/// scanning. The result must name the file and the line to change, or GitHub cannot place it;
+/// the text report shows the same place.
+#[test]
+fn findings_of_a_task_definition_file_point_at_its_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("deploy")).unwrap();
+    std::fs::write(dir.path().join("deploy/taskdef.json"), TASKDEF).unwrap();
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["scan", "deploy/taskdef.json", "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let r = sarif_result(&doc, "privileged");
+    let loc = &r["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "deploy/taskdef.json");
+    assert_eq!(
+        loc["region"]["startLine"],
+        line_of(TASKDEF, r#""privileged": true"#)
+    );
+    let col = TASKDEF
+        .lines()
+        .nth(5)
+        .unwrap()
+        .find(r#""privileged""#)
+        .unwrap()
+        + 1;
+    assert_eq!(loc["region"]["startColumn"], col);
+    assert_eq!(loc["region"]["snippet"]["text"], r#""privileged": true,"#);
+    let r = sarif_result(&doc, "host-pid");
+    let loc = &r["locations"][0]["physicalLocation"];
+    assert_eq!(loc["region"]["startLine"], line_of(TASKDEF, "pidMode"));
+    assert_eq!(loc["region"]["snippet"]["text"], r#""pidMode": "host","#);
+    // The credential's line is placed, its value never shown.
+    let r = sarif_result(&doc, "plaintext-credentials");
+    let loc = &r["locations"][0]["physicalLocation"];
+    assert_eq!(loc["region"]["startLine"], line_of(TASKDEF, "DB_PASSWORD"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("Zq8vLr2KmT9xw4Pq"));
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["scan", "deploy/taskdef.json"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = line_of(TASKDEF, r#""privileged": true"#);
+    assert!(
+        text.contains(&format!("--> deploy/taskdef.json:{line}:{col}")),
+        "{text}"
+    );
+    assert!(!text.contains("Zq8vLr2KmT9xw4Pq"));
+}
+
+/// `describe-task-definition` output kept in a repository is placed the same way; in an
+/// account snapshot (with services) it is not read again for places nobody edits.
+#[test]
+fn describe_output_findings_point_at_its_lines_without_services() {
+    let dir = tempfile::tempdir().unwrap();
+    let td = r#"{
+  "taskDefinition": {
+    "taskDefinitionArn": "arn:aws:ecs:eu-west-1:111122223333:task-definition/batch:3",
+    "family": "batch",
+    "containerDefinitions": [
+      {
+        "name": "job",
+        "image": "busybox",
+        "privileged": true
+      }
+    ]
+  }
+}
+"#;
+    std::fs::write(dir.path().join("td.json"), td).unwrap();
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["scan", "td.json", "--format", "sarif"])
+        .output()
+        .unwrap();
+    let doc = json(&out);
+    let loc = &sarif_result(&doc, "privileged")["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "td.json");
+    assert_eq!(loc["region"]["startLine"], 9);
+    assert_eq!(loc["region"]["startColumn"], 9);
+    assert_eq!(loc["region"]["snippet"]["text"], r#""privileged": true"#);
+    // With the service that runs it: an account snapshot, no places.
+    let services = serde_json::json!({"services": [{
+        "serviceArn": "arn:aws:ecs:eu-west-1:111122223333:service/c/batch",
+        "serviceName": "batch", "launchType": "EC2",
+        "taskDefinition": "arn:aws:ecs:eu-west-1:111122223333:task-definition/batch:3"}]});
+    std::fs::write(
+        dir.path().join("services.json"),
+        serde_json::to_vec(&services).unwrap(),
+    )
+    .unwrap();
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--format", "sarif"])
+        .output()
+        .unwrap();
+    let doc = json(&out);
+    let r = sarif_result(&doc, "privileged");
+    assert!(r["locations"][0].get("physicalLocation").is_none(), "{r:#}");
+}

@@ -69,7 +69,10 @@ pub fn standalone_task_definitions(inv: &Inventory, scope: TaskDefinitionScope) 
         .values()
         .filter(|td| !run.contains(td.task_definition_arn.as_str()))
         .filter(|td| {
-            let written = inv.sources.contains_key(&td.task_definition_arn)
+            // Written in a template or a register-task-definition file: it is what will be
+            // deployed. A describe-task-definition file also has a source map, but it is an
+            // account's revision, judged alone only by the rules below.
+            let written = inv.from_template(&td.task_definition_arn)
                 || !td.task_definition_arn.starts_with("arn:");
             let active = td
                 .status

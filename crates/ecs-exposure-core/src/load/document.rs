@@ -52,6 +52,10 @@ pub struct Document {
     /// The file the document is from, to name both files of a resource given twice.
     #[serde(skip)]
     origin: String,
+    /// Where the fields of the task definition are written in the file (see
+    /// `iac::Positioned`), so that its findings point at the line to change.
+    #[serde(skip)]
+    task_definition_sources: Option<SourceMap>,
 }
 
 impl Document {
@@ -109,6 +113,11 @@ impl Document {
         if let Some(mut td) = self.task_definition {
             loaded.insert(Kind::EcsTaskDefinition);
             td.tags = self.tags.unwrap_or_default();
+            // Keyed as the task definition is, so that the copy that wins (the later one)
+            // has its own file's places.
+            if let Some(map) = self.task_definition_sources {
+                inv.sources.insert(td.task_definition_arn.clone(), map);
+            }
             seen.put_all(
                 Noun::TASK_DEFINITION,
                 [td],
@@ -427,7 +436,10 @@ fn duplicate_key(bytes: &[u8], d: &mut Diagnostic) {
 fn known_or_unknown(origin: &str, mut doc: Document, bytes: &[u8]) -> Result<Parsed, Diagnostic> {
     if doc.is_empty() {
         match register_input(origin, bytes)? {
-            Some(td) => doc.task_definition = Some(td),
+            Some((td, sources)) => {
+                doc.task_definition = Some(td);
+                doc.task_definition_sources = sources;
+            }
             None => {
                 let keys: Vec<&str> = KNOWN_KEYS.iter().map(|(k, _)| *k).collect();
                 return Ok(unknown(
@@ -444,21 +456,63 @@ fn known_or_unknown(origin: &str, mut doc: Document, bytes: &[u8]) -> Result<Par
     Ok(Parsed::Known(Box::new(doc)))
 }
 
+/// The ARN and source map of the `taskDefinition` of `describe-task-definition` (or
+/// `register-task-definition`) output, read again with positions.
+///
+/// Not made while loading, unlike for `register-task-definition` input (always a file kept in
+/// a repository): an account snapshot holds one such file per revision, and their maps would
+/// make a snapshot scan a third bigger for places nobody edits. The caller, which reads the
+/// files, asks for it where it helps: task definitions judged on their own because no service
+/// is in the input (a repository's task definition files, scanned in CI).
+pub fn describe_output_sources(origin: &str, bytes: &[u8]) -> Option<(String, SourceMap)> {
+    let text = std::str::from_utf8(strip_bom(bytes)).ok()?;
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let p = super::iac::Positioned::parse(text)?;
+    let arn = p.member("taskDefinition", "taskDefinitionArn")?.to_string();
+    Some((arn, p.source_map(origin, Some("taskDefinition"))?))
+}
+
 /// `aws ecs register-task-definition --cli-input-json` input (top-level `family` and
 /// `containerDefinitions`, as infrastructure-as-code repositories keep task definitions): a
-/// task definition with no ARN yet, so it gets a synthetic one, `<file name>#<family>`.
+/// task definition with no ARN yet, so it gets a synthetic one, `<file name>#<family>`, and
+/// the source map of the file (it is kept in a repository: findings point at its lines).
 /// Only documents of no other kind are tried, so it costs nothing on AWS CLI output.
-fn register_input(origin: &str, bytes: &[u8]) -> Result<Option<TaskDefinition>, Diagnostic> {
+fn register_input(
+    origin: &str,
+    bytes: &[u8],
+) -> Result<Option<(TaskDefinition, Option<SourceMap>)>, Diagnostic> {
     let is_input = |obj: &serde_json::Map<String, serde_json::Value>| {
         obj.get("family").is_some_and(|f| f.is_string())
             && obj
                 .get("containerDefinitions")
                 .is_some_and(|c| c.is_array())
     };
+    // One read with positions gives the value and its source map. The reader refuses a key
+    // given twice, as below; whatever it refuses or cannot read is read below instead, which
+    // says what is wrong (and the file has no source map). Every JSON file of no known kind
+    // comes here (a repository's `package-lock.json`), and the reader with positions is
+    // slower than serde_json: only a file that names both keys as written is read with it
+    // (keys written with escapes are still read below).
+    let named = contains(bytes, b"\"containerDefinitions\"") && contains(bytes, b"\"family\"");
+    let positioned = std::str::from_utf8(strip_bom(bytes))
+        .ok()
+        .filter(|_| named)
+        .and_then(super::iac::Positioned::parse);
+    if let Some(p) = &positioned
+        && let Some(obj) = p.value(None)
+    {
+        if !is_input(&obj) {
+            return Ok(None);
+        }
+        let map = p.source_map(origin, None);
+        return typed(origin, obj).map(|td| Some((td, map)));
+    }
     // Read as a plain value first (typed parsing is left to the model), with duplicate keys
     // refused: a value, unlike a struct, would keep the last of two.
     let mut de = serde_json::Deserializer::from_slice(strip_bom(bytes));
-    let mut obj = match serde_path_to_error::deserialize::<_, UniqueKeys>(&mut de) {
+    let obj = match serde_path_to_error::deserialize::<_, UniqueKeys>(&mut de) {
         Ok(UniqueKeys(serde_json::Value::Object(obj))) if is_input(&obj) => obj,
         Ok(_) => return Ok(None),
         Err(e) => {
@@ -478,6 +532,14 @@ fn register_input(origin: &str, bytes: &[u8]) -> Result<Option<TaskDefinition>, 
             return Err(d);
         }
     };
+    typed(origin, obj).map(|td| Some((td, None)))
+}
+
+/// The task definition of `register-task-definition` input, with its synthetic ARN.
+fn typed(
+    origin: &str,
+    mut obj: serde_json::Map<String, serde_json::Value>,
+) -> Result<TaskDefinition, Diagnostic> {
     let family = obj
         .get("family")
         .and_then(|f| f.as_str())
@@ -500,7 +562,11 @@ fn register_input(origin: &str, bytes: &[u8]) -> Result<Option<TaskDefinition>, 
         ),
     })?;
     td.tags = Vec::new();
-    Ok(Some(td))
+    Ok(td)
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 fn strip_bom(bytes: &[u8]) -> &[u8] {

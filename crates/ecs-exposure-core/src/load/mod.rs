@@ -12,7 +12,7 @@ mod seen;
 mod shape;
 pub(crate) mod unique;
 
-pub use document::{Document, parse_document, parse_document_with};
+pub use document::{Document, describe_output_sources, parse_document, parse_document_with};
 pub use iac::NestedTemplates;
 
 use crate::model::{Inventory, Kind};

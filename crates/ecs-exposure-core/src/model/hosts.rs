@@ -415,7 +415,7 @@ impl Inventory {
 
     /// Why no host of a cluster is known, naming what to add.
     fn no_hosts_reason(&self, cluster: &str, label: &str) -> String {
-        let from_template = self.sources.contains_key(cluster);
+        let from_template = self.from_template(cluster);
         if from_template {
             return format!(
                 "cluster `{cluster}` is defined in infrastructure as code, and no Auto Scaling group or instance in the input joins it (through a capacity provider of the cluster, or `ECS_CLUSTER` in the instances' UserData): add the template or plan that defines its instances, or the output of `{}` and `{}`",

@@ -26,7 +26,7 @@ pub use image::ImageRef;
 pub use inspector::*;
 pub use secret::SecretString;
 pub use snippet::{SNIPPET_CHARS, Snippet};
-pub use source::{Location, SourceMap, Unresolved};
+pub use source::{Location, SourceKind, SourceMap, Unresolved};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -134,7 +134,8 @@ pub struct Inventory {
     /// Which kinds of input were present (even if empty): absence means "not collected",
     /// which is different from "collected and found nothing".
     pub loaded: BTreeSet<Kind>,
-    /// Infrastructure as code only: where each converted resource is written, by resource id.
+    /// Where each resource read from infrastructure as code, or from a task definition file,
+    /// is written, by resource id ([`SourceMap::kind`] tells them apart).
     pub sources: HashMap<String, SourceMap>,
     /// Infrastructure as code only: values that could not be resolved.
     pub unresolved: Vec<Unresolved>,
@@ -261,9 +262,18 @@ impl Inventory {
         &self.index.services_of_unknown_task_definition
     }
 
-    /// Where a field of a resource read from infrastructure as code is written.
+    /// Where a field of a resource read from infrastructure as code or from a task
+    /// definition file is written.
     pub fn locate(&self, resource: &str, field: Option<&str>) -> Option<&Location> {
         self.sources.get(resource)?.locate(field)
+    }
+
+    /// Whether a resource was converted from a template or plan (not read from a task
+    /// definition file, which also records where its fields are written).
+    pub fn from_template(&self, resource: &str) -> bool {
+        self.sources
+            .get(resource)
+            .is_some_and(|m| m.kind == SourceKind::Template)
     }
 
     /// The task definition a service runs, by full ARN or by `family:revision`.

@@ -20,10 +20,24 @@ pub struct Location {
     pub snippet: Option<Snippet>,
 }
 
+/// What kind of file a [`SourceMap`] points into. Edits differ: a template is edited line by
+/// line at these places (`plan`, `fix TEMPLATE`), a task definition file is rewritten whole
+/// from its JSON (`fix taskdef.json`), so code that edits templates must skip the others.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A CloudFormation template or Terraform plan (the resource was converted from it).
+    #[default]
+    Template,
+    /// A task definition JSON document (`register-task-definition` input or
+    /// `describe-task-definition` output): the model paths are the document's own keys.
+    TaskDefinitionFile,
+}
+
 /// The positions of one converted resource: model JSON path → place.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     pub entries: HashMap<String, Location>,
+    pub kind: SourceKind,
 }
 
 impl SourceMap {

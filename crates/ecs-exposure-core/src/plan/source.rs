@@ -278,8 +278,12 @@ pub fn template_edits(
     let lines: Vec<&str> = text.lines().collect();
     let mut edits = Vec::new();
     for (id, path, op) in ops(inv, change)? {
-        let Some(map) = inv.sources.get(&id) else {
-            return Err(format!("`{id}` has no recorded source location"));
+        let Some(map) = inv
+            .sources
+            .get(&id)
+            .filter(|m| m.kind == crate::model::SourceKind::Template)
+        else {
+            return Err(format!("`{id}` has no recorded location in a template"));
         };
         let json = map
             .entries
@@ -602,8 +606,11 @@ pub fn check_loads(file: &str, text: &str) -> Result<(), String> {
 pub fn cfn_file<'a>(inv: &'a Inventory, change: &Change) -> Option<&'a str> {
     let id = change.resources().into_iter().next()?;
     cfn_resource(&id)?;
+    // A task definition file (`taskdef.json#web` has the same shape of id) is rewritten
+    // whole by `fix`, never edited as a template.
     inv.sources
         .get(&id)
+        .filter(|m| m.kind == crate::model::SourceKind::Template)
         .and_then(|m| m.entries.get(""))
         .map(|l| l.file.as_str())
 }

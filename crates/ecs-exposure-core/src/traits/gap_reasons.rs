@@ -71,7 +71,7 @@ pub(super) fn load_balancer_without_security_groups(inv: &Inventory, lb: &LoadBa
             lb.name()
         );
     }
-    if inv.locate(arn, None).is_some() {
+    if inv.from_template(arn) {
         return format!(
             "load balancer {} names no security group, so it gets the VPC's default security group, which the input does not identify: what it admits cannot be judged",
             lb.name()

@@ -359,3 +359,55 @@ fn run_task_input_is_not_a_task_definition() {
         assert_eq!(inv.task_definitions.len(), 1, "{name}");
     }
 }
+
+/// A task definition file kept in a repository: register-task-definition input gets the
+/// places of its fields while loading (a template-only edit must not take it for a
+/// template); describe-task-definition output gets them on request, by its ARN.
+#[test]
+fn task_definition_files_have_source_maps() {
+    let input = "{\n  \"family\": \"web\",\n  \"containerDefinitions\": [\n    {\"name\": \"app\",\n     \"privileged\": true}\n  ]\n}\n";
+    let mut loader = crate::load::Loader::new();
+    loader.add("repo/taskdef.json", input.as_bytes()).unwrap();
+    let (inv, _) = loader.finish();
+    let map = &inv.sources["taskdef.json#web"];
+    assert_eq!(map.kind, crate::model::SourceKind::TaskDefinitionFile);
+    assert!(!inv.from_template("taskdef.json#web"));
+    let l = inv
+        .locate(
+            "taskdef.json#web",
+            Some("containerDefinitions[0].privileged"),
+        )
+        .unwrap();
+    assert_eq!(
+        (l.file.as_str(), l.line, l.column),
+        ("repo/taskdef.json", 5, 6)
+    );
+    let output = "{\"taskDefinition\": {\"taskDefinitionArn\": \"arn:aws:ecs:eu-west-1:1:task-definition/web:3\",\n  \"containerDefinitions\": [{\"name\": \"app\", \"privileged\": true}]}}";
+    // Not while loading (an account snapshot holds one such file per revision)…
+    let mut loader = crate::load::Loader::new();
+    loader.add("td.json", output.as_bytes()).unwrap();
+    assert!(loader.finish().0.sources.is_empty());
+    // …but on request.
+    let (arn, map) = describe_output_sources("td.json", output.as_bytes()).unwrap();
+    assert_eq!(arn, "arn:aws:ecs:eu-west-1:1:task-definition/web:3");
+    let l = map
+        .locate(Some("containerDefinitions[0].privileged"))
+        .unwrap();
+    assert_eq!((l.line, l.column), (2, 44));
+    for other in [input, "[1]", "Resources:\n  taskDefinition: {}\n"] {
+        assert!(describe_output_sources("x", other.as_bytes()).is_none());
+    }
+}
+
+/// Keys written with escapes are the same keys to AWS: still a task definition (without
+/// places: only files naming the keys as written are read with positions).
+#[test]
+fn escaped_keys_still_make_a_task_definition() {
+    let json =
+        r#"{"f\u0061mily": "web", "containerDefinitions": [{"name": "app", "privileged": true}]}"#;
+    let mut loader = crate::load::Loader::new();
+    loader.add("td.json", json.as_bytes()).unwrap();
+    let (inv, _) = loader.finish();
+    assert!(inv.task_definition("td.json#web").is_some());
+    assert!(inv.sources.is_empty());
+}

@@ -13,11 +13,14 @@ mod credential_lines;
 mod lines;
 mod nested;
 mod node;
+mod positions;
 mod resolve;
 mod tf;
 mod user_data;
 
 pub(crate) use credential_lines::{Pieces, credential_lines};
+pub use positions::MAX_SOURCE_PATH;
+pub(crate) use positions::Positioned;
 
 pub use nested::{MAX_NESTED_STACK_DEPTH, MAX_NESTED_STACKS, NestedTemplates};
 pub use node::{ALIAS_COPY_FACTOR, ALIAS_COPY_MIN, MAX_NESTING};

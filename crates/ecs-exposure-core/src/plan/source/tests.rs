@@ -368,3 +368,31 @@ fn window_edits_diff_as_whole_file_edits() {
     }
     assert!(compared >= 80, "only {compared} edits compared");
 }
+
+/// A task definition file has a source map too (its findings point at its lines), and an id
+/// shaped as a template's (`taskdef.json#web`); `fix` rewrites it from its JSON, so no
+/// template edit is made or attempted on it.
+#[test]
+fn task_definition_files_are_not_edited_as_templates() {
+    let text = "{\n  \"family\": \"web\",\n  \"pidMode\": \"host\",\n  \"containerDefinitions\": [\n    {\"name\": \"app\", \"image\": \"nginx\", \"privileged\": true}\n  ]\n}\n";
+    let inv = load("taskdef.json", text);
+    assert!(inv.sources.contains_key("taskdef.json#web"));
+    let analysis = analyze(&inv);
+    let mut p = plan(&inv, &analysis, Severity::Informational);
+    assert!(!p.remediations.is_empty());
+    for r in &p.remediations {
+        assert_eq!(cfn_file(&inv, &r.change), None, "{}", r.title);
+        assert!(
+            template_edits(&inv, text, &r.change).is_err(),
+            "{}",
+            r.title
+        );
+    }
+    let before: Vec<Vec<String>> = p.remediations.iter().map(|r| r.fix.notes.clone()).collect();
+    let texts = std::collections::HashMap::from([("taskdef.json".to_string(), text.to_string())]);
+    crate::plan::attach_template_edits(&mut p, &inv, &texts);
+    for (r, notes) in p.remediations.iter().zip(before) {
+        assert!(r.fix.source_diff.is_none(), "{}", r.title);
+        assert_eq!(r.fix.notes, notes, "{}", r.title);
+    }
+}
