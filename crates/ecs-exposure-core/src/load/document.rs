@@ -106,7 +106,10 @@ impl Document {
             seen,
             Kind::EcsServices,
             Noun::SERVICE,
-            self.services,
+            self.services.map(|mut list| {
+                list.iter_mut().for_each(Service::drop_mirrored_deployments);
+                list
+            }),
             &mut inv.services,
             |s| &s.service_arn,
         );

@@ -89,6 +89,20 @@ impl Service {
         }
     }
 
+    /// Drops what the service's own fields already say: its `PRIMARY` deployment (ECS
+    /// copies it into `taskDefinition`, `networkConfiguration`…) when the service names its
+    /// task definition, and `INACTIVE` ones (they run nothing). Every service of an account
+    /// carries a `PRIMARY` deployment; keeping it would hold each service's settings twice.
+    pub fn drop_mirrored_deployments(&mut self) {
+        let named = self.task_definition.is_some();
+        self.deployments.retain(|d| {
+            let status = d.status.as_deref().unwrap_or("");
+            !(status.eq_ignore_ascii_case("INACTIVE")
+                || (named && status.eq_ignore_ascii_case("PRIMARY")))
+        });
+        self.deployments.shrink_to_fit();
+    }
+
     /// The service name, or the last segment of its ARN.
     pub fn name(&self) -> &str {
         self.service_name.as_deref().unwrap_or_else(|| {
