@@ -116,14 +116,6 @@ pub(super) fn direct_evidence(
             format!("networkConfiguration.awsvpcConfiguration.subnets[{subnet_index}]"),
         ),
     };
-    let governs = if route.explicit {
-        format!("explicitly associated with `{}`", subnet.subnet_id)
-    } else {
-        format!(
-            "main route table of `{}`, which governs `{}` (no explicit association)",
-            subnet.vpc_id, subnet.subnet_id
-        )
-    };
     let sg_ids: Vec<&str> = open.grants.iter().map(|g| g.group_id.as_str()).collect();
     let mut ev = Evidence::new(
         &service.service_arn,
@@ -159,25 +151,12 @@ pub(super) fn direct_evidence(
             .map(open_security_group::rule_json)
             .collect::<Vec<_>>(),
     )
-    .step(PathStep::new(
-        T_IGW,
-        &route.igw,
-        format!(
-            "attached to `{}`: internet traffic enters the VPC here",
-            subnet.vpc_id
-        ),
-    ))
-    .step(PathStep::new(
-        T_RTB,
-        &route.table.route_table_id,
-        format!("{} (active); {governs}", route.routes.join(", ")),
-    ))
-    .step(PathStep::new(
-        T_ACL,
-        &acl.acl.network_acl_id,
-        acl_detail(acl, l.proto, l.port),
-    ));
-    for s in grant_steps(&open.grants, l.proto, l.port, "") {
+    ;
+    let port = Ports::one(l.port);
+    for s in subnet_entry_steps(subnet, route, acl, l.proto, port)
+        .into_iter()
+        .chain(grant_steps(&open.grants, l.proto, port, ""))
+    {
         ev = ev.step(s);
     }
     ev.step(PathStep::new(

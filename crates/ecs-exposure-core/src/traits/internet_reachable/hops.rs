@@ -218,13 +218,53 @@ pub(super) fn acl_pass<'a>(
     })
 }
 
-pub(super) fn acl_detail(a: &AclPass<'_>, proto: Proto, port: u16) -> String {
+/// The hops of a direct path from the internet into `subnet`: its VPC's internet gateway, the
+/// route table that sends the internet there, and the network ACL that lets `ports` through.
+pub(super) fn subnet_entry_steps(
+    subnet: &Subnet,
+    route: &RoutePass<'_>,
+    acl: &AclPass<'_>,
+    proto: Proto,
+    ports: Ports,
+) -> [PathStep; 3] {
+    let governs = if route.explicit {
+        format!("explicitly associated with `{}`", subnet.subnet_id)
+    } else {
+        format!(
+            "main route table of `{}`, which governs `{}` (no explicit association)",
+            subnet.vpc_id, subnet.subnet_id
+        )
+    };
+    [
+        PathStep::new(
+            T_IGW,
+            &route.igw,
+            format!(
+                "attached to `{}`: internet traffic enters the VPC here",
+                subnet.vpc_id
+            ),
+        ),
+        PathStep::new(
+            T_RTB,
+            &route.table.route_table_id,
+            format!("{} (active); {governs}", route.routes.join(", ")),
+        ),
+        PathStep::new(
+            T_ACL,
+            &acl.acl.network_acl_id,
+            acl_detail(acl, proto, ports),
+        ),
+    ]
+}
+
+/// What a network ACL lets through for `ports` (one port, or a host's dynamic range).
+pub(super) fn acl_detail(a: &AclPass<'_>, proto: Proto, ports: Ports) -> String {
     format!(
         "{} rule {} allows inbound {} {} from {}{}; {} rule {} allows the replies out ({} {} to {}{})",
         a.inbound.field,
         a.inbound.rule_number,
         proto.name(),
-        Ports::one(port),
+        ports,
         a.inbound.cidr,
         netmath::read_as(&a.inbound.cidr),
         a.outbound.field,
@@ -293,7 +333,7 @@ pub(super) fn service_groups<'a>(
 pub(super) fn grant_steps(
     grants: &[Grant],
     proto: Proto,
-    port: u16,
+    ports: Ports,
     purpose: &str,
 ) -> Vec<PathStep> {
     grants
@@ -306,7 +346,7 @@ pub(super) fn grant_steps(
                     "{} admits {} {} from {}{}{purpose}",
                     g.field,
                     proto.name(),
-                    Ports::one(port),
+                    ports,
                     g.cidr_text,
                     netmath::read_as(&g.cidr_text)
                 ),

@@ -228,14 +228,6 @@ fn host_evidence(
 ) -> Evidence {
     let sg_ids: Vec<&str> = open.grants.iter().map(|g| g.group_id.as_str()).collect();
     let admitted = acl.inbound.ports;
-    let governs = if route.explicit {
-        format!("explicitly associated with `{}`", subnet.subnet_id)
-    } else {
-        format!(
-            "main route table of `{}`, which governs `{}` (no explicit association)",
-            subnet.vpc_id, subnet.subnet_id
-        )
-    };
     let mut ev = Evidence::new(
         &service.service_arn,
         format!(
@@ -281,48 +273,17 @@ fn host_evidence(
             .map(open_security_group::rule_json)
             .collect::<Vec<_>>(),
     )
-    .step(PathStep::new(
-        T_IGW,
-        &route.igw,
-        format!(
-            "attached to `{}`: internet traffic enters the VPC here",
-            subnet.vpc_id
-        ),
-    ))
-    .step(PathStep::new(
-        T_RTB,
-        &route.table.route_table_id,
-        format!("{} (active); {governs}", route.routes.join(", ")),
-    ))
-    .step(PathStep::new(
-        T_ACL,
-        &acl.acl.network_acl_id,
-        format!(
-            "{} rule {} allows inbound {} {} from {}; {} rule {} allows the replies out ({} {} to {})",
-            acl.inbound.field,
-            acl.inbound.rule_number,
-            l.proto.name(),
+    ;
+    for s in subnet_entry_steps(subnet, route, acl, l.proto, admitted)
+        .into_iter()
+        .chain(grant_steps(
+            &open.grants,
+            l.proto,
             admitted,
-            acl.inbound.cidr,
-            acl.outbound.field,
-            acl.outbound.rule_number,
-            l.proto.name(),
-            acl.outbound.ports,
-            acl.outbound.cidr
-        ),
-    ));
-    for g in &open.grants {
-        ev = ev.step(PathStep::new(
-            T_SG,
-            &g.group_id,
-            format!(
-                "{} admits {} {} from {} (a security group of the host)",
-                g.field,
-                l.proto.name(),
-                admitted,
-                g.cidr_text
-            ),
-        ));
+            " (a security group of the host)",
+        ))
+    {
+        ev = ev.step(s);
     }
     ev.step(PathStep::new(
         h.resource_type,

@@ -120,7 +120,7 @@ pub(super) fn target_admission(
     // balancer preserves it).
     for family in [Family::V4, Family::V6] {
         if let Some(o) = find_opening(&netmath::openings(&grants), family, proto, port) {
-            return Some(grant_steps(&o.grants, proto, port, ""));
+            return Some(grant_steps(&o.grants, proto, Ports::one(port), ""));
         }
     }
     // From ranges that cover every subnet of the load balancer (its private addresses).
@@ -161,7 +161,7 @@ pub(super) fn target_admission(
         return Some(grant_steps(
             &used,
             proto,
-            port,
+            Ports::one(port),
             ", which covers the load balancer's subnets",
         ));
     }
@@ -547,7 +547,7 @@ fn path_evidence(
                 entry.route.table.route_table_id,
                 entry.route.routes.join(", "),
                 entry.acl.acl.network_acl_id,
-                acl_detail(&entry.acl, front.lproto, lport)
+                acl_detail(&entry.acl, front.lproto, Ports::one(lport))
             ),
         ))
         .step(PathStep::new(
