@@ -70,7 +70,8 @@ pub(super) fn direct_paths(ctx: &ServiceContext<'_>, out: &mut Outcome, gaps: &m
                 if fired.contains(&(family, l.proto, l.port)) {
                     continue;
                 }
-                let Some(acl) = acl_pass(inv, subnet, family, l.proto, l.port, gaps) else {
+                let Some(acl) = acl_pass(inv, subnet, family, l.proto, Ports::one(l.port), gaps)
+                else {
                     continue;
                 };
                 let openings = openings.get_or_insert_with(|| {

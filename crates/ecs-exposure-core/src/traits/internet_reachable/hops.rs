@@ -178,12 +178,14 @@ pub(super) struct AclPass<'a> {
     pub(super) outbound: NaclPass,
 }
 
+/// Whether the subnet's network ACL lets `ports` in (one port, or a host's dynamic range, of
+/// which the first part it admits is kept) and the replies out.
 pub(super) fn acl_pass<'a>(
     inv: &'a Inventory,
     subnet: &Subnet,
     family: Family,
     proto: Proto,
-    port: u16,
+    ports: Ports,
     gaps: &mut Gaps,
 ) -> Option<AclPass<'a>> {
     if !gaps.need(inv, Kind::Ec2NetworkAcls) {
@@ -208,7 +210,7 @@ pub(super) fn acl_pass<'a>(
             None
         }
     };
-    let inbound = admits(false, Ports::one(port))?;
+    let inbound = admits(false, ports)?;
     // Network ACLs are stateless: the replies need their own outbound rule.
     let outbound = admits(true, Ports::EPHEMERAL)?;
     Some(AclPass {

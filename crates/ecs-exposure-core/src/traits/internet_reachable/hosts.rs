@@ -152,8 +152,7 @@ pub(super) fn host_paths(
                     else {
                         continue;
                     };
-                    let Some(acl) = acl_pass_ports(inv, subnet, family, l.proto, admitted, gaps)
-                    else {
+                    let Some(acl) = acl_pass(inv, subnet, family, l.proto, admitted, gaps) else {
                         continue;
                     };
                     fired.push((family, l.proto, l.ports));
@@ -174,43 +173,6 @@ pub(super) fn host_paths(
             }
         }
     }
-}
-
-/// [`acl_pass`] for a range of ports: the first part of the range the ACL lets in.
-fn acl_pass_ports<'a>(
-    inv: &'a Inventory,
-    subnet: &Subnet,
-    family: Family,
-    proto: Proto,
-    ports: Ports,
-    gaps: &mut Gaps,
-) -> Option<AclPass<'a>> {
-    if ports.from == ports.to {
-        return acl_pass(inv, subnet, family, proto, ports.from, gaps);
-    }
-    if !gaps.need(inv, Kind::Ec2NetworkAcls) {
-        return None;
-    }
-    let Some(acl) = inv.network_acl_for_subnet(subnet) else {
-        // The single-port check words this gap; ask it for the first port.
-        return acl_pass(inv, subnet, family, proto, ports.from, gaps);
-    };
-    let mut admits = |egress: bool, ports: Ports| match netmath::nacl_admits(
-        acl, egress, family, proto, ports,
-    ) {
-        Ok(pass) => pass,
-        Err(u) => {
-            gaps.add(u.gap_reason());
-            None
-        }
-    };
-    let inbound = admits(false, ports)?;
-    let outbound = admits(true, Ports::EPHEMERAL)?;
-    Some(AclPass {
-        acl,
-        inbound,
-        outbound,
-    })
 }
 
 #[allow(clippy::too_many_arguments)]

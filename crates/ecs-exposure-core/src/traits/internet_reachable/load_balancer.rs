@@ -68,7 +68,7 @@ pub(super) fn lb_subnet<'a>(
         let Some(route) = route_to_igw(inv, subnet, family, gaps) else {
             continue;
         };
-        let Some(acl) = acl_pass(inv, subnet, family, proto, port, gaps) else {
+        let Some(acl) = acl_pass(inv, subnet, family, proto, Ports::one(port), gaps) else {
             continue;
         };
         return Some(LbSubnet { subnet, route, acl });
