@@ -213,6 +213,25 @@ pub struct HostGroup {
     pub gaps: Vec<String>,
 }
 
+impl HostGroup {
+    /// A group linked to `cluster` as `link` says, with no launch settings read yet: the
+    /// public address left to the subnets' default until a launch setting says otherwise.
+    pub fn new(id: String, resource_type: &'static str, cluster: String, link: String) -> Self {
+        HostGroup {
+            id,
+            resource_type,
+            cluster,
+            link,
+            launch: None,
+            subnets: Vec::new(),
+            security_groups: Vec::new(),
+            public_ip: LaunchPublicIp::SubnetDefault,
+            ipv6: false,
+            gaps: Vec::new(),
+        }
+    }
+}
+
 /// Whether instances get a public IPv4 address at launch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LaunchPublicIp {

@@ -142,18 +142,7 @@ pub(super) fn host_groups(
         // An instance joins one cluster (one `ECS_CLUSTER`; a capacity provider belongs to
         // one cluster): the first link found is the group's.
         if let Some((cluster, how)) = links.into_iter().next() {
-            let mut g = HostGroup {
-                id: id.clone(),
-                resource_type: ASG,
-                cluster,
-                link: how,
-                launch: None,
-                subnets: Vec::new(),
-                security_groups: Vec::new(),
-                public_ip: LaunchPublicIp::SubnetDefault,
-                ipv6: false,
-                gaps: Vec::new(),
-            };
+            let mut g = HostGroup::new(id.clone(), ASG, cluster, how);
             match &launch {
                 Ok(Some((ll, ty))) => {
                     let lid = t.id(ll);
@@ -200,18 +189,7 @@ pub(super) fn host_groups(
     for (l, _, props, _) in cx.of_type(INSTANCE) {
         let id = t.id(l);
         if let Some((cluster, how)) = user_data_links(&cx, l).into_iter().next() {
-            let mut g = HostGroup {
-                id: id.clone(),
-                resource_type: INSTANCE,
-                cluster,
-                link: how,
-                launch: None,
-                subnets: Vec::new(),
-                security_groups: Vec::new(),
-                public_ip: LaunchPublicIp::SubnetDefault,
-                ipv6: false,
-                gaps: Vec::new(),
-            };
+            let mut g = HostGroup::new(id.clone(), INSTANCE, cluster, how);
             read_launch(sink, &mut g, &id, Some(props), "", "GroupSet");
             if let Some(s) = text(props, "SubnetId") {
                 g.subnets.push(s);

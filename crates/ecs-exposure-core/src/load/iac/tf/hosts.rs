@@ -116,7 +116,7 @@ pub(super) fn host_groups(p: &Plan<'_>, sink: &mut Sink<'_>) -> Vec<HostGroup> {
                 _ => None,
             });
         let Some((cluster, how)) = link else { continue };
-        let mut g = group(id.clone(), ASG, cluster, how);
+        let mut g = HostGroup::new(id.clone(), ASG, cluster, how);
         match &launch {
             Ok(Some(l)) => {
                 g.launch = Some(p.id(l));
@@ -149,7 +149,7 @@ pub(super) fn host_groups(p: &Plan<'_>, sink: &mut Sink<'_>) -> Vec<HostGroup> {
         let Some((cluster, how)) = user_data_link(p, r) else {
             continue;
         };
-        let mut g = group(p.id(r), INSTANCE, cluster, how);
+        let mut g = HostGroup::new(p.id(r), INSTANCE, cluster, how);
         read_launch(p, sink, &mut g, r);
         match p.refs(r, &["subnet_id"]) {
             Ok(ids) if !ids.is_empty() => g.subnets = ids,
@@ -162,21 +162,6 @@ pub(super) fn host_groups(p: &Plan<'_>, sink: &mut Sink<'_>) -> Vec<HostGroup> {
         out.push(g);
     }
     out
-}
-
-fn group(id: String, resource_type: &'static str, cluster: String, link: String) -> HostGroup {
-    HostGroup {
-        id,
-        resource_type,
-        cluster,
-        link,
-        launch: None,
-        subnets: Vec::new(),
-        security_groups: Vec::new(),
-        public_ip: LaunchPublicIp::SubnetDefault,
-        ipv6: false,
-        gaps: Vec::new(),
-    }
 }
 
 /// The launch template or configuration of an Auto Scaling group.
