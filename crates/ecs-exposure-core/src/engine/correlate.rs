@@ -282,6 +282,21 @@ mod tests {
     use super::*;
     use crate::traits::{Category, Evidence, Remediation};
 
+    /// The service `web` of cluster `c`, as findings name it.
+    fn web() -> ResourceRef {
+        ResourceRef {
+            resource_type: "AWS::ECS::Service",
+            uid: "arn:aws:ecs:us-east-1:1:service/c/web".into(),
+            name: "web".into(),
+            cluster: None,
+            account: None,
+            region: None,
+            partition: "aws".into(),
+            task_definition: None,
+            tags: Default::default(),
+        }
+    }
+
     fn hit(id: TraitId, facets: &[Facet]) -> TraitHit {
         TraitHit {
             id,
@@ -394,17 +409,7 @@ mod tests {
         let mut both = guarded();
         both.facets.insert(DirectPath);
         assert_eq!(severity(vec![both]).0, Some(Likelihood::Moderate));
-        let r = ResourceRef {
-            resource_type: "AWS::ECS::Service",
-            uid: "arn:aws:ecs:us-east-1:1:service/c/web".into(),
-            name: "web".into(),
-            cluster: None,
-            account: None,
-            region: None,
-            partition: "aws".into(),
-            task_definition: None,
-            tags: Default::default(),
-        };
+        let r = web();
         assert_eq!(
             assess(r, vec![guarded()]).explanation,
             "LOW: likelihood is Low because the service is reachable from the internet only through an internet-facing load balancer that guards every path (the caller must first pass sign-in with an Amazon Cognito user pool (authenticate-cognito)), which lowers the likelihood one step, from Moderate; impact is Low because no task role, host access or credentials were found."
@@ -473,17 +478,7 @@ mod tests {
 
     #[test]
     fn explanation_names_the_rule() {
-        let r = ResourceRef {
-            resource_type: "AWS::ECS::Service",
-            uid: "arn:aws:ecs:us-east-1:1:service/c/web".into(),
-            name: "web".into(),
-            cluster: None,
-            account: None,
-            region: None,
-            partition: "aws".into(),
-            task_definition: None,
-            tags: Default::default(),
-        };
+        let r = web();
         let f = assess(
             r,
             vec![

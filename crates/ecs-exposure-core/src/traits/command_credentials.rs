@@ -263,7 +263,7 @@ fn is_source_flag(flag: &str) -> bool {
 
 /// A name as an environment variable would spell it (`--aws-secret-access-key` →
 /// `AWS_SECRET_ACCESS_KEY`), so that the patterns that go by exact names apply.
-fn env_style(name: &str) -> String {
+pub(super) fn env_style(name: &str) -> String {
     name.trim_start_matches('-')
         .chars()
         .map(|c| {

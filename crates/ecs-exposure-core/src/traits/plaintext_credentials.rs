@@ -192,16 +192,7 @@ fn found(evidence: &[Evidence]) -> Vec<Found<'_>> {
                 } else {
                     "credential"
                 });
-            let variable: String = name
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() {
-                        c.to_ascii_uppercase()
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
+            let variable = super::command_credentials::env_style(name);
             let label = match arg {
                 Some(a) => format!("`{a}` in `{at}`"),
                 None => format!("`{at}`"),
