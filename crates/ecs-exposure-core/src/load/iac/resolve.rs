@@ -27,51 +27,7 @@ pub const RESOLVE_BUDGET_FACTOR: usize = 16;
 /// The least evaluation budget, whatever the template's size.
 pub const RESOLVE_BUDGET_MIN: usize = 16 << 20;
 
-/// What evaluation is inside of: the names being resolved (to find cycles) and the depth.
-#[derive(Default)]
-struct Cx {
-    chain: Vec<Link>,
-    depth: usize,
-}
-
-/// A named definition evaluation went into.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Link {
-    Parameter(String),
-    Mapping(String),
-    Condition(String),
-}
-
-impl Link {
-    fn kind(&self) -> &'static str {
-        match self {
-            Link::Parameter(_) => "parameter",
-            Link::Mapping(_) => "mapping",
-            Link::Condition(_) => "condition",
-        }
-    }
-    fn name(&self) -> &str {
-        match self {
-            Link::Parameter(n) | Link::Mapping(n) | Link::Condition(n) => n,
-        }
-    }
-}
-
-/// `parameter cycle A → B → A`; a cycle through definitions of several kinds names each one's
-/// kind (`cycle parameter A → mapping M.k.v → parameter A`).
-fn cycle_text(chain: &[Link], back: &Link) -> String {
-    let links: Vec<&Link> = chain.iter().chain(std::iter::once(back)).collect();
-    if links.iter().all(|l| l.kind() == back.kind()) {
-        let names: Vec<&str> = links.iter().map(|l| l.name()).collect();
-        format!("{} cycle {}", back.kind(), names.join(" → "))
-    } else {
-        let names: Vec<String> = links
-            .iter()
-            .map(|l| format!("{} {}", l.kind(), l.name()))
-            .collect();
-        format!("cycle {}", names.join(" → "))
-    }
-}
+use chain::{Cx, Link, cycle_text};
 
 pub struct Template<'a> {
     pub file: &'a str,
@@ -562,96 +518,6 @@ impl<'a> Template<'a> {
             None => "the parameter defaults".to_string(),
         }
     }
-
-    /// Whether the named condition holds under the values this template is read with
-    /// (parameter defaults, or the parameters a parent stack passes); `Err` says why it
-    /// cannot be told.
-    pub fn condition_holds(&self, name: &str) -> Result<bool, String> {
-        self.condition(name, &mut Cx::default())
-    }
-
-    /// Evaluates a named condition; `Err` says why it cannot be.
-    fn condition(&self, name: &str, cx: &mut Cx) -> Result<bool, String> {
-        let c = self
-            .root
-            .get("Conditions")
-            .and_then(|c| c.get(name))
-            .ok_or_else(|| format!("no condition `{name}`"))?;
-        let link = Link::Condition(name.to_string());
-        if let Some(i) = cx.chain.iter().position(|l| *l == link) {
-            return Err(cycle_text(&cx.chain[i..], &link));
-        }
-        cx.chain.push(link);
-        let out = self.eval(c, cx);
-        cx.chain.pop();
-        out
-    }
-
-    fn eval(&self, n: &Node, cx: &mut Cx) -> Result<bool, String> {
-        if cx.depth >= MAX_RESOLVE_DEPTH {
-            return Err(format!(
-                "conditions nest deeper than {MAX_RESOLVE_DEPTH} levels (limit MAX_RESOLVE_DEPTH)"
-            ));
-        }
-        if !self.spend(std::mem::size_of::<Node>()) {
-            return Err(over_budget());
-        }
-        cx.depth += 1;
-        let out = self.eval_at(n, cx);
-        cx.depth -= 1;
-        out
-    }
-
-    fn eval_at(&self, n: &Node, cx: &mut Cx) -> Result<bool, String> {
-        let Some([(k, arg)]) = n.map() else {
-            return match n.v {
-                V::Bool(b) => Ok(b),
-                _ => Err("not a condition".into()),
-            };
-        };
-        let args = arg.seq().unwrap_or(&[]);
-        match k.name.as_str() {
-            "Condition" => self.condition(arg.str().unwrap_or(""), cx),
-            "Fn::Equals" => {
-                let vals: Vec<Node> = args.iter().map(|a| self.resolve_in(a, cx)).collect();
-                match vals.as_slice() {
-                    [a, b] => match (a.text(), b.text()) {
-                        // Pseudo parameters other than the partition and stack name (the
-                        // account, the region) are kept as `${AWS::Region}` text: comparing
-                        // that text would decide the condition on a made-up value.
-                        (Some(a), Some(b)) if a.contains("${AWS::") || b.contains("${AWS::") => {
-                            Err("it compares a pseudo parameter (account, region…) known only when the stack is deployed".into())
-                        }
-                        (Some(a), Some(b)) => Ok(a == b),
-                        _ => Err(vals
-                            .iter()
-                            .find_map(|v| match &v.v {
-                                V::Unknown(w) => Some(w.clone()),
-                                _ => None,
-                            })
-                            .unwrap_or_else(|| "a compared value cannot be resolved".into())),
-                    },
-                    _ => Err("`Fn::Equals` needs two values".into()),
-                }
-            }
-            "Fn::Not" => Ok(!self.eval(args.first().ok_or("empty `Fn::Not`")?, cx)?),
-            "Fn::And" => {
-                let mut all = true;
-                for a in args {
-                    all &= self.eval(a, cx)?;
-                }
-                Ok(all)
-            }
-            "Fn::Or" => {
-                let mut any = false;
-                for a in args {
-                    any |= self.eval(a, cx)?;
-                }
-                Ok(any)
-            }
-            other => Err(format!("`{other}` in a condition")),
-        }
-    }
 }
 
 fn over_budget() -> String {
@@ -686,6 +552,9 @@ pub fn key(name: &str, n: &Node) -> Key {
         pos: n.pos,
     }
 }
+
+mod chain;
+mod conditions;
 
 #[cfg(test)]
 mod tests;
