@@ -432,4 +432,6 @@ pub(crate) mod layouts;
 #[cfg(test)]
 mod reading_tests;
 #[cfg(test)]
+mod terraform_tests;
+#[cfg(test)]
 mod tests;
