@@ -236,26 +236,24 @@ pub fn analyze_service(inv: &Inventory, service: &Service, gaps: &mut Vec<Gap>) 
             });
             continue;
         }
+        // The service's own settings first, straight into the outcome (the only context of
+        // nearly every service); then each deployment or task set, of which only what the
+        // service's own settings did not already show is kept, saying where it was seen.
         let mut out = Outcome::new(def.id, &service.service_arn);
-        for (label, ctx) in &contexts {
+        (def.check)(base, &mut out);
+        gaps.append(&mut out.gaps);
+        for (label, ctx) in &contexts[1..] {
+            let label = label.unwrap_or_default();
             let mut o = Outcome::new(def.id, &service.service_arn);
             (def.check)(ctx, &mut o);
             gaps.append(&mut o.gaps);
-            match label {
-                // The service's own settings: its evidence as it is.
-                None => out.evidence.append(&mut o.evidence),
-                // A deployment or task set: only what the service's own settings did not
-                // already show, saying where it was seen.
-                Some(label) => {
-                    for mut e in o.evidence.drain(..) {
-                        if out.evidence.contains(&e) {
-                            continue;
-                        }
-                        e.message = format!("{label}: {}", e.message);
-                        if !out.evidence.contains(&e) {
-                            out.evidence.push(e);
-                        }
-                    }
+            for mut e in o.evidence.drain(..) {
+                if out.evidence.contains(&e) {
+                    continue;
+                }
+                e.message = format!("{label}: {}", e.message);
+                if !out.evidence.contains(&e) {
+                    out.evidence.push(e);
                 }
             }
             out.facets.append(&mut o.facets);
