@@ -3,17 +3,27 @@
 //! it with a value that cannot be resolved (a parameter without default, an import from
 //! another stack), and the converter then leaves it out. The reason must say which.
 
-use crate::model::{Inventory, Kind, LoadBalancer, Service};
+use crate::model::{Inventory, Kind, LoadBalancer, Service, Unresolved};
 
-/// How the unresolved value of `resource` at `field` (a model JSON path; its items and
-/// members count too) reads in a reason: "`taskDefinition` cannot be resolved because … (file:line)".
-fn unresolved(inv: &Inventory, resource: &str, field: &str) -> Option<String> {
-    let u = inv.unresolved.iter().find(|u| {
+/// The unresolved value of `resource` at `field` (a model JSON path; its items and members
+/// count too), if the template or plan left one there.
+pub(super) fn find_unresolved<'a>(
+    inv: &'a Inventory,
+    resource: &str,
+    field: &str,
+) -> Option<&'a Unresolved> {
+    inv.unresolved.iter().find(|u| {
         u.resource == resource
             && u.field
                 .strip_prefix(field)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with(['[', '.']))
-    })?;
+    })
+}
+
+/// How the unresolved value of `resource` at `field` reads in a reason: "`taskDefinition`
+/// cannot be resolved because … (file:line)".
+fn unresolved(inv: &Inventory, resource: &str, field: &str) -> Option<String> {
+    let u = find_unresolved(inv, resource, field)?;
     let at = u
         .location
         .as_ref()
@@ -56,6 +66,22 @@ pub(super) fn no_awsvpc_configuration(inv: &Inventory, service: &Service, what: 
         ),
         None => format!(
             "the task definition uses `awsvpc` network mode but the service has no awsvpcConfiguration, so its {what} are unknown (add the service's `networkConfiguration`)"
+        ),
+    }
+}
+
+/// A load balancer that lists no subnets: a template names them with a value it cannot resolve
+/// (they exist, unknown), or the input lacks them.
+pub(super) fn load_balancer_without_subnets(inv: &Inventory, lb: &LoadBalancer) -> String {
+    match find_unresolved(inv, &lb.load_balancer_arn, "AvailabilityZones") {
+        Some(u) => format!(
+            "the subnets (`Subnets`) of load balancer {} cannot be resolved because {}, so its route to the internet cannot be judged",
+            lb.name(),
+            u.reason
+        ),
+        None => format!(
+            "load balancer {} lists no subnets, so its route to the internet cannot be judged (add them: `Subnets` or `SubnetMappings` in a template, `AvailabilityZones` in `describe-load-balancers` output)",
+            lb.name()
         ),
     }
 }

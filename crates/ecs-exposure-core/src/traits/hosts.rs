@@ -24,9 +24,8 @@ pub(super) fn host_network(ctx: &ServiceContext<'_>) -> Option<&'static str> {
 pub(super) fn service_hosts(ctx: &ServiceContext<'_>, mode: &str) -> HostsOf {
     // A template's `Cluster` that cannot be resolved: the hosts cannot be either.
     if ctx.service.cluster_arn.is_none()
-        && let Some(u) = ctx.inventory.unresolved.iter().find(|u| {
-            u.resource == ctx.service.service_arn
-                && (u.field == "cluster" || u.field == "clusterArn")
+        && let Some(u) = ["cluster", "clusterArn"].iter().find_map(|f| {
+            super::gap_reasons::find_unresolved(ctx.inventory, &ctx.service.service_arn, f)
         })
     {
         return HostsOf {

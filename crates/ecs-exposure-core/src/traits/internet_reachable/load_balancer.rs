@@ -36,21 +36,9 @@ pub(super) fn lb_subnet<'a>(
         .filter_map(|z| z.subnet_id.as_deref())
         .collect();
     if ids.is_empty() {
-        // A template whose subnets cannot be resolved lists them, unknown: say that.
-        let unresolved = inv.unresolved.iter().find(|u| {
-            u.resource == lb.load_balancer_arn && u.field.starts_with("AvailabilityZones")
-        });
-        gaps.add(match unresolved {
-            Some(u) => format!(
-                "the subnets (`Subnets`) of load balancer {} cannot be resolved because {}, so its route to the internet cannot be judged",
-                lb.name(),
-                u.reason
-            ),
-            None => format!(
-                "load balancer {} lists no subnets, so its route to the internet cannot be judged (add them: `Subnets` or `SubnetMappings` in a template, `AvailabilityZones` in `describe-load-balancers` output)",
-                lb.name()
-            ),
-        });
+        gaps.add(super::super::gap_reasons::load_balancer_without_subnets(
+            inv, lb,
+        ));
         return None;
     }
     if !gaps.need(inv, Kind::Ec2Subnets) {
