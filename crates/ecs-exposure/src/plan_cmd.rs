@@ -326,26 +326,19 @@ pub fn fix(mut args: FixArgs) -> Result<u8, String> {
         print_diff(&fix::diff(&shown(&before), &shown(&output), &name, &target));
         return Ok(EXIT_OK);
     }
-    if applied.is_empty() && args.output.is_none() {
-        crate::stderr::line(&format!("no fix applied; {name} left as it is"));
-        return Ok(EXIT_OK);
-    }
-    let target = args.output.as_deref().unwrap_or(&args.file);
-    if target != args.file.as_path() {
-        refuse_credentials(
-            &name,
-            target,
-            &text,
-            &format!("add --unsafe to move them to `secrets`, or rewrite {name} in place"),
-        )?;
-    }
-    let wrote = written(target, &text)?;
-    crate::stderr::line(&format!(
-        "{} fix(es) applied; {wrote} (register it with `aws ecs register-task-definition --cli-input-json file://{}`)",
+    write_fix(
+        &args,
+        &name,
+        &text,
         applied.len(),
-        target.display()
-    ));
-    Ok(EXIT_OK)
+        &format!("add --unsafe to move them to `secrets`, or rewrite {name} in place"),
+        |target| {
+            format!(
+                "register it with `aws ecs register-task-definition --cli-input-json file://{}`",
+                target.display()
+            )
+        },
+    )
 }
 
 /// `fix TEMPLATE`: the remediations of a CloudFormation template's resources as line edits
@@ -436,22 +429,40 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
         print_diff(&credentials.template_diff(name, original, &text, &target));
         return Ok(EXIT_OK);
     }
+    write_fix(
+        args,
+        name,
+        &text,
+        applied,
+        &format!("move them to `Secrets` first, or rewrite {name} in place"),
+        |_| "review it, then deploy the stack".to_string(),
+    )
+}
+
+/// The end of `fix` once the new text is made: nothing to do when no fix applies (unless an
+/// `--output` was asked for), a separate output refused while it holds a credential
+/// (`refuse_hint` says what to do), the file written, and a closing line naming what comes
+/// `next` for the file written.
+fn write_fix(
+    args: &FixArgs,
+    name: &str,
+    text: &str,
+    applied: usize,
+    refuse_hint: &str,
+    next: impl Fn(&Path) -> String,
+) -> Result<u8, String> {
     if applied == 0 && args.output.is_none() {
         crate::stderr::line(&format!("no fix applied; {name} left as it is"));
         return Ok(EXIT_OK);
     }
     let target = args.output.as_deref().unwrap_or(&args.file);
     if target != args.file.as_path() {
-        refuse_credentials(
-            name,
-            target,
-            &text,
-            &format!("move them to `Secrets` first, or rewrite {name} in place"),
-        )?;
+        refuse_credentials(name, target, text, refuse_hint)?;
     }
-    let wrote = written(target, &text)?;
+    let wrote = written(target, text)?;
     crate::stderr::line(&format!(
-        "{applied} fix(es) applied; {wrote} (review it, then deploy the stack)"
+        "{applied} fix(es) applied; {wrote} ({})",
+        next(target)
     ));
     Ok(EXIT_OK)
 }
