@@ -72,6 +72,12 @@ impl Snippet {
         Some(Snippet(out))
     }
 
+    /// The snippet of a location inside a YAML block scalar (`|`, `>`): its lines are text,
+    /// not structure (`AKIA…: …` there is no key), so the whole window is a value.
+    pub fn block_scalar() -> Snippet {
+        Snippet(MASK.to_string())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

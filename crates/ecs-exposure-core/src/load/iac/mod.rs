@@ -213,6 +213,11 @@ impl<'a> Sink<'a> {
             .offset(self.text, p.line, p.column)
             .map(|(start, at)| (start, block_mapping_start(self.text, start, at)))
             .and_then(|(start, at)| {
+                // The parser places a block scalar at its first line of text, which the
+                // tokenizer would read as YAML (a `word:` there looks like a key).
+                if !self.json && in_block_scalar(self.text, start, at) {
+                    return Some(Snippet::block_scalar());
+                }
                 Snippet::new(&self.text[start..at], &self.text[at..], self.json)
             });
         Location {
@@ -254,6 +259,39 @@ impl<'a> Sink<'a> {
             location,
         });
     }
+}
+
+/// Bytes searched back from a location for the header of the block scalar it may start;
+/// past it (blank lines without end) the location is taken to be in one, and masked.
+const BLOCK_HEADER_LOOKBACK: usize = 4096;
+
+/// Whether the location at `at` (its line starting at `start`) is the first line of text of a
+/// YAML block scalar: only indentation before it, and the previous non-blank line ends with a
+/// block scalar header (`|` or `>`, chomping and indentation indicators, a comment).
+fn in_block_scalar(text: &str, start: usize, at: usize) -> bool {
+    if !text[start..at].bytes().all(|b| b == b' ' || b == b'\t') {
+        return false;
+    }
+    let from = start.saturating_sub(BLOCK_HEADER_LOOKBACK);
+    let before = &text.as_bytes()[from..start];
+    let Some(line) = before
+        .split(|&b| b == b'\n' || b == b'\r')
+        .rev()
+        .find(|l| !l.iter().all(|b| b.is_ascii_whitespace()))
+    else {
+        // Only blank lines within reach: when in doubt, a value.
+        return from > 0;
+    };
+    let line = String::from_utf8_lossy(line);
+    // A comment after the header is separated by a blank; `#` inside a value is not one.
+    let content = match line.find(" #").or_else(|| line.find("\t#")) {
+        Some(i) => &line[..i],
+        None => &line,
+    };
+    let header = content
+        .trim_end()
+        .trim_end_matches(|c: char| c == '-' || c == '+' || c.is_ascii_digit());
+    header.ends_with(['|', '>'])
 }
 
 /// The parser marks a block mapping (a list item `- Name: web`) at the `:` after its first

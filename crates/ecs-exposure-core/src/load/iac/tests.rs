@@ -425,6 +425,60 @@ fn snippets_never_show_credentials() {
     }
 }
 
+/// A credential in a block scalar whose text reads like a YAML key (`AKIA…: …`): the evidence
+/// points at the scalar's first line of text, which is a value, not a key, so its snippet
+/// masks it whole. Found by the `no_secret_leaks` property test (block scalar, `command`).
+#[test]
+fn a_block_scalar_line_is_a_value_in_its_snippet() {
+    let t = "Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: web
+          Image: nginx
+          Command:
+            - run
+            - --db-password
+            - |-
+              AKIAAaAa0bB1: AAB2CD0A
+          Environment:
+            - Name: DB_PASSWORD
+              Value: >-  # folded
+                AKIAQq7Zp0bB1: Zq8vLr2KmT9xw4Pq
+";
+    let a = scan("block.yaml", t);
+    let snippets: Vec<String> = a
+        .findings
+        .iter()
+        .flat_map(|f| &f.traits)
+        .filter(|t| t.id == TraitId::PlaintextCredentials)
+        .flat_map(|t| &t.evidence)
+        .filter_map(|e| e.location.as_ref()?.snippet.as_ref())
+        .map(|s| s.to_string())
+        .collect();
+    // The environment value's evidence points at its `Value:` key (the header shows, the
+    // text does not); the command argument's at its text, masked whole.
+    assert_eq!(snippets, ["Value: >-", "****"], "{snippets:?}");
+    // A key line after a block scalar is still shown as a key.
+    let privileged = "Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: web
+          Command:
+            - |
+              echo hello
+          Privileged: true
+";
+    let a = scan("after.yaml", privileged);
+    assert_eq!(
+        located(&a, TraitId::PrivilegedContainer)[0].0,
+        "Privileged: true"
+    );
+}
+
 /// A parameter whose default refers to itself (used as an image and as `Privileged`): the
 /// scan finishes, and the values are unresolved with the cycle named, so the privileged
 /// trait is a possible gap rather than a pass.
