@@ -155,6 +155,7 @@ fn reports(analysis: &Analysis) {
             epoch_ms: 0,
         },
         threads: 1,
+        what_if: Default::default(),
     };
     let _ = report::text::render(analysis, &opts, true);
     let _ = report::json::render(analysis, &opts);

@@ -12,25 +12,11 @@ mod date;
 pub use config::{ConfigError, MAX_CONFIG_BYTES, MAX_SUPPRESSIONS, check_expiries, parse_config};
 pub use date::{DATE_EXPECTED, Date};
 
+pub use crate::model::Suppression;
+
 use crate::engine::{Analysis, assess};
 use crate::traits::TraitHit;
 use serde::Serialize;
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Suppression {
-    /// A trait id, or `*` for every trait.
-    #[serde(rename = "trait")]
-    pub trait_id: String,
-    /// A pattern (`*` matches any run of characters) for the service's uid or any resource
-    /// the trait comes from.
-    pub resource: String,
-    pub reason: String,
-    /// `YYYY-MM-DD`: the last day the suppression applies.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
-    /// Where it was written (`.ecs-exposure.toml`, `stack.yaml:12`).
-    pub source: String,
-}
 
 /// A trait hit that a suppression accepted.
 #[derive(Debug, Clone, Serialize)]

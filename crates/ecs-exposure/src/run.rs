@@ -225,17 +225,20 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
         });
     }
     timer.lap("analyze");
-    if args.what_if {
+    let what_if = if args.what_if {
         let plan = plan::plan(&inventory, &analysis, args.min_severity);
-        plan::annotate(&mut analysis, &plan);
         timer.lap("what-if");
-    }
+        plan::WhatIfTable::from_plan(&plan)
+    } else {
+        plan::WhatIfTable::default()
+    };
     let opts = ReportOptions {
         min_severity: args.min_severity,
         warnings,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         time,
         threads,
+        what_if,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {

@@ -312,7 +312,6 @@ mod tests {
                 steps: vec![],
                 references: vec![],
             },
-            what_if: None,
         }
     }
 

@@ -4,13 +4,13 @@
 mod collection;
 mod correlate;
 mod iac;
-pub mod severity;
 pub mod subjects;
 
+/// Severity lives in the model (every layer reads it); the engine is where it is decided.
+pub use crate::model::severity::{self, Impact, Likelihood, Severity};
 pub use collection::{FailedCall, traits_fed_by};
 pub(crate) use correlate::join_and;
 pub use correlate::{assess, likelihood_and_impact};
-pub use severity::{Impact, Likelihood, Severity};
 pub use subjects::TaskDefinitionScope;
 
 use crate::model::{Inventory, Service, arn_account_region, arn_partition};
@@ -281,7 +281,6 @@ pub fn analyze_service(inv: &Inventory, service: &Service, gaps: &mut Vec<Gap>) 
                 resources,
                 facets: out.facets,
                 remediation,
-                what_if: None,
             });
         }
     }

@@ -3,8 +3,8 @@
 use super::redact::json_error;
 use super::seen::{Keyed, Noun, Seen};
 use super::shape::{self, Shape};
-use super::unique::UniqueKeys;
 use super::{Diagnostic, Found, KNOWN_KEYS, Parsed, SKIPPED};
+use crate::model::unique::UniqueKeys;
 use crate::model::*;
 use serde::Deserialize;
 

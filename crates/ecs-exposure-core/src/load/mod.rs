@@ -10,7 +10,6 @@ pub mod iac;
 mod redact;
 mod seen;
 mod shape;
-pub(crate) mod unique;
 
 pub use document::{Document, describe_output_sources, parse_document, parse_document_with};
 pub use iac::NestedTemplates;

@@ -4,7 +4,7 @@
 //! object or list, NotAction) is interpreted by the IAM traits, not by the loader. The AWS
 //! CLI prints documents decoded; the raw API returns them URL-encoded, so both are accepted.
 
-use crate::load::unique::UniqueKeys;
+use super::unique::UniqueKeys;
 use serde::{Deserialize, Deserializer};
 
 #[derive(Debug, Clone, Deserialize)]

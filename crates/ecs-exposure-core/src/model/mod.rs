@@ -12,8 +12,11 @@ mod iam;
 mod image;
 mod inspector;
 mod secret;
+pub mod severity;
 mod snippet;
 mod source;
+mod suppression;
+pub(crate) mod unique;
 
 pub use collection::{CallFailure, CollectionReport};
 pub use ec2::*;
@@ -25,8 +28,10 @@ pub use iam::*;
 pub use image::ImageRef;
 pub use inspector::*;
 pub use secret::SecretString;
+pub use severity::{Impact, Likelihood, Severity};
 pub use snippet::{SNIPPET_CHARS, Snippet};
 pub use source::{Location, SourceKind, SourceMap, Unresolved};
+pub use suppression::Suppression;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -141,7 +146,7 @@ pub struct Inventory {
     pub unresolved: Vec<Unresolved>,
     /// Infrastructure as code only: suppressions written beside the resources
     /// (CloudFormation `Metadata`, Terraform tags); the caller applies them.
-    pub suppressions: Vec<crate::suppress::Suppression>,
+    pub suppressions: Vec<crate::model::Suppression>,
     index: Index,
 }
 

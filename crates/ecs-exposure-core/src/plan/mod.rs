@@ -17,14 +17,16 @@ pub mod diff;
 pub mod fix;
 pub mod render;
 pub mod source;
+mod what_if;
 
 pub use apply::{NON_ROOT_USER, apply, apply_to_task_definition, secret_name, undo};
 pub use change::{Applicability, Change, EnvVar, IngressRule, StatementRef, change_for};
 pub use credentials::Credentials;
+pub use what_if::{WhatIf, WhatIfTable};
 
 use crate::engine::{self, Analysis, Finding, Severity};
 use crate::model::{ImageRef, Inventory, Service};
-use crate::traits::{TraitId, WhatIf};
+use crate::traits::TraitId;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -474,30 +476,6 @@ pub fn credential_variables(analysis: &Analysis) -> HashMap<String, Vec<EnvVar>>
         }
     }
     out
-}
-
-/// Writes each remediation's projection onto the trait hits it was derived from, for the
-/// per-finding reports (`scan --what-if`).
-pub fn annotate(analysis: &mut Analysis, plan: &Plan) {
-    let mut by_hit: HashMap<(&str, TraitId), (&str, &Projection)> = HashMap::new();
-    for r in &plan.remediations {
-        for (service, t) in &r.derived_from {
-            if let Some(p) = r.findings.iter().find(|p| &p.resource == service) {
-                by_hit.insert((service.as_str(), *t), (r.id.as_str(), p));
-            }
-        }
-    }
-    for f in &mut analysis.findings {
-        for hit in &mut f.traits {
-            if let Some((id, p)) = by_hit.get(&(f.resource.uid.as_str(), hit.id)) {
-                hit.what_if = Some(WhatIf {
-                    remediation_id: id.to_string(),
-                    projected_severity: p.projected_severity,
-                    outcome: p.outcome,
-                });
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -69,7 +69,9 @@ pub fn write(analysis: &Analysis, opts: &ReportOptions, w: &mut dyn Write) -> st
         w.write_all(b"  \"findings\": [\n")?;
         // Blocks bound the memory held by rendered text; each block renders in parallel.
         for (b, block) in findings.chunks(BLOCK).enumerate() {
-            let rendered = map_parallel(block, opts.threads, |f| pretty_indented(f, 4));
+            let rendered = map_parallel(block, opts.threads, |f| {
+                pretty_indented(&FindingOut::new(f, &opts.what_if), 4)
+            });
             for (i, f) in rendered.iter().enumerate() {
                 let last = b * BLOCK + i + 1 == findings.len();
                 w.write_all(b"    ")?;
@@ -89,6 +91,61 @@ pub fn write(analysis: &Analysis, opts: &ReportOptions, w: &mut dyn Write) -> st
     w.write_all(b"  \"summary\": ")?;
     w.write_all(&pretty_indented(&summary, 2))?;
     w.write_all(b"\n}\n")
+}
+
+/// A finding as the JSON report shows it: the analysis' finding with, under `scan --what-if`,
+/// each trait's what-if (a table of the planner's, joined here) after its own fields.
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    id: &'a str,
+    resource: &'a crate::engine::ResourceRef,
+    severity: Severity,
+    likelihood: Option<crate::engine::Likelihood>,
+    impact: crate::engine::Impact,
+    title: &'a str,
+    explanation: &'a str,
+    traits: Vec<TraitOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct TraitOut<'a> {
+    #[serde(flatten)]
+    hit: &'a crate::traits::TraitHit,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    what_if: Option<&'a crate::plan::WhatIf>,
+}
+
+impl<'a> FindingOut<'a> {
+    fn new(f: &'a Finding, what_if: &'a crate::plan::WhatIfTable) -> Self {
+        // Every field of the finding, in its order: a field added to `Finding` must be added
+        // here too (the destructuring fails to compile otherwise).
+        let Finding {
+            id,
+            resource,
+            severity,
+            likelihood,
+            impact,
+            title,
+            explanation,
+            traits,
+        } = f;
+        FindingOut {
+            id,
+            resource,
+            severity: *severity,
+            likelihood: *likelihood,
+            impact: *impact,
+            title,
+            explanation,
+            traits: traits
+                .iter()
+                .map(|hit| TraitOut {
+                    hit,
+                    what_if: what_if.get(&resource.uid, hit.id),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One `"key": value,` line of the top-level object.

@@ -11,6 +11,7 @@ mod testing;
 
 use crate::engine::{Analysis, Finding, Severity};
 use crate::load::Diagnostic;
+use crate::plan::WhatIfTable;
 
 /// What a report shows beyond the analysis itself.
 pub struct ReportOptions {
@@ -25,6 +26,9 @@ pub struct ReportOptions {
     pub time: ScanTime,
     /// Threads to render large reports with (1 renders on the caller's thread).
     pub threads: usize,
+    /// `scan --what-if`: each trait's projected severity if only its remediation were done
+    /// (empty otherwise).
+    pub what_if: WhatIfTable,
 }
 
 #[derive(Debug, Clone)]

@@ -136,7 +136,7 @@ fn finding(f: &Finding, analysis: &Analysis, opts: &ReportOptions) -> Value {
         cloud["account"] = account_obj(account);
     }
     obj.insert("cloud".into(), cloud);
-    obj.insert("unmapped".into(), unmapped(f, analysis));
+    obj.insert("unmapped".into(), unmapped(f, analysis, opts));
     v
 }
 
@@ -244,7 +244,7 @@ fn evidence(t: &TraitHit, e: &Evidence) -> Value {
 }
 
 /// What Security Hub puts in fields the OCSF model used for validation does not have.
-fn unmapped(f: &Finding, analysis: &Analysis) -> Value {
+fn unmapped(f: &Finding, analysis: &Analysis, opts: &ReportOptions) -> Value {
     let mut v = json!({
         "related_events_count": f.traits.len(),
         "related_events": f.traits.iter().map(|t| {
@@ -261,7 +261,7 @@ fn unmapped(f: &Finding, analysis: &Analysis) -> Value {
             });
             // `scan --what-if`: the severity if only this trait's remediation were done,
             // as Security Hub's ListExposuresByRemediationV2 reports it.
-            if let Some(w) = &t.what_if {
+            if let Some(w) = opts.what_if.get(&f.resource.uid, t.id) {
                 e["remediation"] = json!({
                     "uid": w.remediation_id,
                     "previous_severity": f.severity.as_str(),

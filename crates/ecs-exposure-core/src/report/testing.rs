@@ -68,7 +68,6 @@ fn hit(
                     .to_string(),
             ],
         },
-        what_if: None,
     }
 }
 
@@ -292,5 +291,6 @@ pub fn options(min_severity: Severity) -> ReportOptions {
             epoch_ms: 1_796_000_000_000,
         },
         threads: 2,
+        what_if: Default::default(),
     }
 }

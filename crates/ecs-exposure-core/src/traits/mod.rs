@@ -209,20 +209,6 @@ pub struct TraitHit {
     #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub facets: std::collections::BTreeSet<Facet>,
     pub remediation: Remediation,
-    /// What-if of this trait's remediation (only when asked for: `scan --what-if`):
-    /// the finding's severity if only that remediation were done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub what_if: Option<WhatIf>,
-}
-
-/// The projected effect of one planned remediation on one finding, as Security Hub's
-/// `ListExposuresByRemediationV2` gives it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct WhatIf {
-    /// The id of the remediation in `ecs-exposure plan`.
-    pub remediation_id: String,
-    pub projected_severity: crate::engine::Severity,
-    pub outcome: crate::plan::Impact,
 }
 
 impl TraitHit {

@@ -426,7 +426,7 @@ fn inline_suppressions(
     t: &Template<'_>,
     logical: &str,
     r: &Node,
-    out: &mut Vec<crate::suppress::Suppression>,
+    out: &mut Vec<crate::model::Suppression>,
 ) {
     let list = r
         .get("Metadata")
@@ -438,7 +438,7 @@ fn inline_suppressions(
         let Some(trait_id) = s.get("trait").and_then(Node::text) else {
             continue;
         };
-        out.push(crate::suppress::Suppression {
+        out.push(crate::model::Suppression {
             trait_id,
             resource: t.id(logical),
             reason: s

@@ -53,7 +53,7 @@ pub struct IacDocument {
     host_groups: Vec<HostGroup>,
     sources: HashMap<String, SourceMap>,
     unresolved: Vec<Unresolved>,
-    suppressions: Vec<crate::suppress::Suppression>,
+    suppressions: Vec<crate::model::Suppression>,
     kinds: BTreeSet<Kind>,
     /// CloudFormation `Outputs` exports (name → value) for other templates' imports.
     pub(crate) exports: Vec<(String, String)>,

@@ -197,6 +197,7 @@ fn text_report_snapshot() {
             epoch_ms: 0,
         },
         threads: 1,
+        what_if: Default::default(),
     };
     let text = crate::report::text::render(&a, &opts, false);
     assert!(text.contains("--> examples/iac/web-public.yaml:"));
@@ -403,6 +404,7 @@ fn snippets_never_show_credentials() {
                 epoch_ms: 0,
             },
             threads: 1,
+            what_if: Default::default(),
         };
         let mut outputs = vec![crate::report::text::render(&a, &opts, false).into_bytes()];
         for write in [

@@ -248,7 +248,7 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
                         // Read with duplicate keys refused: a value keeps the last of two.
                         match cd
                             .str()
-                            .map(serde_json::from_str::<crate::load::unique::UniqueKeys>)
+                            .map(serde_json::from_str::<crate::model::unique::UniqueKeys>)
                         {
                             Some(Ok(defs)) => td["containerDefinitions"] = defs.0,
                             Some(Err(e)) => {
@@ -717,7 +717,7 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, Strin
                 Some((r, e)) => (r.to_string(), Some(e.trim().to_string())),
                 None => (text, None),
             };
-            doc.suppressions.push(crate::suppress::Suppression {
+            doc.suppressions.push(crate::model::Suppression {
                 trait_id: trait_id.to_string(),
                 resource: p.id(r),
                 reason,

@@ -3,12 +3,13 @@
 use super::escape::terminal_safe;
 use super::style::{Style, para, wrap};
 use crate::engine::Finding;
+use crate::plan::{WhatIf, WhatIfTable};
 use crate::traits::{Evidence, PathStep, TraitHit};
 
 /// Width of the labels in the finding body ("Service   ").
 const LABEL: usize = 10;
 
-pub fn render(out: &mut String, f: &Finding, st: Style) {
+pub fn render(out: &mut String, f: &Finding, what_if: &WhatIfTable, st: Style) {
     let sev = f.severity.as_str();
     out.push_str(&st.severity(f.severity));
     out.push_str("  ");
@@ -51,7 +52,7 @@ pub fn render(out: &mut String, f: &Finding, st: Style) {
     }
     out.push_str(&format!("  {}\n", st.bold("Fix")));
     for t in &f.traits {
-        fix(out, t, st);
+        fix(out, t, what_if.get(&f.resource.uid, t.id), st);
     }
 }
 
@@ -164,7 +165,7 @@ pub fn path_line(path: &[PathStep]) -> String {
     hops.join(" → ")
 }
 
-fn fix(out: &mut String, t: &TraitHit, st: Style) {
+fn fix(out: &mut String, t: &TraitHit, what_if: Option<&WhatIf>, st: Style) {
     let rem = &t.remediation;
     let head = format!("{}: ", t.id);
     out.push_str("    ");
@@ -179,7 +180,7 @@ fn fix(out: &mut String, t: &TraitHit, st: Style) {
     if let Some(r) = rem.references.first() {
         para(out, 6, "See ", 4, r);
     }
-    if let Some(w) = &t.what_if {
+    if let Some(w) = what_if {
         para(
             out,
             6,

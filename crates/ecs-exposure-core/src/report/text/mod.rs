@@ -40,7 +40,7 @@ pub fn render(analysis: &Analysis, opts: &ReportOptions, color: bool) -> String 
         out.push_str(&st.bold(&format!("{rule}{}", "─".repeat(fill))));
         out.push_str("\n\n");
         for f in group {
-            finding::render(&mut out, f, st);
+            finding::render(&mut out, f, &opts.what_if, st);
             out.push('\n');
             shown += 1;
         }
