@@ -4,7 +4,7 @@
 //! ("no security groups in the input"). This names the cause: the call, its error, the traits
 //! it affects and the services concerned.
 
-use crate::model::{CallFailure, Inventory, arn_account_region};
+use crate::model::{CallFailure, Inventory, Kind, arn_account_region};
 use crate::traits::TraitId;
 use serde::Serialize;
 
@@ -25,53 +25,14 @@ pub struct FailedCall {
     pub resources: Vec<String>,
 }
 
-use TraitId::*;
-
-const TASK_DEFINITION_TRAITS: &[TraitId] = &[
-    PrivilegedContainer,
-    AssumableIamRole,
-    HostFilesystemMount,
-    HostPidNamespace,
-    PlaintextCredentials,
-    HostNetworkMode,
-    AdminIamRole,
-    InternetReachable,
-    ExploitableVulnerability,
-    SoftwareVulnerability,
-    WritableRootFilesystem,
-    RootUser,
-    AddedCapabilities,
-    ServiceAdminIamRole,
-    TaskRoleIsExecutionRole,
-];
-
-/// The traits a call's data feeds.
+/// The traits a call's data feeds: those that declare a read of what it collects.
 pub fn traits_fed_by(operation: &str) -> Vec<TraitId> {
-    let all = || crate::traits::ALL.iter().map(|t| t.id).collect();
-    match operation {
-        // Clusters are context only.
-        "ecs:DescribeClusters" => Vec::new(),
-        // Without the services (or the account and its regions) nothing can be judged.
-        "ecs:ListClusters"
-        | "ecs:ListServices"
-        | "ecs:DescribeServices"
-        | "ec2:DescribeRegions"
-        | "sts:GetCallerIdentity" => all(),
-        "ecs:DescribeTaskDefinition" => TASK_DEFINITION_TRAITS.to_vec(),
-        "ec2:DescribeSecurityGroups" => vec![OpenSecurityGroup, InternetReachable],
-        // The hosts of `bridge`/`host` tasks: their groups, addresses and subnets.
-        "ecs:ListContainerInstances"
-        | "ecs:DescribeContainerInstances"
-        | "ec2:DescribeInstances" => vec![OpenSecurityGroup, PublicIp, InternetReachable],
-        op if op.starts_with("ec2:") || op.starts_with("elasticloadbalancing:") => {
-            vec![InternetReachable]
-        }
-        op if op.starts_with("iam:") => vec![AdminIamRole, ServiceAdminIamRole],
-        op if op.starts_with("inspector2:") => {
-            vec![ExploitableVulnerability, SoftwareVulnerability]
-        }
-        _ => all(),
-    }
+    let kinds = Kind::fed_by(operation);
+    crate::traits::ALL
+        .iter()
+        .filter(|t| kinds.is_none_or(|k| t.reads_any(k)))
+        .map(|t| t.id)
+        .collect()
 }
 
 pub fn failed_calls(inv: &Inventory) -> Vec<FailedCall> {
@@ -127,6 +88,7 @@ fn describe(inv: &Inventory, f: &CallFailure) -> FailedCall {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use TraitId::*;
 
     #[test]
     fn calls_map_to_the_traits_they_feed() {

@@ -5,7 +5,7 @@
 
 use super::severity::{Impact, Likelihood, Severity, matrix};
 use super::{Finding, ResourceRef, finding_id};
-use crate::traits::{Facet, TraitHit, TraitId};
+use crate::traits::{Facet, LikelihoodRole, TraitHit};
 
 /// Builds the finding for one service from its trait hits.
 pub fn assess(resource: ResourceRef, traits: Vec<TraitHit>) -> Finding {
@@ -35,11 +35,7 @@ pub fn assess(resource: ResourceRef, traits: Vec<TraitHit>) -> Finding {
         "ECS {} {} {}",
         if alone { "task definition" } else { "service" },
         resource.name,
-        list(traits.iter().map(|t| {
-            crate::traits::by_id(t.id.as_str())
-                .map(|d| d.phrase)
-                .unwrap_or(t.title)
-        }))
+        list(traits.iter().map(|t| { crate::traits::def(t.id).phrase }))
     );
     Finding {
         id: finding_id(&resource),
@@ -61,8 +57,14 @@ pub fn likelihood_and_impact(
     (likelihood(traits, false), impact(traits))
 }
 
-fn find(traits: &[TraitHit], id: TraitId) -> Option<&TraitHit> {
-    traits.iter().find(|t| t.id == id)
+/// The role a hit plays in the likelihood, as its trait declares it.
+fn role(t: &TraitHit) -> LikelihoodRole {
+    crate::traits::def(t.id).likelihood
+}
+
+/// The first hit that plays `r`.
+fn find(traits: &[TraitHit], r: LikelihoodRole) -> Option<&TraitHit> {
+    traits.iter().find(|t| role(t) == r)
 }
 
 /// `alone`: the traits are those of a task definition judged on its own, whose network was
@@ -73,12 +75,13 @@ fn likelihood(traits: &[TraitHit], alone: bool) -> Option<(Likelihood, String)> 
     } else {
         "no path from the internet was found"
     };
-    let reachable = find(traits, TraitId::InternetReachable);
+    let reachable = find(traits, LikelihoodRole::Reach);
     let direct = reachable.is_some_and(|t| t.has(Facet::DirectPath));
-    let exploitable = find(traits, TraitId::ExploitableVulnerability);
+    let exploitable = find(traits, LikelihoodRole::ExploitableVulnerability);
     let network_vuln = exploitable.is_some()
-        || find(traits, TraitId::SoftwareVulnerability)
-            .is_some_and(|t| t.has(Facet::NetworkVector));
+        || traits
+            .iter()
+            .any(|t| role(t) == LikelihoodRole::Vulnerability && t.has(Facet::NetworkVector));
     // Only load balancer paths behind sign-in or a source restriction: one step less likely.
     let guarded = !direct && reachable.is_some_and(|t| t.has(Facet::GuardedLoadBalancerPath));
     let how = if direct {
@@ -139,11 +142,11 @@ fn likelihood(traits: &[TraitHit], alone: bool) -> Option<(Likelihood, String)> 
             ),
         ));
     }
-    if find(traits, TraitId::PlaintextCredentials).is_some() {
-        return Some((
-            Likelihood::Moderate,
-            "credentials are stored in plaintext environment variables, readable by anyone who can describe the task definition".to_string(),
-        ));
+    if let Some(why) = traits.iter().find_map(|t| match role(t) {
+        LikelihoodRole::Moderate(why) => Some(why),
+        _ => None,
+    }) {
+        return Some((Likelihood::Moderate, why.to_string()));
     }
     if guarded {
         return Some((
@@ -153,19 +156,15 @@ fn likelihood(traits: &[TraitHit], alone: bool) -> Option<(Likelihood, String)> 
             ),
         ));
     }
-    const LOW: &[TraitId] = &[
-        TraitId::PrivilegedContainer,
-        TraitId::HostFilesystemMount,
-        TraitId::HostPidNamespace,
-        TraitId::OpenSecurityGroup,
-        TraitId::PublicIp,
-        TraitId::HostNetworkMode,
-        TraitId::AdminIamRole,
-        TraitId::SoftwareVulnerability,
-    ];
+    // Weak signals, and vulnerabilities without an exploit or a path.
     let low: Vec<&str> = traits
         .iter()
-        .filter(|t| LOW.contains(&t.id))
+        .filter(|t| {
+            matches!(
+                role(t),
+                LikelihoodRole::Weak | LikelihoodRole::Vulnerability
+            )
+        })
         .map(|t| t.id.as_str())
         .collect();
     if !low.is_empty() {
@@ -177,56 +176,29 @@ fn likelihood(traits: &[TraitHit], alone: bool) -> Option<(Likelihood, String)> 
     None
 }
 
+/// The highest impact any hit's declared rules reach, with their sentences in rank order.
 fn impact(traits: &[TraitHit]) -> (Impact, String) {
-    let mut high = Vec::new();
-    if let Some(t) = find(traits, TraitId::AdminIamRole) {
-        high.push(format!(
-            "the task role has administrative access ({})",
-            first_resource(t)
-        ));
-    }
-    if find(traits, TraitId::PrivilegedContainer).is_some() {
-        high.push("a privileged container can take over the host".to_string());
-    }
-    if find(traits, TraitId::HostPidNamespace).is_some() {
-        high.push("the tasks share the host's process namespace".to_string());
-    }
-    if find(traits, TraitId::HostFilesystemMount).is_some_and(|t| t.has(Facet::SensitiveHostPath)) {
-        high.push("a sensitive host path is mounted into a container".to_string());
-    }
-    if find(traits, TraitId::PlaintextCredentials).is_some_and(|t| t.has(Facet::AwsSecretKey)) {
-        high.push("an AWS secret access key is stored in plaintext".to_string());
-    }
-    if !high.is_empty() {
-        return (Impact::High, join_and(&high));
-    }
-    let mut medium = Vec::new();
-    if let Some(t) = find(traits, TraitId::AssumableIamRole) {
-        medium.push(format!(
-            "the tasks can use the credentials of role {}",
-            first_resource(t)
-        ));
-    }
-    if find(traits, TraitId::HostNetworkMode).is_some() {
-        medium.push("the tasks use the host's network stack".to_string());
-    }
-    if find(traits, TraitId::PlaintextCredentials).is_some() {
-        medium.push("credentials are stored in plaintext".to_string());
-    }
-    if find(traits, TraitId::HostFilesystemMount).is_some() {
-        medium.push("a host directory is mounted into a container".to_string());
-    }
-    if !medium.is_empty() {
-        return (Impact::Medium, join_and(&medium));
+    for level in [Impact::High, Impact::Medium] {
+        let mut because: Vec<(u8, String)> = Vec::new();
+        for t in traits {
+            for rule in crate::traits::def(t.id).impact {
+                if rule.impact == level && rule.when.is_none_or(|f| t.has(f)) {
+                    because.push((rule.rank, (rule.because)(t)));
+                    // One sentence per trait and level: its first rule that applies.
+                    break;
+                }
+            }
+        }
+        if !because.is_empty() {
+            because.sort_by_key(|(rank, _)| *rank);
+            let sentences: Vec<String> = because.into_iter().map(|(_, s)| s).collect();
+            return (level, join_and(&sentences));
+        }
     }
     (
         Impact::Low,
         "no task role, host access or credentials were found".to_string(),
     )
-}
-
-fn first_resource(t: &TraitHit) -> &str {
-    t.resources.first().map(String::as_str).unwrap_or("?")
 }
 
 fn first_detail(t: &TraitHit, key: &str) -> String {
@@ -331,8 +303,8 @@ mod tests {
         (f.likelihood, f.impact, f.severity)
     }
 
+    use crate::traits::TraitId::{self, *};
     use Facet::*;
-    use TraitId::*;
 
     #[test]
     fn very_high_needs_a_direct_path_and_an_exploit() {

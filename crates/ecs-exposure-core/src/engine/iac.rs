@@ -2,7 +2,7 @@
 //! value the template leaves unresolved becomes a "possible" gap of the traits that read it,
 //! so that it is never silently treated as safe.
 
-use crate::model::Inventory;
+use crate::model::{Inventory, Kind};
 use crate::traits::{Evidence, Gap, ServiceContext, TraitId};
 
 pub fn locate(inv: &Inventory, evidence: &mut [Evidence]) {
@@ -32,7 +32,7 @@ pub fn unresolved_gaps(ctx: &ServiceContext<'_>, gaps: &mut Vec<Gap>) {
             .as_ref()
             .map(|l| format!(" ({}:{}:{})", l.file, l.line, l.column))
             .unwrap_or_default();
-        for &trait_id in traits_reading(&u.field) {
+        for trait_id in traits_reading(inv.kind_of(&u.resource), &u.field) {
             gaps.push(Gap {
                 trait_id,
                 reason: format!(
@@ -103,104 +103,20 @@ fn related<'a>(ctx: &ServiceContext<'a>) -> Vec<&'a str> {
     ids
 }
 
-/// Which traits read a model field (by JSON path); fields no trait reads give no gap.
-fn traits_reading(field: &str) -> &'static [TraitId] {
-    use TraitId::*;
-    let last = field
-        .rsplit('.')
-        .next()
-        .unwrap_or(field)
-        .split('[')
-        .next()
-        .unwrap_or("");
-    let has = |s: &str| field.contains(s);
-    if has("linuxParameters") {
-        return &[AddedCapabilities];
-    }
-    if has("mountPoints") || has("volumes") {
-        return &[HostFilesystemMount];
-    }
-    // `environment`, `environmentFiles`, and a container's command line (not, say, its
-    // `healthCheck.command`, which no trait reads), where credentials are read too.
-    let command_line = field.split('.').nth(1).is_some_and(|s| {
-        let name = s.split('[').next().unwrap_or(s);
-        field.starts_with("containerDefinitions") && (name == "command" || name == "entryPoint")
-    });
-    if has("environment") || command_line {
-        return &[PlaintextCredentials];
-    }
-    if has("portMappings") || has("loadBalancers") {
-        return &[InternetReachable];
-    }
-    if has("IpPermissions") {
-        return &[OpenSecurityGroup, InternetReachable];
-    }
-    if has("RolePolicyList") || has("AttachedManagedPolicies") || has("PolicyVersionList") {
-        return &[AdminIamRole, ServiceAdminIamRole];
-    }
-    if has("AssumeRolePolicyDocument") {
-        return &[AssumableIamRole];
-    }
-    if has("awsvpcConfiguration.securityGroups") {
-        return &[OpenSecurityGroup, InternetReachable];
-    }
-    if has("awsvpcConfiguration") {
-        return if last == "assignPublicIp" {
-            &[PublicIp, InternetReachable]
-        } else {
-            &[InternetReachable]
-        };
-    }
-    match last {
-        "privileged" => &[PrivilegedContainer],
-        "pidMode" => &[HostPidNamespace],
-        "networkMode" => &[HostNetworkMode, InternetReachable],
-        "readonlyRootFilesystem" => &[WritableRootFilesystem],
-        "user" => &[RootUser],
-        "image" => &[ExploitableVulnerability, SoftwareVulnerability],
-        "taskRoleArn" => &[AdminIamRole, AssumableIamRole],
-        "enableExecuteCommand" => &[EcsExecEnabled],
-        // All container definitions at once (Terraform's `container_definitions` unknown
-        // until apply).
-        "containerDefinitions" => &[
-            PrivilegedContainer,
-            PlaintextCredentials,
-            HostFilesystemMount,
-            AddedCapabilities,
-            WritableRootFilesystem,
-            RootUser,
-            InternetReachable,
-        ],
-        "taskDefinition" => &[
-            PrivilegedContainer,
-            HostPidNamespace,
-            HostNetworkMode,
-            HostFilesystemMount,
-            PlaintextCredentials,
-            AdminIamRole,
-        ],
-        "Scheme"
-        | "AvailabilityZones"
-        | "Routes"
-        | "GatewayId"
-        | "DestinationCidrBlock"
-        | "Entries"
-        | "CidrBlock"
-        | "MapPublicIpOnLaunch"
-        | "VpcId"
-        | "LoadBalancerArn"
-        | "DefaultActions"
-        | "TargetGroupArn"
-        | "SecurityGroups" => &[InternetReachable],
-        _ if has("Routes")
-            || has("Entries")
-            || has("DefaultActions")
-            || has("AvailabilityZones") =>
-        {
-            &[InternetReachable]
-        }
-        _ => &[],
-    }
+/// Which traits read a field (by JSON path) of a resource of `kind`, as they declare it:
+/// directly, or through the resource the field names (an unresolved `taskDefinition` leaves
+/// every trait that reads the task definition unjudged). Fields no trait reads give no gap.
+/// A resource of no known kind: every trait that reads such a field of any kind.
+fn traits_reading(kind: Option<Kind>, field: &str) -> Vec<TraitId> {
+    let referenced = kind.and_then(|k| k.referenced_by(field));
+    crate::traits::ALL
+        .iter()
+        .filter(|t| match kind {
+            Some(k) => t.reads_field(k, field) || referenced.is_some_and(|r| t.reads_field(r, "")),
+            None => t.reads.iter().any(|r| t.reads_field(r.kind, field)),
+        })
+        .map(|t| t.id)
+        .collect()
 }
 
 #[cfg(test)]
@@ -214,9 +130,19 @@ mod tests {
             "containerDefinitions[1].entryPoint",
             "containerDefinitions[0].environment[1].value",
         ] {
-            assert_eq!(traits_reading(f), [TraitId::PlaintextCredentials], "{f}");
+            assert_eq!(
+                traits_reading(Some(Kind::EcsTaskDefinition), f),
+                [TraitId::PlaintextCredentials],
+                "{f}"
+            );
         }
-        assert!(traits_reading("containerDefinitions[0].healthCheck.command[1]").is_empty());
+        assert!(
+            traits_reading(
+                Some(Kind::EcsTaskDefinition),
+                "containerDefinitions[0].healthCheck.command[1]"
+            )
+            .is_empty()
+        );
         assert_eq!(
             written_as("AvailabilityZones[1]"),
             "the load balancer's subnets (`Subnets[1]`)"

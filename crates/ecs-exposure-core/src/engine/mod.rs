@@ -222,7 +222,7 @@ pub fn analyze_service(inv: &Inventory, service: &Service, gaps: &mut Vec<Gap>) 
     }
     let mut hits = Vec::new();
     for def in traits::ALL {
-        if service.standalone && def.reads_service {
+        if service.standalone && def.reads_service() {
             gaps.push(Gap {
                 trait_id: def.id,
                 reason: subjects::standalone_reason(

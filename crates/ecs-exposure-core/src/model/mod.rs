@@ -10,6 +10,7 @@ mod elbv2_rules;
 mod hosts;
 mod iam;
 mod image;
+mod inputs;
 mod inspector;
 mod secret;
 pub mod severity;

@@ -52,7 +52,7 @@ pub fn write(analysis: &Analysis, opts: &ReportOptions, w: &mut dyn Write) -> st
                 .filter(|f| f.has(def.id))
                 .map(|f| f.severity)
                 .max()
-                .unwrap_or(if def.context_only {
+                .unwrap_or(if def.context_only() {
                     Severity::Low
                 } else {
                     Severity::Medium

@@ -9,8 +9,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service uses a task definition that adds Linux capabilities",
     phrase: "adds Linux capabilities",
     doc: include_str!("added_capabilities.md"),
-    context_only: true,
-    reads_service: false,
+    reads: &[Read::fields(Kind::EcsTaskDefinition, &["containerDefinitions[].linuxParameters.capabilities"])],
+    likelihood: LikelihoodRole::Context,
+    impact: &[],
     check,
     remediation,
 };

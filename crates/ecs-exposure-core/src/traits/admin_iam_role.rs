@@ -13,8 +13,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The IAM role associated with the Amazon ECS service has an administrative access policy",
     phrase: "has an administrative task role",
     doc: include_str!("admin_iam_role.md"),
-    context_only: false,
-    reads_service: false,
+    reads: &[Read::fields(Kind::EcsTaskDefinition, &["taskRoleArn"]), Read::fields(Kind::IamAuthorizationDetails, &["RolePolicyList", "AttachedManagedPolicies", "PolicyVersionList"])],
+    likelihood: LikelihoodRole::Weak,
+    impact: &[ImpactRule { impact: Impact::High, when: None, rank: 0, because: |t| format!("the task role has administrative access ({})", t.first_resource()) }],
     check,
     remediation,
 };

@@ -12,8 +12,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service's tasks can assume an IAM role",
     phrase: "can assume IAM role credentials",
     doc: include_str!("assumable_iam_role.md"),
-    context_only: true,
-    reads_service: false,
+    reads: &[Read::fields(Kind::EcsTaskDefinition, &["taskRoleArn"])],
+    likelihood: LikelihoodRole::Context,
+    impact: &[ImpactRule { impact: Impact::Medium, when: None, rank: 0, because: |t| format!("the tasks can use the credentials of role {}", t.first_resource()) }],
     check,
     remediation,
 };

@@ -9,8 +9,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service allows ECS Exec into its containers",
     phrase: "allows ECS Exec",
     doc: include_str!("ecs_exec_enabled.md"),
-    context_only: true,
-    reads_service: true,
+    reads: &[Read::fields(Kind::EcsServices, &["enableExecuteCommand"])],
+    likelihood: LikelihoodRole::Context,
+    impact: &[],
     check,
     remediation,
 };

@@ -12,8 +12,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service uses a task definition that allows containers to access the root file systems",
     phrase: "mounts a host directory",
     doc: include_str!("host_filesystem_mount.md"),
-    context_only: false,
-    reads_service: false,
+    reads: &[Read::fields(Kind::EcsTaskDefinition, &["volumes", "containerDefinitions[].mountPoints"])],
+    likelihood: LikelihoodRole::Weak,
+    impact: &[ImpactRule { impact: Impact::High, when: Some(Facet::SensitiveHostPath), rank: 3, because: |_| "a sensitive host path is mounted into a container".into() }, ImpactRule { impact: Impact::Medium, when: None, rank: 3, because: |_| "a host directory is mounted into a container".into() }],
     check,
     remediation,
 };

@@ -9,8 +9,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service uses a task definition that is configured with host networking mode enabled",
     phrase: "uses host network mode",
     doc: include_str!("host_network_mode.md"),
-    context_only: false,
-    reads_service: false,
+    reads: &[Read::fields(Kind::EcsTaskDefinition, &["networkMode"])],
+    likelihood: LikelihoodRole::Weak,
+    impact: &[ImpactRule { impact: Impact::Medium, when: None, rank: 1, because: |_| "the tasks use the host's network stack".into() }],
     check,
     remediation,
 };

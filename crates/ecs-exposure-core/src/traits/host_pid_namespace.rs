@@ -9,8 +9,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service uses a task definition configured to share a host's process namespace",
     phrase: "shares the host's process namespace",
     doc: include_str!("host_pid_namespace.md"),
-    context_only: false,
-    reads_service: false,
+    reads: &[Read::fields(Kind::EcsTaskDefinition, &["pidMode"])],
+    likelihood: LikelihoodRole::Weak,
+    impact: &[ImpactRule { impact: Impact::High, when: None, rank: 2, because: |_| "the tasks share the host's process namespace".into() }],
     check,
     remediation,
 };

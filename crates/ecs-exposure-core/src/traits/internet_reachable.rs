@@ -19,8 +19,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service is reachable over the internet",
     phrase: "is reachable from the internet",
     doc: include_str!("internet_reachable.md"),
-    context_only: false,
-    reads_service: true,
+    reads: &[Read::all(Kind::EcsServices), Read::fields(Kind::EcsTaskDefinition, &["networkMode", "containerDefinitions[].portMappings"]), Read::all(Kind::Ec2SecurityGroups), Read::fields(Kind::Ec2Subnets, &["VpcId", "CidrBlock", "MapPublicIpOnLaunch", "Ipv6CidrBlockAssociationSet"]), Read::all(Kind::Ec2RouteTables), Read::all(Kind::Ec2NetworkAcls), Read::all(Kind::Ec2InternetGateways), Read::all(Kind::Elbv2LoadBalancers), Read::all(Kind::Elbv2TargetGroups), Read::all(Kind::Elbv2Listeners), Read::all(Kind::Elbv2Rules), Read::all(Kind::EcsContainerInstances), Read::all(Kind::Ec2Instances)],
+    likelihood: LikelihoodRole::Reach,
+    impact: &[],
     check,
     remediation,
 };

@@ -5,64 +5,67 @@
 //! Trait ids are a public contract: they never change once released.
 
 mod context;
+mod declare;
 mod registry;
 
 pub use context::{Outcome, ServiceContext};
+pub use declare::{ImpactRule, LikelihoodRole, Read, TraitDef};
 pub(crate) use netmath::canonical as canonical_cidr;
 pub(crate) use plaintext_credentials::command_line_values;
-pub use registry::{ALL, by_id};
+pub use registry::{by_id, def};
 
+// For the trait files' `use super::*`: what their declarations name.
+use crate::model::{Impact, Kind};
 use serde::Serialize;
 
-/// Every trait id. The string forms are the public contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TraitId {
-    PrivilegedContainer,
-    AssumableIamRole,
-    HostFilesystemMount,
-    HostPidNamespace,
-    PlaintextCredentials,
-    OpenSecurityGroup,
-    PublicIp,
-    HostNetworkMode,
-    AdminIamRole,
-    InternetReachable,
-    ExploitableVulnerability,
-    SoftwareVulnerability,
+/// The one registry of traits, in report order: each line names a trait's module (its file,
+/// `traits/<module>.rs`, with `TRAIT` in it) and its id. The id's string form, the public
+/// contract, is the variant in kebab case (`PrivilegedContainer` → `privileged-container`).
+macro_rules! registry {
+    ($($module:ident => $variant:ident,)*) => {
+        $(mod $module;)*
+
+        /// Every trait id. The string forms are the public contract: they never change once
+        /// released.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+        #[serde(rename_all = "kebab-case")]
+        #[strum(serialize_all = "kebab-case")]
+        pub enum TraitId {
+            $($variant,)*
+        }
+
+        /// Every trait, in the order reports list them.
+        pub static ALL: &[&TraitDef] = &[$(&$module::TRAIT,)*];
+    };
+}
+
+registry! {
+    privileged_container => PrivilegedContainer,
+    assumable_iam_role => AssumableIamRole,
+    host_filesystem_mount => HostFilesystemMount,
+    host_pid_namespace => HostPidNamespace,
+    plaintext_credentials => PlaintextCredentials,
+    open_security_group => OpenSecurityGroup,
+    public_ip => PublicIp,
+    host_network_mode => HostNetworkMode,
+    admin_iam_role => AdminIamRole,
+    internet_reachable => InternetReachable,
+    exploitable_vulnerability => ExploitableVulnerability,
+    software_vulnerability => SoftwareVulnerability,
     // Hygiene traits: context for a finding, never a finding on their own.
-    WritableRootFilesystem,
-    RootUser,
-    AddedCapabilities,
-    EcsExecEnabled,
-    ServiceAdminIamRole,
-    OutdatedFargatePlatform,
-    TaskRoleIsExecutionRole,
+    writable_root_filesystem => WritableRootFilesystem,
+    root_user => RootUser,
+    added_capabilities => AddedCapabilities,
+    ecs_exec_enabled => EcsExecEnabled,
+    service_admin_iam_role => ServiceAdminIamRole,
+    outdated_fargate_platform => OutdatedFargatePlatform,
+    task_role_is_execution_role => TaskRoleIsExecutionRole,
 }
 
 impl TraitId {
     pub fn as_str(self) -> &'static str {
-        match self {
-            TraitId::PrivilegedContainer => "privileged-container",
-            TraitId::AssumableIamRole => "assumable-iam-role",
-            TraitId::HostFilesystemMount => "host-filesystem-mount",
-            TraitId::HostPidNamespace => "host-pid-namespace",
-            TraitId::PlaintextCredentials => "plaintext-credentials",
-            TraitId::OpenSecurityGroup => "open-security-group",
-            TraitId::PublicIp => "public-ip",
-            TraitId::HostNetworkMode => "host-network-mode",
-            TraitId::AdminIamRole => "admin-iam-role",
-            TraitId::InternetReachable => "internet-reachable",
-            TraitId::ExploitableVulnerability => "exploitable-vulnerability",
-            TraitId::SoftwareVulnerability => "software-vulnerability",
-            TraitId::WritableRootFilesystem => "writable-root-filesystem",
-            TraitId::RootUser => "root-user",
-            TraitId::AddedCapabilities => "added-capabilities",
-            TraitId::EcsExecEnabled => "ecs-exec-enabled",
-            TraitId::ServiceAdminIamRole => "service-admin-iam-role",
-            TraitId::OutdatedFargatePlatform => "outdated-fargate-platform",
-            TraitId::TaskRoleIsExecutionRole => "task-role-is-execution-role",
-        }
+        self.into()
     }
 }
 
@@ -73,7 +76,9 @@ impl std::fmt::Display for TraitId {
 }
 
 /// Security Hub's trait types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, strum::IntoStaticStr,
+)]
 pub enum Category {
     Misconfiguration,
     Assumability,
@@ -83,12 +88,7 @@ pub enum Category {
 
 impl Category {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Misconfiguration => "Misconfiguration",
-            Category::Assumability => "Assumability",
-            Category::Reachability => "Reachability",
-            Category::Vulnerability => "Vulnerability",
-        }
+        self.into()
     }
 }
 
@@ -215,6 +215,11 @@ impl TraitHit {
     pub fn has(&self, facet: Facet) -> bool {
         self.facets.contains(&facet)
     }
+
+    /// The first resource the trait comes from, for sentences ("role …").
+    pub fn first_resource(&self) -> &str {
+        self.resources.first().map(String::as_str).unwrap_or("?")
+    }
 }
 
 /// A check that could not be made, and why.
@@ -226,53 +231,14 @@ pub struct Gap {
     pub resource: String,
 }
 
-/// A trait's definition: metadata, doc, detector and remediation.
-pub struct TraitDef {
-    pub id: TraitId,
-    pub category: Category,
-    /// Security Hub-style title, e.g. "The Amazon ECS service …".
-    pub title: &'static str,
-    /// A verb phrase for finding titles, e.g. "runs a privileged container".
-    pub phrase: &'static str,
-    /// Markdown doc: what it detects, why it matters, example, fix.
-    pub doc: &'static str,
-    /// Context traits never make a finding on their own (see docs/severity.md).
-    pub context_only: bool,
-    /// The trait judges the service itself (its network, its settings, its role), not only
-    /// the task definition it runs: a task definition judged on its own, with no service in
-    /// the input to run it, lists this trait as not evaluated.
-    pub reads_service: bool,
-    pub check: fn(&ServiceContext<'_>, &mut Outcome),
-    pub remediation: fn(&ServiceContext<'_>, &[Evidence]) -> Remediation,
-}
-
 #[cfg(test)]
 mod testing;
 pub(crate) mod util;
 
-mod added_capabilities;
-mod admin_iam_role;
-mod assumable_iam_role;
 mod command_credentials;
 mod credential_patterns;
-mod ecs_exec_enabled;
-mod exploitable_vulnerability;
 mod gap_reasons;
-mod host_filesystem_mount;
-mod host_network_mode;
-mod host_pid_namespace;
 mod hosts;
 mod iam_policy;
 mod image_findings;
-mod internet_reachable;
 mod netmath;
-mod open_security_group;
-mod outdated_fargate_platform;
-mod plaintext_credentials;
-mod privileged_container;
-mod public_ip;
-mod root_user;
-mod service_admin_iam_role;
-mod software_vulnerability;
-mod task_role_is_execution_role;
-mod writable_root_filesystem;

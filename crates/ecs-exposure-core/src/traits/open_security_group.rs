@@ -12,8 +12,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service has an open security group",
     phrase: "has an open security group",
     doc: include_str!("open_security_group.md"),
-    context_only: false,
-    reads_service: true,
+    reads: &[Read::fields(Kind::EcsServices, &["networkConfiguration.awsvpcConfiguration.securityGroups"]), Read::fields(Kind::EcsTaskDefinition, &["networkMode"]), Read::all(Kind::Ec2SecurityGroups), Read::all(Kind::EcsContainerInstances), Read::all(Kind::Ec2Instances)],
+    likelihood: LikelihoodRole::Weak,
+    impact: &[],
     check,
     remediation,
 };

@@ -9,8 +9,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service runs on an outdated Fargate platform version",
     phrase: "runs on an outdated Fargate platform version",
     doc: include_str!("outdated_fargate_platform.md"),
-    context_only: true,
-    reads_service: true,
+    reads: &[Read::fields(Kind::EcsServices, &["platformVersion", "launchType", "capacityProviderStrategy"]), Read::fields(Kind::EcsTaskDefinition, &["runtimePlatform"])],
+    likelihood: LikelihoodRole::Context,
+    impact: &[],
     check,
     remediation,
 };

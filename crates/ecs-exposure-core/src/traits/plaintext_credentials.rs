@@ -19,8 +19,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service uses a task definition configured with cleartext credentials in the environment variables",
     phrase: "has plaintext credentials in environment variables",
     doc: include_str!("plaintext_credentials.md"),
-    context_only: false,
-    reads_service: false,
+    reads: &[Read::fields(Kind::EcsTaskDefinition, &["containerDefinitions[].environment", "containerDefinitions[].environmentFiles", "containerDefinitions[].command", "containerDefinitions[].entryPoint"])],
+    likelihood: LikelihoodRole::Moderate("credentials are stored in plaintext environment variables, readable by anyone who can describe the task definition"),
+    impact: &[ImpactRule { impact: Impact::High, when: Some(Facet::AwsSecretKey), rank: 4, because: |_| "an AWS secret access key is stored in plaintext".into() }, ImpactRule { impact: Impact::Medium, when: None, rank: 2, because: |_| "credentials are stored in plaintext".into() }],
     check,
     remediation,
 };

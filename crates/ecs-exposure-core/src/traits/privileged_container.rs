@@ -9,8 +9,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service uses a task definition configured with elevated privileges",
     phrase: "runs a privileged container",
     doc: include_str!("privileged_container.md"),
-    context_only: false,
-    reads_service: false,
+    reads: &[Read::fields(Kind::EcsTaskDefinition, &["containerDefinitions[].privileged"])],
+    likelihood: LikelihoodRole::Weak,
+    impact: &[ImpactRule { impact: Impact::High, when: None, rank: 1, because: |_| "a privileged container can take over the host".into() }],
     check,
     remediation,
 };

@@ -10,8 +10,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service has public IP addresses",
     phrase: "assigns public IP addresses",
     doc: include_str!("public_ip.md"),
-    context_only: false,
-    reads_service: true,
+    reads: &[Read::fields(Kind::EcsServices, &["networkConfiguration.awsvpcConfiguration.assignPublicIp"]), Read::fields(Kind::EcsTaskDefinition, &["networkMode"]), Read::fields(Kind::Ec2Subnets, &["MapPublicIpOnLaunch"]), Read::all(Kind::EcsContainerInstances), Read::all(Kind::Ec2Instances)],
+    likelihood: LikelihoodRole::Weak,
+    impact: &[],
     check,
     remediation,
 };

@@ -1,32 +1,15 @@
-//! The one table of traits, in report order.
+//! Looking traits up by id; the registry itself is the `registry!` list in `traits/mod.rs`.
 
 use super::*;
 
-/// Every trait, in the order reports list them.
-pub static ALL: &[&TraitDef] = &[
-    &privileged_container::TRAIT,
-    &assumable_iam_role::TRAIT,
-    &host_filesystem_mount::TRAIT,
-    &host_pid_namespace::TRAIT,
-    &plaintext_credentials::TRAIT,
-    &open_security_group::TRAIT,
-    &public_ip::TRAIT,
-    &host_network_mode::TRAIT,
-    &admin_iam_role::TRAIT,
-    &internet_reachable::TRAIT,
-    &exploitable_vulnerability::TRAIT,
-    &software_vulnerability::TRAIT,
-    &writable_root_filesystem::TRAIT,
-    &root_user::TRAIT,
-    &added_capabilities::TRAIT,
-    &ecs_exec_enabled::TRAIT,
-    &service_admin_iam_role::TRAIT,
-    &outdated_fargate_platform::TRAIT,
-    &task_role_is_execution_role::TRAIT,
-];
-
 pub fn by_id(id: &str) -> Option<&'static TraitDef> {
-    ALL.iter().copied().find(|t| t.id.as_str() == id)
+    id.parse::<TraitId>().ok().map(def)
+}
+
+/// The definition of a trait. `ALL` and `TraitId` come from the same registry lines, in the
+/// same order, so the id is the index.
+pub fn def(id: TraitId) -> &'static TraitDef {
+    ALL[id as usize]
 }
 
 #[cfg(test)]
@@ -36,6 +19,18 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_resolvable() {
+        use strum::VariantArray;
+        // One trait per id, each where the registry line puts it, and serde's string form
+        // (what reports write) the same as strum's (what `as_str` gives).
+        assert_eq!(ALL.len(), TraitId::VARIANTS.len());
+        for (t, id) in ALL.iter().zip(TraitId::VARIANTS) {
+            assert_eq!(
+                t.id, *id,
+                "registry line of {id} names another trait's module"
+            );
+            assert_eq!(serde_json::to_value(id).unwrap(), id.as_str());
+            assert_eq!(id.as_str().parse::<TraitId>().ok(), Some(*id));
+        }
         let mut ids: Vec<&str> = ALL.iter().map(|t| t.id.as_str()).collect();
         ids.sort();
         ids.dedup();

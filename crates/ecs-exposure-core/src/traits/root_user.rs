@@ -10,8 +10,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service uses a task definition whose containers run as root",
     phrase: "runs containers as root",
     doc: include_str!("root_user.md"),
-    context_only: true,
-    reads_service: false,
+    reads: &[Read::fields(Kind::EcsTaskDefinition, &["containerDefinitions[].user"])],
+    likelihood: LikelihoodRole::Context,
+    impact: &[],
     check,
     remediation,
 };

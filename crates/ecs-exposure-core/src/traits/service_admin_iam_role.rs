@@ -13,8 +13,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The IAM role associated with the Amazon ECS service has a service admin policy",
     phrase: "has a task role with service-wide admin rights",
     doc: include_str!("service_admin_iam_role.md"),
-    context_only: true,
-    reads_service: true,
+    reads: &[Read::fields(Kind::EcsTaskDefinition, &["taskRoleArn"]), Read::fields(Kind::IamAuthorizationDetails, &["RolePolicyList", "AttachedManagedPolicies", "PolicyVersionList"])],
+    likelihood: LikelihoodRole::Context,
+    impact: &[],
     check,
     remediation,
 };

@@ -9,8 +9,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service uses a task definition whose task role is also its execution role",
     phrase: "gives its containers the execution role",
     doc: include_str!("task_role_is_execution_role.md"),
-    context_only: true,
-    reads_service: false,
+    reads: &[Read::fields(Kind::EcsTaskDefinition, &["taskRoleArn", "executionRoleArn"])],
+    likelihood: LikelihoodRole::Context,
+    impact: &[],
     check,
     remediation,
 };

@@ -10,8 +10,9 @@ pub static TRAIT: TraitDef = TraitDef {
     title: "The Amazon ECS service uses a task definition whose containers can write to their root file system",
     phrase: "has a writable root file system",
     doc: include_str!("writable_root_filesystem.md"),
-    context_only: true,
-    reads_service: false,
+    reads: &[Read::fields(Kind::EcsTaskDefinition, &["containerDefinitions[].readonlyRootFilesystem"])],
+    likelihood: LikelihoodRole::Context,
+    impact: &[],
     check,
     remediation,
 };
