@@ -2,6 +2,7 @@
 //! as code) fills and every trait reads. Resources are kept in the AWS API's own shapes so that
 //! a reader can check any evidence against the console or the CLI.
 
+pub mod change;
 mod collection;
 mod ec2;
 mod ecs;

@@ -14,6 +14,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[],
     check,
     remediation,
+    change,
 };
 
 /// Capabilities that come close to root on the host or open a known escape route (the doc
@@ -130,6 +131,13 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
                 .to_string(),
         ],
     }
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    Some(Change::DropAddedCapabilities {
+        task_definition: first_evidence_resource(p.hit)?,
+        containers: hit_containers(p.hit),
+    })
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[ImpactRule { impact: Impact::High, when: None, rank: 0, because: |t| format!("the task role has administrative access ({})", t.first_resource()) }],
     check,
     remediation,
+    change: super::iam_policy::restrict_role,
 };
 
 /// AWS managed policies recognised by name (in any partition), whose documents are often not

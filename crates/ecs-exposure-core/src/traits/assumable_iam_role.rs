@@ -17,6 +17,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[ImpactRule { impact: Impact::Medium, when: None, rank: 0, because: |t| format!("the tasks can use the credentials of role {}", t.first_resource()) }],
     check,
     remediation,
+    change,
 };
 
 fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
@@ -131,6 +132,17 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
                 .to_string(),
         ],
     }
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    Some(Change::RemoveTaskRole {
+        task_definition: p
+            .hit
+            .evidence
+            .first()
+            .and_then(|e| detail(e, "task_definition"))?
+            .to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! severity rules' roles), so adding a trait edits no file but its own and one registry line.
 
 use super::{Category, Evidence, Facet, Outcome, Remediation, ServiceContext, TraitHit, TraitId};
+use crate::model::change::Change;
 use crate::model::{Impact, Kind};
 
 /// A trait's definition: metadata, doc, declarations, detector and remediation.
@@ -25,6 +26,19 @@ pub struct TraitDef {
     pub impact: &'static [ImpactRule],
     pub check: fn(&ServiceContext<'_>, &mut Outcome),
     pub remediation: fn(&ServiceContext<'_>, &[Evidence]) -> Remediation,
+    /// The change to the model that removes a hit, when one can be stated: what `plan`
+    /// projects, `scan --what-if` reports and `fix` writes.
+    pub change: fn(&Proposal<'_>) -> Option<Change>,
+}
+
+/// What a trait proposes its change from: one hit of one finding.
+pub struct Proposal<'a> {
+    /// The finding's resource (`resource.uid`): the service, or the task definition judged on
+    /// its own.
+    pub service: &'a str,
+    pub hit: &'a TraitHit,
+    /// The service gives its tasks public IPs (`assignPublicIp: ENABLED`).
+    pub assigns_public_ip: bool,
 }
 
 /// One kind of input a trait reads, and which fields of it.

@@ -14,6 +14,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[],
     check,
     remediation,
+    change,
 };
 
 /// A service setting: the task definition is not needed, so a missing one is no gap here.
@@ -58,6 +59,12 @@ fn remediation(ctx: &ServiceContext<'_>, _evidence: &[Evidence]) -> Remediation 
             DOC_UPDATE_SERVICE.to_string(),
         ],
     }
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    Some(Change::DisableExecuteCommand {
+        service: p.service.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[ImpactRule { impact: Impact::High, when: Some(Facet::SensitiveHostPath), rank: 3, because: |_| "a sensitive host path is mounted into a container".into() }, ImpactRule { impact: Impact::Medium, when: None, rank: 3, because: |_| "a host directory is mounted into a container".into() }],
     check,
     remediation,
+    change,
 };
 
 fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
@@ -117,6 +118,21 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
             DOC_SECURITY_HUB_ECS.to_string(),
         ],
     }
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    let mut volumes: Vec<String> = p
+        .hit
+        .evidence
+        .iter()
+        .filter_map(|e| detail(e, "volume").map(str::to_string))
+        .collect();
+    volumes.sort();
+    volumes.dedup();
+    Some(Change::RemoveHostVolumes {
+        task_definition: first_evidence_resource(p.hit)?,
+        volumes,
+    })
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[ImpactRule { impact: Impact::Medium, when: None, rank: 1, because: |_| "the tasks use the host's network stack".into() }],
     check,
     remediation,
+    change,
 };
 
 fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
@@ -83,6 +84,12 @@ fn remediation(ctx: &ServiceContext<'_>, _evidence: &[Evidence]) -> Remediation 
                 .to_string(),
         ],
     }
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    Some(Change::NetworkModeAwsvpc {
+        task_definition: first_evidence_resource(p.hit)?,
+    })
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[ImpactRule { impact: Impact::High, when: None, rank: 2, because: |_| "the tasks share the host's process namespace".into() }],
     check,
     remediation,
+    change,
 };
 
 fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
@@ -59,6 +60,12 @@ fn remediation(ctx: &ServiceContext<'_>, _evidence: &[Evidence]) -> Remediation 
                 .to_string(),
         ],
     }
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    Some(Change::RemovePidModeHost {
+        task_definition: first_evidence_resource(p.hit)?,
+    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! object or a list, `Action`/`NotAction`/`Resource`/`NotResource` may be one string or a list.
 //! This module reads that grammar once so the traits can talk about statements.
 
-use super::{Evidence, Outcome, ServiceContext};
+use super::util::detail;
+use super::{Evidence, Outcome, Proposal, ServiceContext};
+use crate::model::change::{Change, StatementRef};
 use crate::model::{Kind, ManagedPolicy, Role};
 use serde_json::Value;
 
@@ -461,6 +463,40 @@ pub fn policy_steps(
         }
     }
     steps
+}
+
+/// The change of `admin-iam-role` and `service-admin-iam-role`: detach the managed policies
+/// and rewrite the statements their evidence names, on the role it names.
+pub fn restrict_role(p: &Proposal<'_>) -> Option<Change> {
+    let mut role = None;
+    let (mut detach, mut statements) = (Vec::new(), Vec::new());
+    for e in &p.hit.evidence {
+        role = role.or_else(|| detail(e, "role_arn").map(str::to_string));
+        let statement = e.details.get("statement").and_then(Value::as_u64);
+        match (detail(e, "policy_type"), statement) {
+            (Some("inline"), Some(i)) => statements.push(StatementRef {
+                policy: detail(e, "policy_name")?.to_string(),
+                inline: true,
+                statement: i as usize,
+            }),
+            (Some(_), Some(i)) => statements.push(StatementRef {
+                policy: detail(e, "policy_arn")?.to_string(),
+                inline: false,
+                statement: i as usize,
+            }),
+            (Some(_), None) => detach.push(detail(e, "policy_arn")?.to_string()),
+            _ => {}
+        }
+    }
+    detach.sort();
+    detach.dedup();
+    statements.sort();
+    statements.dedup();
+    Some(Change::RestrictRole {
+        role: role?,
+        detach,
+        statements,
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! by tag, when the tag is among the finding's `imageTags`.
 
 use super::util::rollout_steps;
-use super::{Evidence, Outcome, ServiceContext};
+use super::{Evidence, Outcome, Proposal, ServiceContext};
+use crate::model::change::Change;
 use crate::model::{
     EcrImage, ImageRef, InspectorFinding, InspectorResource, Kind, arn_account_region,
 };
@@ -406,6 +407,26 @@ pub const DOC_INSPECTOR_ECR: &str =
     "https://docs.aws.amazon.com/inspector/latest/user/scanning-ecr.html";
 pub const DOC_ECR_ENHANCED_SCANNING: &str =
     "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced.html";
+
+/// The change of the image traits: rebuild the images of the repositories their evidence
+/// names, which closes the repositories' Inspector findings.
+pub fn upgrade_images(p: &Proposal<'_>) -> Option<Change> {
+    let mut repositories: Vec<String> = p
+        .hit
+        .evidence
+        .iter()
+        // The image reference names the repository (evidence keeps no separate copy).
+        .filter_map(|e| super::util::detail(e, "image"))
+        .filter_map(crate::model::ImageRef::parse)
+        .map(|i| i.repository)
+        .collect();
+    repositories.sort();
+    repositories.dedup();
+    if repositories.is_empty() {
+        return None;
+    }
+    Some(Change::UpgradeImages { repositories })
+}
 
 #[cfg(test)]
 mod tests {

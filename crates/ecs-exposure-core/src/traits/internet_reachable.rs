@@ -24,6 +24,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[],
     check,
     remediation,
+    change,
 };
 
 const T_IGW: &str = "AWS::EC2::InternetGateway";
@@ -253,6 +254,32 @@ fn rule_remediation(
     format!(
         "Listener rule {rule} sends matching requests to `{service}`: if only some clients need it, make them sign in first (`aws elbv2 modify-rule --rule-arn {rule_arn} --actions Type=authenticate-cognito,Order=1,AuthenticateCognitoConfig={{UserPoolArn=<user-pool-arn>,UserPoolClientId=<client-id>,UserPoolDomain=<domain>}} Type=forward,Order=2,TargetGroupArn={tg}`) or add a `source-ip` condition with their ranges; if the service should not be reachable through it, delete the rule (`aws elbv2 delete-rule --rule-arn {rule_arn}`)."
     )
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    let hit = p.hit;
+    // On the EC2 hosts of `bridge`/`host` tasks, the address is a launch setting of the hosts,
+    // which the planner does not model: the remediation text says what to do.
+    if hit.evidence.iter().any(|e| e.details.contains_key("host")) {
+        return None;
+    }
+    if hit.has(Facet::DirectPath) && p.assigns_public_ip {
+        return Some(Change::DisablePublicIp {
+            service: p.service.to_string(),
+        });
+    }
+    // Through a load balancer: the services behind it are reachable only if it faces the
+    // internet.
+    if hit.has(Facet::LoadBalancerPath) {
+        return Some(Change::MakeLoadBalancerInternal {
+            load_balancer: hit
+                .evidence
+                .iter()
+                .find_map(|e| detail(e, "load_balancer_arn"))?
+                .to_string(),
+        });
+    }
+    None
 }
 
 #[cfg(test)]

@@ -9,14 +9,16 @@ mod declare;
 mod registry;
 
 pub use context::{Outcome, ServiceContext};
-pub use declare::{ImpactRule, LikelihoodRole, Read, TraitDef};
+pub use declare::{ImpactRule, LikelihoodRole, Proposal, Read, TraitDef};
 pub(crate) use netmath::canonical as canonical_cidr;
 pub(crate) use plaintext_credentials::command_line_values;
 pub use registry::{by_id, def};
 
 // For the trait files' `use super::*`: what their declarations name.
+use crate::model::change::{Change, EnvVar, IngressRule};
 use crate::model::{Impact, Kind};
 use serde::Serialize;
+use util::{detail, first_evidence_resource, hit_containers};
 
 /// The one registry of traits, in report order: each line names a trait's module (its file,
 /// `traits/<module>.rs`, with `TRAIT` in it) and its id. The id's string form, the public

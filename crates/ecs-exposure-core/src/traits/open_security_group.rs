@@ -17,6 +17,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[],
     check,
     remediation,
+    change,
 };
 
 const DOC_SG_RULES: &str =
@@ -333,6 +334,31 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
                 .to_string(),
         ],
     }
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    let mut rules = Vec::new();
+    for e in &p.hit.evidence {
+        for r in e
+            .details
+            .get("rules")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let s = |k: &str| r.get(k).and_then(serde_json::Value::as_str).map(str::to_string);
+            rules.push(IngressRule {
+                group_id: s("group_id")?,
+                protocol: s("ip_protocol")?,
+                from_port: r.get("from_port").and_then(serde_json::Value::as_i64),
+                to_port: r.get("to_port").and_then(serde_json::Value::as_i64),
+                cidr: s("cidr")?,
+            });
+        }
+    }
+    rules.sort();
+    rules.dedup();
+    Some(Change::RevokeIngress { rules })
 }
 
 #[cfg(test)]

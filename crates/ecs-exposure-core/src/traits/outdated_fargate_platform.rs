@@ -14,6 +14,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[],
     check,
     remediation,
+    change,
 };
 
 /// The latest Fargate platform versions (Security Hub ECS.10's parameters).
@@ -77,6 +78,12 @@ fn remediation(ctx: &ServiceContext<'_>, _evidence: &[Evidence]) -> Remediation 
             "https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-10".to_string(),
         ],
     }
+}
+
+/// A platform choice the planner does not model yet: the remediation text says what to do,
+/// but no what-if is projected.
+fn change(_: &Proposal<'_>) -> Option<Change> {
+    None
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[ImpactRule { impact: Impact::High, when: Some(Facet::AwsSecretKey), rank: 4, because: |_| "an AWS secret access key is stored in plaintext".into() }, ImpactRule { impact: Impact::Medium, when: None, rank: 2, because: |_| "credentials are stored in plaintext".into() }],
     check,
     remediation,
+    change,
 };
 
 fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
@@ -307,6 +308,31 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
             DOC_SECURITY_HUB_ECS.to_string(),
         ],
     }
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    let mut variables: Vec<EnvVar> = p
+        .hit
+        .evidence
+        .iter()
+        .filter_map(|e| {
+            Some(EnvVar {
+                container: e.container.clone()?,
+                name: detail(e, "variable")?.to_string(),
+            })
+        })
+        .collect();
+    variables.sort();
+    variables.dedup();
+    // Credentials on a command line only: no change moves them (the remediation says how), so
+    // none is projected.
+    if variables.is_empty() {
+        return None;
+    }
+    Some(Change::MoveEnvToSecrets {
+        task_definition: first_evidence_resource(p.hit)?,
+        variables,
+    })
 }
 
 #[cfg(test)]

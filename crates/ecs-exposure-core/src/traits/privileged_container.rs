@@ -14,6 +14,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[ImpactRule { impact: Impact::High, when: None, rank: 1, because: |_| "a privileged container can take over the host".into() }],
     check,
     remediation,
+    change,
 };
 
 fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
@@ -50,6 +51,13 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
                 .to_string(),
         ],
     }
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    Some(Change::DropPrivileged {
+        task_definition: first_evidence_resource(p.hit)?,
+        containers: hit_containers(p.hit),
+    })
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[],
     check,
     remediation,
+    change,
 };
 
 const FIELD: &str = "networkConfiguration.awsvpcConfiguration.assignPublicIp";
@@ -165,6 +166,17 @@ fn host_remediation() -> Remediation {
             "https://docs.aws.amazon.com/securityhub/latest/userguide/autoscaling-controls.html#autoscaling-5".to_string(),
         ],
     }
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    // On the EC2 hosts of `bridge`/`host` tasks, the address is a launch setting of the hosts,
+    // which the planner does not model: the remediation text says what to do.
+    if p.hit.evidence.iter().any(|e| e.details.contains_key("host")) {
+        return None;
+    }
+    Some(Change::DisablePublicIp {
+        service: p.service.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[],
     check,
     remediation,
+    change,
 };
 
 /// Whether a `user` value (`user`, `uid`, `user:group`, `uid:gid`…) names root: only the
@@ -80,6 +81,13 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
                 .to_string(),
         ],
     }
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    Some(Change::SetNonRootUser {
+        task_definition: first_evidence_resource(p.hit)?,
+        containers: hit_containers(p.hit),
+    })
 }
 
 #[cfg(test)]

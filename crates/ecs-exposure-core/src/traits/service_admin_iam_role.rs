@@ -18,6 +18,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[],
     check,
     remediation,
+    change: super::iam_policy::restrict_role,
 };
 
 /// Why `iam:*` (or IAMFullAccess) is called out: it lets the role rewrite its own permissions.

@@ -14,6 +14,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[],
     check,
     remediation,
+    change,
 };
 
 fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
@@ -57,6 +58,12 @@ fn remediation(ctx: &ServiceContext<'_>, _evidence: &[Evidence]) -> Remediation 
                 .to_string(),
         ],
     }
+}
+
+/// A role choice the planner does not model yet: the remediation text says what to do, but
+/// no what-if is projected.
+fn change(_: &Proposal<'_>) -> Option<Change> {
+    None
 }
 
 #[cfg(test)]

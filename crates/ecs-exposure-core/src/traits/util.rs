@@ -52,3 +52,25 @@ pub fn containers_named(evidence: &[super::Evidence]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The containers of a hit's evidence, sorted, each once: what a change edits.
+pub fn hit_containers(hit: &super::TraitHit) -> Vec<String> {
+    let mut c: Vec<String> = hit
+        .evidence
+        .iter()
+        .filter_map(|e| e.container.clone())
+        .collect();
+    c.sort();
+    c.dedup();
+    c
+}
+
+/// A text detail of a piece of evidence.
+pub fn detail<'a>(e: &'a super::Evidence, key: &str) -> Option<&'a str> {
+    e.details.get(key).and_then(serde_json::Value::as_str)
+}
+
+/// The resource of a hit's first evidence (the task definition, for task definition traits).
+pub fn first_evidence_resource(hit: &super::TraitHit) -> Option<String> {
+    hit.evidence.first().map(|e| e.resource.clone())
+}

@@ -15,6 +15,7 @@ pub static TRAIT: TraitDef = TraitDef {
     impact: &[],
     check,
     remediation,
+    change,
 };
 
 fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
@@ -63,6 +64,13 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
                 .to_string(),
         ],
     }
+}
+
+fn change(p: &Proposal<'_>) -> Option<Change> {
+    Some(Change::ReadonlyRootFilesystem {
+        task_definition: first_evidence_resource(p.hit)?,
+        containers: hit_containers(p.hit),
+    })
 }
 
 #[cfg(test)]
