@@ -207,6 +207,41 @@ fn no_layer_uses_a_layer_above_it() {
     );
 }
 
+/// Code reads evidence details through typed keys (`traits::keys`), never by a string: a
+/// string lookup of a renamed detail would silently find nothing.
+#[test]
+fn evidence_details_are_read_through_typed_keys() {
+    let root = src();
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let tests = test_only(&files);
+    let mut found = Vec::new();
+    for f in &files {
+        // The typed accessor itself is the one place that looks a key up.
+        if tests.iter().any(|t| f.starts_with(t)) || f.ends_with("traits/evidence.rs") {
+            continue;
+        }
+        let text = production_text(&std::fs::read_to_string(f).unwrap());
+        for line in text.lines() {
+            if ["details.get(", "details.contains_key(", "details["]
+                .iter()
+                .any(|p| line.contains(p))
+            {
+                found.push(format!(
+                    "{}: {}",
+                    f.strip_prefix(&root).unwrap().display(),
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "read details with `Evidence::get(keys::…)`:\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn the_checker_sees_what_it_must() {
     let text = "use crate::{engine::Severity, model};\nfn f() { crate::plan::x(); }\n#[cfg(test)]\nmod tests {\n    use crate::report;\n}\n";

@@ -5,7 +5,7 @@
 
 use super::severity::{Impact, Likelihood, Severity, matrix};
 use super::{Finding, ResourceRef, finding_id};
-use crate::traits::{Facet, LikelihoodRole, TraitHit};
+use crate::traits::{Facet, Key, LikelihoodRole, TraitHit, keys};
 
 /// Builds the finding for one service from its trait hits.
 pub fn assess(resource: ResourceRef, traits: Vec<TraitHit>) -> Finding {
@@ -99,7 +99,7 @@ fn likelihood(traits: &[TraitHit], alone: bool) -> Option<(Likelihood, String)> 
             Likelihood::VeryHigh,
             format!(
                 "the service is reachable from the internet {how} and runs an image with a network-exploitable vulnerability that has a known exploit ({})",
-                first_detail(x, "vulnerability_id")
+                first_detail(x, keys::VULNERABILITY_ID)
             ),
         ));
     }
@@ -108,7 +108,7 @@ fn likelihood(traits: &[TraitHit], alone: bool) -> Option<(Likelihood, String)> 
             .map(|x| {
                 format!(
                     "an exploitable network vulnerability ({})",
-                    first_detail(x, "vulnerability_id")
+                    first_detail(x, keys::VULNERABILITY_ID)
                 )
             })
             .unwrap_or_else(|| "a vulnerability with a network attack vector".to_string());
@@ -138,7 +138,7 @@ fn likelihood(traits: &[TraitHit], alone: bool) -> Option<(Likelihood, String)> 
             Likelihood::Moderate,
             format!(
                 "an image has an exploitable network vulnerability ({}) although {no_path}",
-                first_detail(x, "vulnerability_id")
+                first_detail(x, keys::VULNERABILITY_ID)
             ),
         ));
     }
@@ -201,12 +201,8 @@ fn impact(traits: &[TraitHit]) -> (Impact, String) {
     )
 }
 
-fn first_detail(t: &TraitHit, key: &str) -> String {
-    let ids: Vec<&str> = t
-        .evidence
-        .iter()
-        .filter_map(|e| e.details.get(key).and_then(|v| v.as_str()))
-        .collect();
+fn first_detail(t: &TraitHit, key: Key<str>) -> String {
+    let ids: Vec<&str> = t.evidence.iter().filter_map(|e| e.get(key)).collect();
     match ids.len() {
         0 => t
             .evidence
@@ -223,9 +219,9 @@ fn guard_text(t: &TraitHit) -> String {
     let guards: Vec<String> = t
         .evidence
         .iter()
-        .filter_map(|e| e.details.get("guard").and_then(|g| g.as_array()))
+        .filter_map(|e| e.get(keys::GUARD))
         .flatten()
-        .filter_map(|g| g.as_str().map(str::to_string))
+        .map(str::to_string)
         .fold(Vec::new(), |mut v, g| {
             if !v.contains(&g) {
                 v.push(g);

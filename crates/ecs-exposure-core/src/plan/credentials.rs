@@ -14,6 +14,7 @@ use super::EnvVar;
 use super::diff::{Hidden, diff_hiding, diff_window_hiding_before};
 use crate::load::iac::Pieces;
 use crate::model::{Inventory, SecretString, Service};
+use crate::traits::keys;
 use crate::traits::{self, Outcome, ServiceContext, TraitId};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -65,7 +66,7 @@ impl Credentials {
             (check.check)(&ServiceContext::new(inv, &service), &mut outcome);
             for e in outcome.evidence() {
                 if let (Some(container), Some(field)) = (e.container.as_deref(), e.field.as_deref())
-                    && e.details.contains_key("in")
+                    && e.has(keys::IN)
                 {
                     let at = field.rsplit('.').next().unwrap_or(field);
                     let list = out.arguments.entry(arn.clone()).or_default();
@@ -74,10 +75,8 @@ impl Credentials {
                         list.push(name);
                     }
                 }
-                let (Some(container), Some(name)) = (
-                    e.container.as_deref(),
-                    e.details.get("variable").and_then(Value::as_str),
-                ) else {
+                let (Some(container), Some(name)) = (e.container.as_deref(), e.get(keys::VARIABLE))
+                else {
                     continue;
                 };
                 let v = EnvVar {

@@ -26,7 +26,7 @@ pub use what_if::{WhatIf, WhatIfTable};
 
 use crate::engine::{self, Analysis, Finding, Severity};
 use crate::model::{ImageRef, Inventory, Service};
-use crate::traits::TraitId;
+use crate::traits::{TraitId, keys};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -458,10 +458,8 @@ pub fn credential_variables(analysis: &Analysis) -> HashMap<String, Vec<EnvVar>>
             .filter(|t| t.id == TraitId::PlaintextCredentials)
         {
             for e in &hit.evidence {
-                let (Some(container), Some(name)) = (
-                    e.container.clone(),
-                    e.details.get("variable").and_then(|v| v.as_str()),
-                ) else {
+                let (Some(container), Some(name)) = (e.container.clone(), e.get(keys::VARIABLE))
+                else {
                     continue;
                 };
                 let v = EnvVar {

@@ -87,7 +87,7 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                 "containerDefinitions[{i}].linuxParameters.capabilities.add"
             ))
             .detail("dangerous", dangerous)
-            .detail("capabilities", names),
+            .with(keys::CAPABILITIES, names),
         );
     }
 }
@@ -96,8 +96,7 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     let per_container: Vec<String> = evidence
         .iter()
         .map(|e| {
-            let caps = e.details.get("capabilities").and_then(|v| v.as_array());
-            let caps = caps.into_iter().flatten().filter_map(|c| c.as_str());
+            let caps = e.get(keys::CAPABILITIES).into_iter().flatten();
             let (dangerous, others): (Vec<&str>, Vec<&str>) =
                 caps.partition(|c| DANGEROUS.contains(c));
             let mut todo = Vec::new();

@@ -57,10 +57,10 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                 ),
             )
             .field(format!("AttachedManagedPolicies[{i}].PolicyArn"))
-            .detail("role_arn", role.arn.as_str())
-            .detail("policy_name", *name)
-            .detail("policy_arn", a.policy_arn.as_str())
-            .detail("policy_type", "aws-managed")
+            .with(keys::ROLE_ARN, role.arn.as_str())
+            .with(keys::POLICY_NAME, *name)
+            .with(keys::POLICY_ARN, a.policy_arn.as_str())
+            .with(keys::POLICY_TYPE, "aws-managed")
             .detail(
                 "grant",
                 if *name == "AdministratorAccess" {
@@ -121,12 +121,12 @@ fn check_document(role: &crate::model::Role, policy: &RolePolicy<'_>, out: &mut 
             ),
         )
         .field(format!("{}.{}", policy.document_path(), s.action_field()))
-        .detail("role_arn", role.arn.as_str());
+        .with(keys::ROLE_ARN, role.arn.as_str());
         for (k, v) in policy.details() {
             e = e.detail(&k, v);
         }
         e = e
-            .detail("statement", s.index)
+            .with(keys::STATEMENT, s.index)
             .detail("grant", grant)
             .detail("conditional", s.condition.is_some());
         if let Some(sid) = s.sid {

@@ -45,7 +45,7 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                 .join(", ")
         ),
     )
-    .detail("task_definition", td.task_definition_arn.as_str())
+    .with(keys::TASK_DEFINITION, td.task_definition_arn.as_str())
     .detail("task_definition_field", "taskRoleArn")
     .detail("containers", containers);
     // The role's policies make the evidence checkable; judging them is the business of
@@ -140,7 +140,7 @@ fn change(p: &Proposal<'_>) -> Option<Change> {
             .hit
             .evidence
             .first()
-            .and_then(|e| detail(e, "task_definition"))?
+            .and_then(|e| e.get(keys::TASK_DEFINITION))?
             .to_string(),
     })
 }

@@ -64,9 +64,9 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                 )
                 .container(container.name())
                 .field(format!("containerDefinitions[{c}].mountPoints[{m}]"))
-                .detail("volume", name)
+                .with(keys::VOLUME, name)
                 .detail("volume_field", format!("volumes[{v}].host.sourcePath"))
-                .detail("host_path", path.as_str())
+                .with(keys::HOST_PATH, path.as_str())
                 .detail("container_path", container_path)
                 .detail("read_only", read_only)
                 .detail("sensitive", sensitivity.is_some()),
@@ -76,18 +76,14 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
 }
 
 fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
-    let detail = |e: &Evidence, key: &str| {
-        e.details
-            .get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or("?")
-            .to_string()
-    };
     let container = |e: &Evidence| format!("`{}`", e.container.as_deref().unwrap_or("?"));
     let mounts: Vec<String> = evidence
         .iter()
         .map(|e| {
-            let (vol, path) = (detail(e, "volume"), detail(e, "host_path"));
+            let (vol, path) = (
+                e.get(keys::VOLUME).unwrap_or("?"),
+                e.get(keys::HOST_PATH).unwrap_or("?"),
+            );
             format!("{} → volume `{vol}` (`{path}`)", container(e))
         })
         .collect();
@@ -97,7 +93,7 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     )];
     let socket_users: Vec<String> = evidence
         .iter()
-        .filter(|e| classify(&detail(e, "host_path"), true) == Some(Sensitivity::RuntimeSocket))
+        .filter(|e| classify(e.get(keys::HOST_PATH).unwrap_or_default(), true) == Some(Sensitivity::RuntimeSocket))
         .map(container)
         .collect();
     if !socket_users.is_empty() {
@@ -125,7 +121,7 @@ fn change(p: &Proposal<'_>) -> Option<Change> {
         .hit
         .evidence
         .iter()
-        .filter_map(|e| detail(e, "volume").map(str::to_string))
+        .filter_map(|e| e.get(keys::VOLUME).map(str::to_string))
         .collect();
     volumes.sort();
     volumes.dedup();

@@ -5,10 +5,10 @@
 //! object or a list, `Action`/`NotAction`/`Resource`/`NotResource` may be one string or a list.
 //! This module reads that grammar once so the traits can talk about statements.
 
-use super::util::detail;
 use super::{Evidence, Outcome, Proposal, ServiceContext};
 use crate::model::change::{Change, StatementRef};
 use crate::model::{Kind, ManagedPolicy, Role};
+use crate::traits::keys;
 use serde_json::Value;
 
 /// One statement of a policy document.
@@ -441,13 +441,12 @@ pub fn policy_steps(
 ) -> Vec<String> {
     let mut steps: Vec<String> = Vec::new();
     for e in evidence {
-        let detail = |k: &str| e.details.get(k).and_then(Value::as_str).unwrap_or("");
         let (name, arn, kind) = (
-            detail("policy_name"),
-            detail("policy_arn"),
-            detail("policy_type"),
+            e.get(keys::POLICY_NAME).unwrap_or_default(),
+            e.get(keys::POLICY_ARN).unwrap_or_default(),
+            e.get(keys::POLICY_TYPE).unwrap_or_default(),
         );
-        let statement = e.details.get("statement").and_then(Value::as_u64);
+        let statement = e.get(keys::STATEMENT);
         let step = match (kind, statement) {
             ("aws-managed", _) => detach(name, arn),
             ("inline", Some(i)) => format!(
@@ -471,20 +470,19 @@ pub fn restrict_role(p: &Proposal<'_>) -> Option<Change> {
     let mut role = None;
     let (mut detach, mut statements) = (Vec::new(), Vec::new());
     for e in &p.hit.evidence {
-        role = role.or_else(|| detail(e, "role_arn").map(str::to_string));
-        let statement = e.details.get("statement").and_then(Value::as_u64);
-        match (detail(e, "policy_type"), statement) {
+        role = role.or_else(|| e.get(keys::ROLE_ARN).map(str::to_string));
+        match (e.get(keys::POLICY_TYPE), e.get(keys::STATEMENT)) {
             (Some("inline"), Some(i)) => statements.push(StatementRef {
-                policy: detail(e, "policy_name")?.to_string(),
+                policy: e.get(keys::POLICY_NAME)?.to_string(),
                 inline: true,
-                statement: i as usize,
+                statement: i,
             }),
             (Some(_), Some(i)) => statements.push(StatementRef {
-                policy: detail(e, "policy_arn")?.to_string(),
+                policy: e.get(keys::POLICY_ARN)?.to_string(),
                 inline: false,
-                statement: i as usize,
+                statement: i,
             }),
-            (Some(_), None) => detach.push(detail(e, "policy_arn")?.to_string()),
+            (Some(_), None) => detach.push(e.get(keys::POLICY_ARN)?.to_string()),
             _ => {}
         }
     }

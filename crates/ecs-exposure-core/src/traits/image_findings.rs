@@ -13,6 +13,7 @@ use crate::model::change::Change;
 use crate::model::{
     EcrImage, ImageRef, InspectorFinding, InspectorResource, Kind, arn_account_region,
 };
+use crate::traits::keys;
 use serde_json::{Value, json};
 
 /// A container of the task definition, with the image it runs.
@@ -247,10 +248,10 @@ pub fn evidence(m: &ImageFinding<'_>, what: &str) -> Evidence {
         .collect();
     let mut e = Evidence::new(&f.finding_arn, message)
         .container(first.name)
-        .detail("vulnerability_id", f.vulnerability_id())
+        .with(keys::VULNERABILITY_ID, f.vulnerability_id())
         .detail("severity", severity)
         .detail("packages", packages)
-        .detail("image", first.image)
+        .with(keys::IMAGE, first.image)
         .detail(
             "containers",
             m.containers
@@ -294,7 +295,7 @@ pub fn fix_steps(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Vec<String>
     // Group fixes per image, keeping first-seen order (evidence is sorted most severe first).
     let mut images: Vec<ImageFix> = Vec::new();
     for e in evidence {
-        let Some(image) = e.details.get("image").and_then(Value::as_str) else {
+        let Some(image) = e.get(keys::IMAGE) else {
             continue;
         };
         let idx = match images.iter().position(|f| f.image == image) {
@@ -391,7 +392,7 @@ pub fn fix_steps(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Vec<String>
     steps.extend(rollout_steps(ctx));
     if let Some(repo) = evidence
         .iter()
-        .find_map(|e| e.details.get("image").and_then(Value::as_str))
+        .find_map(|e| e.get(keys::IMAGE))
         .and_then(ImageRef::parse)
         .map(|i| i.repository)
     {
@@ -416,7 +417,7 @@ pub fn upgrade_images(p: &Proposal<'_>) -> Option<Change> {
         .evidence
         .iter()
         // The image reference names the repository (evidence keeps no separate copy).
-        .filter_map(|e| super::util::detail(e, "image"))
+        .filter_map(|e| e.get(keys::IMAGE))
         .filter_map(crate::model::ImageRef::parse)
         .map(|i| i.repository)
         .collect();

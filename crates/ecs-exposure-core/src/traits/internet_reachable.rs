@@ -56,7 +56,7 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
         && out
             .evidence()
             .iter()
-            .all(|e| e.details.contains_key("guard"))
+            .all(|e| e.has(keys::GUARD))
     {
         out.facet(Facet::GuardedLoadBalancerPath);
     }
@@ -77,20 +77,20 @@ fn cluster_and_service(ctx: &ServiceContext<'_>) -> (String, String) {
 }
 
 fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
-    let detail = |e: &Evidence, k: &str| -> String {
-        match e.details.get(k) {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(v) => v.to_string(),
-            None => String::new(),
-        }
+    // A detail as text for a sentence ("" when absent).
+    let text = |e: &Evidence, k: Key<str>| e.get(k).unwrap_or_default().to_string();
+    let value = |e: &Evidence, k: Key<serde_json::Value>| match e.get(k) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
     };
     let direct: Vec<&Evidence> = evidence
         .iter()
-        .filter(|e| e.details.get("path").and_then(|p| p.as_str()) == Some("direct"))
+        .filter(|e| e.get(keys::PATH) == Some("direct"))
         .collect();
     let via_lb: Vec<&Evidence> = evidence
         .iter()
-        .filter(|e| e.details.get("path").and_then(|p| p.as_str()) == Some("load-balancer"))
+        .filter(|e| e.get(keys::PATH) == Some("load-balancer"))
         .collect();
     let (cluster, service) = cluster_and_service(ctx);
     let groups = ctx
@@ -104,12 +104,12 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
         summary.push("take the tasks off the internet (no public address, private subnets)");
         let mut ports: Vec<String> = Vec::new();
         for e in &direct {
-            let p = format!("{} {}", detail(e, "protocol"), detail(e, "port"));
+            let p = format!("{} {}", value(e, keys::PROTOCOL), value(e, keys::PORT));
             if !ports.contains(&p) {
                 ports.push(p);
             }
         }
-        let on_host = |e: &&&Evidence| e.details.contains_key("host");
+        let on_host = |e: &&&Evidence| e.has(keys::HOST);
         if direct.iter().any(|e| on_host(&e)) {
             steps.push(
                 "The tasks are reached at their EC2 hosts' addresses (`bridge`/`host` network mode): launch the container instances in private subnets without public addresses (`AssociatePublicIpAddress: false` in the launch template, private subnets in the Auto Scaling group), or move the service to `awsvpc` network mode so that its tasks get security groups of their own.".to_string(),
@@ -117,7 +117,7 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
         }
         if direct
             .iter()
-            .any(|e| !on_host(&e) && detail(e, "ip_version") == "IPv4")
+            .any(|e| !on_host(&e) && e.get(keys::IP_VERSION) == Some("IPv4"))
         {
             steps.push(format!(
                 "Stop giving the tasks a public IPv4 address and move them to private subnets: `aws ecs update-service --cluster {cluster} --service {service} --network-configuration \"awsvpcConfiguration={{subnets=[<private-subnet-ids>],securityGroups=[{groups}],assignPublicIp=DISABLED}}\"`."
@@ -126,7 +126,7 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
                 "Give the private subnets a route `0.0.0.0/0` to a NAT gateway if the tasks need outbound access (image pulls, AWS APIs), or use VPC endpoints.".to_string(),
             );
         }
-        if direct.iter().any(|e| detail(e, "ip_version") == "IPv6") {
+        if direct.iter().any(|e| e.get(keys::IP_VERSION) == Some("IPv6")) {
             steps.push(
                 "For IPv6, run the tasks in subnets whose `::/0` route goes to an egress-only internet gateway (outbound only) instead of the internet gateway, or without IPv6.".to_string(),
             );
@@ -160,21 +160,21 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
         let mut seen = Vec::new();
         let mut rules_seen = Vec::new();
         for e in &via_lb {
-            let rule_arn = detail(e, "listener_rule");
+            let rule_arn = text(e, keys::LISTENER_RULE);
             if !rule_arn.is_empty() && !rules_seen.contains(&rule_arn) {
                 rules_seen.push(rule_arn.clone());
                 steps.push(rule_remediation(
                     e,
                     &service,
                     &rule_arn,
-                    &detail(e, "rule"),
-                    &detail(e, "target_group_arn"),
+                    &value(e, keys::RULE),
+                    &text(e, keys::TARGET_GROUP_ARN),
                 ));
             }
-            let lb = detail(e, "load_balancer");
-            let arn = detail(e, "load_balancer_arn");
-            let lproto = detail(e, "listener_protocol");
-            let lport = detail(e, "listener_port");
+            let lb = text(e, keys::LOAD_BALANCER);
+            let arn = text(e, keys::LOAD_BALANCER_ARN);
+            let lproto = text(e, keys::LISTENER_PROTOCOL);
+            let lport = value(e, keys::LISTENER_PORT);
             if seen.contains(&(lb.clone(), lport.clone())) {
                 continue;
             }
@@ -182,7 +182,7 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
             steps.push(format!(
                 "Confirm that `{service}` is meant to be public through load balancer `{lb}` ({lproto} :{lport}). If not, serve it from an `internal` load balancer (the scheme cannot be changed: create a new one and move the target group)."
             ));
-            if detail(e, "load_balancer_type") == "application" {
+            if e.get(keys::LOAD_BALANCER_TYPE) == Some("application") {
                 steps.push(format!(
                     "Filter requests with AWS WAF: `aws wafv2 associate-web-acl --web-acl-arn <web-acl-arn> --resource-arn {arn}` (start with the AWS managed core rule set)."
                 ));
@@ -240,7 +240,7 @@ fn rule_remediation(
     rule: &str,
     tg_arn: &str,
 ) -> String {
-    let guarded = e.details.contains_key("guard");
+    let guarded = e.has(keys::GUARD);
     let tg = if tg_arn.is_empty() {
         "<target-group-arn>"
     } else {
@@ -260,7 +260,7 @@ fn change(p: &Proposal<'_>) -> Option<Change> {
     let hit = p.hit;
     // On the EC2 hosts of `bridge`/`host` tasks, the address is a launch setting of the hosts,
     // which the planner does not model: the remediation text says what to do.
-    if hit.evidence.iter().any(|e| e.details.contains_key("host")) {
+    if hit.evidence.iter().any(|e| e.has(keys::HOST)) {
         return None;
     }
     if hit.has(Facet::DirectPath) && p.assigns_public_ip {
@@ -275,7 +275,7 @@ fn change(p: &Proposal<'_>) -> Option<Change> {
             load_balancer: hit
                 .evidence
                 .iter()
-                .find_map(|e| detail(e, "load_balancer_arn"))?
+                .find_map(|e| e.get(keys::LOAD_BALANCER_ARN))?
                 .to_string(),
         });
     }

@@ -6,10 +6,12 @@
 
 mod context;
 mod declare;
+pub mod evidence;
 mod registry;
 
 pub use context::{Outcome, ServiceContext};
 pub use declare::{ImpactRule, LikelihoodRole, Proposal, Read, TraitDef};
+pub use evidence::{Evidence, Key, PathStep, keys};
 pub(crate) use netmath::canonical as canonical_cidr;
 pub(crate) use plaintext_credentials::command_line_values;
 pub use registry::{by_id, def};
@@ -18,7 +20,7 @@ pub use registry::{by_id, def};
 use crate::model::change::{Change, EnvVar, IngressRule};
 use crate::model::{Impact, Kind};
 use serde::Serialize;
-use util::{detail, first_evidence_resource, hit_containers};
+use util::{first_evidence_resource, hit_containers};
 
 /// The one registry of traits, in report order: each line names a trait's module (its file,
 /// `traits/<module>.rs`, with `TRAIT` in it) and its id. The id's string form, the public
@@ -112,82 +114,6 @@ pub enum Facet {
     AwsSecretKey,
     /// host-filesystem-mount: `/`, docker.sock, `/proc`, `/etc`… (container escape).
     SensitiveHostPath,
-}
-
-/// One piece of evidence: what was seen, on which resource, where.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Evidence {
-    /// A sentence a person can check, e.g. "container `web` sets `privileged: true`".
-    /// Never contains a credential value.
-    pub message: String,
-    /// ARN or id of the resource the evidence is about.
-    pub resource: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub container: Option<String>,
-    /// Where in that resource, as a JSON path of the AWS API shape.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// For reachability: the path from the internet to the port, hop by hop.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub path: Vec<PathStep>,
-    /// Trait-specific details (CVE id, EPSS, rule, masked value…).
-    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
-    pub details: serde_json::Map<String, serde_json::Value>,
-    /// Infrastructure as code: the file, line and column of `field`, filled in by the engine
-    /// from the inventory's source map (traits never set it).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<crate::model::Location>,
-}
-
-impl Evidence {
-    pub fn new(resource: impl Into<String>, message: impl Into<String>) -> Self {
-        Evidence {
-            message: message.into(),
-            resource: resource.into(),
-            container: None,
-            field: None,
-            path: Vec::new(),
-            details: serde_json::Map::new(),
-            location: None,
-        }
-    }
-    pub fn container(mut self, name: impl Into<String>) -> Self {
-        self.container = Some(name.into());
-        self
-    }
-    pub fn field(mut self, path: impl Into<String>) -> Self {
-        self.field = Some(path.into());
-        self
-    }
-    pub fn step(mut self, step: PathStep) -> Self {
-        self.path.push(step);
-        self
-    }
-    pub fn detail(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
-        self.details.insert(key.to_string(), value.into());
-        self
-    }
-}
-
-/// One hop of a network path.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct PathStep {
-    /// CloudFormation-style type, e.g. `AWS::EC2::InternetGateway`.
-    #[serde(rename = "type")]
-    pub resource_type: String,
-    pub id: String,
-    /// What this hop allows, e.g. "rule 100 allows tcp 0-65535 from 0.0.0.0/0".
-    pub detail: String,
-}
-
-impl PathStep {
-    pub fn new(resource_type: &str, id: impl Into<String>, detail: impl Into<String>) -> Self {
-        PathStep {
-            resource_type: resource_type.to_string(),
-            id: id.into(),
-            detail: detail.into(),
-        }
-    }
 }
 
 /// How to close a trait: a summary, concrete steps (specific to this service where the

@@ -135,9 +135,9 @@ fn fire_openings(groups: &[&SecurityGroup], of: &str, out: &mut Outcome) -> Vec<
         let mut ev = Evidence::new(&first.group_id, message)
             .field(&first.field)
             .detail("security_groups", ids.clone())
-            .detail("rules", rules)
-            .detail("protocol", o.proto.cli())
-            .detail("ip_version", o.family.label());
+            .with(keys::RULES, rules)
+            .with(keys::PROTOCOL, o.proto.cli())
+            .with(keys::IP_VERSION, o.family.label());
         if o.proto.has_ports() {
             ev = ev
                 .detail("from_port", o.ports.from)
@@ -340,8 +340,7 @@ fn change(p: &Proposal<'_>) -> Option<Change> {
     let mut rules = Vec::new();
     for e in &p.hit.evidence {
         for r in e
-            .details
-            .get("rules")
+            .get(keys::RULES)
             .and_then(serde_json::Value::as_array)
             .into_iter()
             .flatten()

@@ -65,8 +65,8 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                 )
                 .container(c.name())
                 .field(format!("containerDefinitions[{i}].environment[{j}].value"))
-                .detail("variable", name)
-                .detail("kind", hit.pattern.id)
+                .with(keys::VARIABLE, name)
+                .with(keys::KIND, hit.pattern.id)
                 .detail("masked_value", value.masked()),
             );
         }
@@ -96,11 +96,11 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                 )
                 .container(c.name())
                 .field(format!("containerDefinitions[{i}].{key}[{}]", hit.index))
-                .detail("in", key)
-                .detail("kind", hit.pattern.id)
+                .with(keys::IN, key)
+                .with(keys::KIND, hit.pattern.id)
                 .detail("masked_value", masked);
                 if let Some(n) = &hit.named_by {
-                    ev = ev.detail("argument", n.as_str());
+                    ev = ev.with(keys::ARGUMENT, n.as_str());
                 }
                 out.fire(ev);
             }
@@ -169,10 +169,9 @@ fn found(evidence: &[Evidence]) -> Vec<Found<'_>> {
     evidence
         .iter()
         .filter_map(|e| {
-            let s = |k: &str| e.details.get(k).and_then(|v| v.as_str());
             let container = e.container.as_deref()?;
-            let kind = s("kind")?;
-            if let Some(v) = s("variable") {
+            let kind = e.get(keys::KIND)?;
+            if let Some(v) = e.get(keys::VARIABLE) {
                 return Some(Found {
                     container,
                     variable: v.to_string(),
@@ -181,9 +180,9 @@ fn found(evidence: &[Evidence]) -> Vec<Found<'_>> {
                     on_command_line: None,
                 });
             }
-            let key = s("in")?;
+            let key = e.get(keys::IN)?;
             let at = e.field.as_deref()?.rsplit('.').next()?;
-            let arg = s("argument");
+            let arg = e.get(keys::ARGUMENT);
             // The variable the value moves to: the flag's name as a variable name (a
             // one-letter flag such as `mysql -p` names a password).
             let name = arg
@@ -318,7 +317,7 @@ fn change(p: &Proposal<'_>) -> Option<Change> {
         .filter_map(|e| {
             Some(EnvVar {
                 container: e.container.clone()?,
-                name: detail(e, "variable")?.to_string(),
+                name: e.get(keys::VARIABLE)?.to_string(),
             })
         })
         .collect();

@@ -63,7 +63,7 @@ fn host_check(ctx: &ServiceContext<'_>, mode: &str, out: &mut Outcome) {
     for h in &hosts.hosts {
         let ev = |resource: &str, message: String| {
             Evidence::new(resource, message)
-                .detail("host", h.id.as_str())
+                .with(keys::HOST, h.id.as_str())
                 .detail("network_mode", mode)
                 .detail("subnets", h.subnets.clone())
         };
@@ -119,7 +119,7 @@ fn host_check(ctx: &ServiceContext<'_>, mode: &str, out: &mut Outcome) {
 }
 
 fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
-    if evidence.iter().any(|e| e.details.contains_key("host")) {
+    if evidence.iter().any(|e| e.has(keys::HOST)) {
         return host_remediation();
     }
     let service = ctx.service;
@@ -171,7 +171,7 @@ fn host_remediation() -> Remediation {
 fn change(p: &Proposal<'_>) -> Option<Change> {
     // On the EC2 hosts of `bridge`/`host` tasks, the address is a launch setting of the hosts,
     // which the planner does not model: the remediation text says what to do.
-    if p.hit.evidence.iter().any(|e| e.details.contains_key("host")) {
+    if p.hit.evidence.iter().any(|e| e.has(keys::HOST)) {
         return None;
     }
     Some(Change::DisablePublicIp {

@@ -51,11 +51,11 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
         out.fire(
             Evidence::new(&role.arn, message)
                 .field(format!("AttachedManagedPolicies[{i}].PolicyArn"))
-                .detail("role_arn", role.arn.as_str())
-                .detail("policy_name", name)
-                .detail("policy_arn", a.policy_arn.as_str())
-                .detail("policy_type", "aws-managed")
-                .detail("privilege_escalation", escalation),
+                .with(keys::ROLE_ARN, role.arn.as_str())
+                .with(keys::POLICY_NAME, name)
+                .with(keys::POLICY_ARN, a.policy_arn.as_str())
+                .with(keys::POLICY_TYPE, "aws-managed")
+                .with(keys::PRIVILEGE_ESCALATION, escalation),
         );
     }
     super::iam_policy::check_role_documents(ctx, role, &recognised, out, check_document);
@@ -95,12 +95,12 @@ fn check_document(role: &crate::model::Role, policy: &RolePolicy<'_>, out: &mut 
         }
         let mut e = Evidence::new(policy.resource(role), message)
             .field(format!("{}.{}", policy.document_path(), s.action_field()))
-            .detail("role_arn", role.arn.as_str());
+            .with(keys::ROLE_ARN, role.arn.as_str());
         for (k, v) in policy.details() {
             e = e.detail(&k, v);
         }
         e = e
-            .detail("statement", s.index)
+            .with(keys::STATEMENT, s.index)
             .detail(
                 "services",
                 services
@@ -108,7 +108,7 @@ fn check_document(role: &crate::model::Role, policy: &RolePolicy<'_>, out: &mut 
                     .map(|s| Value::from(s.as_str()))
                     .collect::<Vec<_>>(),
             )
-            .detail("privilege_escalation", escalation)
+            .with(keys::PRIVILEGE_ESCALATION, escalation)
             .detail("conditional", s.condition.is_some());
         if let Some(sid) = s.sid {
             e = e.detail("sid", sid);
@@ -125,7 +125,7 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     let mut steps = Vec::new();
     if evidence
         .iter()
-        .any(|e| e.details.get("privilege_escalation") == Some(&Value::Bool(true)))
+        .any(|e| e.get(keys::PRIVILEGE_ESCALATION) == Some(true))
     {
         steps.push(format!(
             "Remove IAM write access from `{role_name}` first: an application task almost never needs to change IAM, and with it a compromised container can make itself administrator."

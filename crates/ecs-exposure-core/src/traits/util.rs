@@ -65,11 +65,6 @@ pub fn hit_containers(hit: &super::TraitHit) -> Vec<String> {
     c
 }
 
-/// A text detail of a piece of evidence.
-pub fn detail<'a>(e: &'a super::Evidence, key: &str) -> Option<&'a str> {
-    e.details.get(key).and_then(serde_json::Value::as_str)
-}
-
 /// The resource of a hit's first evidence (the task definition, for task definition traits).
 pub fn first_evidence_resource(hit: &super::TraitHit) -> Option<String> {
     hit.evidence.first().map(|e| e.resource.clone())

@@ -139,15 +139,13 @@ pub(super) fn direct_evidence(
     )
     .container(&l.container)
     .field(field)
-    .detail("path", "direct")
-    .detail("ip_version", family.label())
-    .detail("protocol", l.proto.cli())
-    .detail("port", l.port)
+    .with(keys::PATH, "direct")
+    .with(keys::IP_VERSION, family.label())
+    .with(keys::PROTOCOL, l.proto.cli())
+    .with(keys::PORT, l.port)
     .detail("subnet", subnet.subnet_id.as_str())
     .detail("security_groups", sg_ids.clone())
-    .detail(
-        "rules",
-        open.grants
+    .with(keys::RULES, open.grants
             .iter()
             .map(open_security_group::rule_json)
             .collect::<Vec<_>>(),

@@ -220,17 +220,15 @@ fn host_evidence(
     )
     .container(&l.container)
     .field(&l.field)
-    .detail("path", "direct")
-    .detail("ip_version", family.label())
-    .detail("protocol", l.proto.cli())
-    .detail("port", admitted.from)
+    .with(keys::PATH, "direct")
+    .with(keys::IP_VERSION, family.label())
+    .with(keys::PROTOCOL, l.proto.cli())
+    .with(keys::PORT, admitted.from)
     .detail("host_ports", l.ports.to_string())
-    .detail("host", h.id.as_str())
+    .with(keys::HOST, h.id.as_str())
     .detail("subnet", subnet.subnet_id.as_str())
     .detail("security_groups", sg_ids.clone())
-    .detail(
-        "rules",
-        open.grants
+    .with(keys::RULES, open.grants
             .iter()
             .map(open_security_group::rule_json)
             .collect::<Vec<_>>(),

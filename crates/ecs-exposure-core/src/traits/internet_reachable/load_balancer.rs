@@ -493,29 +493,27 @@ fn path_evidence(
         ),
     )
     .field(format!("loadBalancers[{i}]"))
-    .detail("path", "load-balancer")
-    .detail("load_balancer", lb.name())
-    .detail("load_balancer_arn", lb_arn.as_str())
-    .detail("load_balancer_type", lb_type)
+    .with(keys::PATH, "load-balancer")
+    .with(keys::LOAD_BALANCER, lb.name())
+    .with(keys::LOAD_BALANCER_ARN, lb_arn.as_str())
+    .with(keys::LOAD_BALANCER_TYPE, lb_type)
     .detail("load_balancer_security_groups", lb.security_groups.clone())
-    .detail(
-        "listener_protocol",
-        listener.protocol.clone().unwrap_or_default(),
+    .with(keys::LISTENER_PROTOCOL, listener.protocol.clone().unwrap_or_default(),
     )
-    .detail("listener_port", lport)
+    .with(keys::LISTENER_PORT, lport)
     .detail("target_group", tg_name)
-    .detail("port", target.port);
+    .with(keys::PORT, target.port);
     if let Some(rule) = route.rule {
         ev = ev
-            .detail("listener_rule", rule.rule_arn.as_str())
-            .detail("rule", rule.label())
-            .detail("target_group_arn", tg_arn.as_str());
+            .with(keys::LISTENER_RULE, rule.rule_arn.as_str())
+            .with(keys::RULE, rule.label())
+            .with(keys::TARGET_GROUP_ARN, tg_arn.as_str());
     }
     if let Some((w, total)) = route.forward.weight {
         ev = ev.detail("weight", format!("{w} of {total}"));
     }
     if !guards.is_empty() {
-        ev = ev.detail("guard", guards.to_vec());
+        ev = ev.with(keys::GUARD, guards.to_vec());
     }
     let forwards = match route.rule {
         Some(rule) => format!("passes requests to its {}", rule.label()),
