@@ -445,7 +445,7 @@ pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<S
         let edited = if loads.get(file).copied().unwrap_or(false) {
             source::template_edits(inv, text, &r.change).and_then(|e| {
                 if e.is_empty() {
-                    return Err("nothing to edit at the recorded locations".into());
+                    return Err(source::EditError::NothingToEdit);
                 }
                 windows
                     .entry(file)
