@@ -98,10 +98,7 @@ fn a_suppression_in_the_config_file_is_neither_planned_nor_fixed() {
     // The plan says what it left out.
     let (code, text, err) = run(dir.path(), &["plan", "taskdef.json"]);
     assert_eq!(code, 0, "{err}");
-    assert!(
-        text.contains("1 suppressed trait(s) not planned"),
-        "{text}"
-    );
+    assert!(text.contains("1 suppressed trait(s) not planned"), "{text}");
     let (_, json, _) = run(dir.path(), &["plan", "taskdef.json", "--format", "json"]);
     let v: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["suppressed_traits"], 1, "{json}");
@@ -138,7 +135,10 @@ fn an_explicit_config_file_is_honoured_too() {
     assert_eq!(code, 0, "{err}");
     assert!(!drops_privileged(&diff), "{diff}");
     // A named file that does not exist is an error, as for `scan`.
-    let (code, _, err) = run(dir.path(), &["plan", "taskdef.json", "--config", "nope.toml"]);
+    let (code, _, err) = run(
+        dir.path(),
+        &["plan", "taskdef.json", "--config", "nope.toml"],
+    );
     assert_eq!(code, 2, "{err}");
 }
 
@@ -181,7 +181,8 @@ fn inline_suppressions_are_honoured_by_plan() {
         "{ids:?}"
     );
     assert!(
-        ids.iter().any(|id| id.starts_with("disable-execute-command:")),
+        ids.iter()
+            .any(|id| id.starts_with("disable-execute-command:")),
         "{ids:?}"
     );
 }

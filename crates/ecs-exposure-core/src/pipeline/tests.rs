@@ -119,5 +119,8 @@ fn an_inline_expiry_that_is_not_a_date_stops_the_pipeline() {
         plan: None,
     };
     let e = run(&inv, &settings).unwrap_err().to_string();
-    assert!(e.contains("(and 1 more suppression(s) with the same problem)"), "{e}");
+    assert!(
+        e.contains("(and 1 more suppression(s) with the same problem)"),
+        "{e}"
+    );
 }

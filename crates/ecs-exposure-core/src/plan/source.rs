@@ -87,11 +87,10 @@ enum Op {
 fn ops(inv: &Inventory, change: &Change) -> Result<Vec<(String, String, Op)>, EditError> {
     let td = change.task_definition().map(str::to_string);
     let c = |name: &str| {
-        container_index(inv, td.as_deref().unwrap_or(""), name)
-            .ok_or_else(|| EditError::NotFound {
-                kind: "container",
-                name: name.to_string(),
-            })
+        container_index(inv, td.as_deref().unwrap_or(""), name).ok_or_else(|| EditError::NotFound {
+            kind: "container",
+            name: name.to_string(),
+        })
     };
     let mut out = Vec::new();
     match change {
@@ -115,8 +114,8 @@ fn ops(inv: &Inventory, change: &Change) -> Result<Vec<(String, String, Op)>, Ed
             volumes,
         } => {
             for v in volumes {
-                let i = volume_index(inv, task_definition, v)
-                    .ok_or_else(|| EditError::NotFound {
+                let i =
+                    volume_index(inv, task_definition, v).ok_or_else(|| EditError::NotFound {
                         kind: "volume",
                         name: v.to_string(),
                     })?;
@@ -395,8 +394,7 @@ pub fn template_edits(
                     return Err(EditError::FirstKeyOfListItem(l.line));
                 }
                 let indent = line[..at].len();
-                let (_, rest) = split_key(line, at, json)
-                    .ok_or(EditError::NotPlainLine(l.line))?;
+                let (_, rest) = split_key(line, at, json).ok_or(EditError::NotPlainLine(l.line))?;
                 let mut end = i + 1;
                 if json {
                     // A nested value: up to the line that closes it.
@@ -483,11 +481,7 @@ pub fn apply_edits(text: &str, edits: Vec<LineEdit>) -> Result<String, EditError
 
 /// [`apply_edits`] with the line ending of inserted lines given (a window of a file may not
 /// show the file's own).
-fn apply_edits_eol(
-    text: &str,
-    mut edits: Vec<LineEdit>,
-    eol: &str,
-) -> Result<String, EditError> {
+fn apply_edits_eol(text: &str, mut edits: Vec<LineEdit>, eol: &str) -> Result<String, EditError> {
     edits.reverse();
     edits.sort_by(|a, b| a.line.cmp(&b.line).then(a.remove.cmp(&b.remove)));
     edits.dedup();

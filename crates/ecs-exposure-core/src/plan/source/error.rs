@@ -48,7 +48,9 @@ impl std::fmt::Display for EditError {
             EditError::OutOfRange => f.write_str("location out of range"),
             EditError::NotPlainLine(l) => write!(f, "line {l} is not a plain `key: value` line"),
             EditError::SpansLines(l) => write!(f, "the value at line {l} spans several lines"),
-            EditError::NotBlockStyle(l) => write!(f, "the object at line {l} is not in block style"),
+            EditError::NotBlockStyle(l) => {
+                write!(f, "the object at line {l} is not in block style")
+            }
             EditError::FirstKeyOfListItem(l) => {
                 write!(f, "line {l} is the first key of a list item")
             }
