@@ -1,5 +1,6 @@
 //! ecs-exposure core: the inventory model, the snapshot loader, the exposure traits, the
-//! correlation engine and the report formats. Pure: no file or network I/O, no async, so it
+//! correlation engine, the remediation planner, the pipeline every command runs them through
+//! and the report formats. Pure: no file or network I/O, no async, so it
 //! builds in seconds and never waits for the AWS SDK.
 
 pub mod engine;

@@ -33,7 +33,12 @@ fn load(path: &Path, explicit: bool) -> Result<Vec<Suppression>, Error> {
     let text = match crate::read::read_text(path, limit) {
         Ok(t) => t,
         Err(e) if !explicit && e.is_not_found() => return Ok(Vec::new()),
-        Err(e) => return Err(Error::Message(format!("{}: {e}", path.display()))),
+        Err(source) => {
+            return Err(Error::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
     };
     Ok(suppress::parse_config(&path.display().to_string(), &text)?)
 }

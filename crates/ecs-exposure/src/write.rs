@@ -18,8 +18,58 @@ pub enum Written {
     Unchanged,
 }
 
+/// Why a file was not written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The file system refused (no such folder, no permission, disk full…).
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The target is a folder.
+    Folder(PathBuf),
+    /// The output is one of the run's inputs (`input`, when named otherwise).
+    OutputIsInput {
+        output: PathBuf,
+        input: Option<PathBuf>,
+    },
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Io { path, source } => {
+                write!(f, "cannot write {}: {source}", path.display())
+            }
+            WriteError::Folder(path) => {
+                write!(f, "cannot write {}: it is a folder", path.display())
+            }
+            WriteError::OutputIsInput { output, input } => {
+                let same = match input {
+                    Some(i) => format!(" (it is {})", i.display()),
+                    None => String::new(),
+                };
+                write!(
+                    f,
+                    "{}: the output file is one of the input files{same}; refusing to overwrite it (choose another --output)",
+                    output.display()
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WriteError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
 /// Writes `bytes` to `path` atomically; leaves a target that already holds them untouched.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<Written, String> {
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<Written, WriteError> {
     if holds(path, bytes) {
         return Ok(Written::Unchanged);
     }
@@ -32,10 +82,13 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<Written, String> {
 pub fn write_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), String> {
-    let failed = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+) -> Result<(), WriteError> {
+    let failed = |source: std::io::Error| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     match target(path).map_err(failed)? {
-        Target::Folder => Err(format!("cannot write {}: it is a folder", path.display())),
+        Target::Folder => Err(WriteError::Folder(path.to_path_buf())),
         Target::Stream => {
             // A pipe or device (`/dev/stdout`, `/dev/null`, a FIFO): nothing to replace, and
             // truncating makes no sense; it is written as it is.
@@ -59,21 +112,16 @@ pub fn write_with(
 pub fn refuse_input<'a>(
     output: &Path,
     inputs: impl IntoIterator<Item = &'a Path>,
-) -> Result<(), String> {
+) -> Result<(), WriteError> {
     let Some(out) = FileId::of_path(output) else {
         return Ok(());
     };
     for input in inputs {
         if FileId::of_path(input).as_ref() == Some(&out) {
-            let same = if input == output {
-                String::new()
-            } else {
-                format!(" (it is {})", input.display())
-            };
-            return Err(format!(
-                "{}: the output file is one of the input files{same}; refusing to overwrite it (choose another --output)",
-                output.display()
-            ));
+            return Err(WriteError::OutputIsInput {
+                output: output.to_path_buf(),
+                input: (input != output).then(|| input.to_path_buf()),
+            });
         }
     }
     Ok(())

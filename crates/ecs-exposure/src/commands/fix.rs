@@ -109,8 +109,12 @@ pub fn run(mut args: FixArgs) -> Result<Exit, Error> {
         write::refuse_input(out, [args.config.path().as_path()])?;
     }
     let original =
-        crate::read::read_text(&args.file, Limit::max_file_size(args.read.max_file_size))
-            .map_err(|e| Error::Message(format!("{name}: {e}")))?;
+        crate::read::read_text(&args.file, Limit::max_file_size(args.read.max_file_size)).map_err(
+            |source| Error::Read {
+                path: args.file.clone(),
+                source,
+            },
+        )?;
     let suppressions = args.config.suppressions()?;
     let doc: Option<Value> = serde_json::from_str(&original).ok();
     let task_definition = doc

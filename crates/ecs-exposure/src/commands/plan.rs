@@ -161,9 +161,7 @@ fn write_out(path: Option<&Path>, text: &str) -> Result<(), Error> {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
             match out.write_all(text.as_bytes()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(Error::Message(format!("cannot write standard output: {e}")))
-                }
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Stdout(e)),
                 _ => Ok(()),
             }
         }

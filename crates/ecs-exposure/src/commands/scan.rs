@@ -132,6 +132,6 @@ fn write_report(
         Ok(()) => Ok(()),
         // A closed pipe (`| head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::Message(format!("cannot write standard output: {e}"))),
+        Err(e) => Err(Error::Stdout(e)),
     }
 }
