@@ -261,7 +261,8 @@ mod tests {
             w.write_all(b"half of the new")?;
             Err(std::io::Error::other("disk full"))
         })
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert_eq!(e, format!("cannot write {}: disk full", p.display()));
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "old");
         assert!(leftovers(dir.path()).is_empty());
@@ -279,13 +280,19 @@ mod tests {
         let p = dir.path().join("td.json");
         std::fs::write(&p, "old").unwrap();
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
-        assert_eq!(write_file(&p, b"new"), Ok(Written::Replaced));
+        assert_eq!(
+            write_file(&p, b"new").map_err(|e| e.to_string()),
+            Ok(Written::Replaced)
+        );
         assert_eq!(mode(&p), 0o640);
         // A link elsewhere (a file outside the folder, in an attack) is replaced by the
         // written file; what it led to is left alone.
         let link = dir.path().join("link.json");
         std::os::unix::fs::symlink(&p, &link).unwrap();
-        assert_eq!(write_file(&link, b"newer"), Ok(Written::Replaced));
+        assert_eq!(
+            write_file(&link, b"newer").map_err(|e| e.to_string()),
+            Ok(Written::Replaced)
+        );
         assert!(std::fs::symlink_metadata(&link).unwrap().is_file());
         assert_eq!(std::fs::read_to_string(&link).unwrap(), "newer");
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
@@ -300,16 +307,22 @@ mod tests {
         let p = dir.path().join("a.json");
         std::fs::write(&p, "same").unwrap();
         let before = std::fs::metadata(&p).unwrap().ino();
-        assert_eq!(write_file(&p, b"same"), Ok(Written::Unchanged));
+        assert_eq!(
+            write_file(&p, b"same").map_err(|e| e.to_string()),
+            Ok(Written::Unchanged)
+        );
         assert_eq!(std::fs::metadata(&p).unwrap().ino(), before);
-        assert_eq!(write_file(&p, b"other"), Ok(Written::Replaced));
+        assert_eq!(
+            write_file(&p, b"other").map_err(|e| e.to_string()),
+            Ok(Written::Replaced)
+        );
         assert_ne!(std::fs::metadata(&p).unwrap().ino(), before);
     }
 
     #[test]
     fn a_folder_is_not_a_target() {
         let dir = tempfile::tempdir().unwrap();
-        let e = write_file(dir.path(), b"x").unwrap_err();
+        let e = write_file(dir.path(), b"x").unwrap_err().to_string();
         assert!(e.ends_with("it is a folder"), "{e}");
     }
 
@@ -317,7 +330,7 @@ mod tests {
     #[test]
     fn devices_are_written_through() {
         assert_eq!(
-            write_file(Path::new("/dev/null"), b"x"),
+            write_file(Path::new("/dev/null"), b"x").map_err(|e| e.to_string()),
             Ok(Written::Replaced)
         );
     }
@@ -328,7 +341,9 @@ mod tests {
         let a = dir.path().join("a.json");
         std::fs::write(&a, "{}").unwrap();
         let dotted = dir.path().join(".").join("a.json");
-        let e = refuse_input(&dotted, [a.as_path()]).unwrap_err();
+        let e = refuse_input(&dotted, [a.as_path()])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("one of the input files"), "{e}");
         assert!(refuse_input(&dir.path().join("b.json"), [a.as_path()]).is_ok());
         assert!(same_file(&dotted, &a));

@@ -200,3 +200,45 @@ fn a_broken_config_file_stops_plan_and_fix() {
         assert!(err.contains(".ecs-exposure.toml"), "{args:?}: {err}");
     }
 }
+
+/// A suppressed `plaintext-credentials` is still a credential: the plan of another change to
+/// the task definition must neither give its new revision with the value nor show it anywhere.
+#[test]
+fn a_suppressed_credential_never_reaches_the_plan() {
+    const VALUE: &str = "Zq8vLr2KmT9xw4Pq";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("taskdef.json"),
+        format!(
+            r#"{{"family": "web", "containerDefinitions": [{{"name": "app", "image": "nginx:1.25",
+              "privileged": true, "user": "1000", "readonlyRootFilesystem": true,
+              "environment": [{{"name": "DB_PASSWORD", "value": "{VALUE}"}}]}}]}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".ecs-exposure.toml"),
+        "[[suppress]]\ntrait = \"plaintext-credentials\"\nresource = \"*\"\nreason = \"rotated weekly\"\n",
+    )
+    .unwrap();
+    let ids = remediation_ids(dir.path(), &["taskdef.json"]);
+    assert!(plans_drop_privileged(&ids), "{ids:?}");
+    assert!(
+        !ids.iter().any(|id| id.starts_with("move-env-to-secrets:")),
+        "{ids:?}"
+    );
+    for format in ["json", "text", "markdown"] {
+        let (code, out, err) = run(dir.path(), &["plan", "taskdef.json", "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            !out.contains(VALUE) && !err.contains(VALUE),
+            "{format}: {out}"
+        );
+    }
+    let (code, diff, err) = run(
+        dir.path(),
+        &["fix", "taskdef.json", "--dry-run", "--unsafe"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!diff.contains(VALUE) && !err.contains(VALUE), "{diff}");
+}

@@ -493,29 +493,30 @@ pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<S
 }
 
 /// The environment variables that `plaintext-credentials` found, by task definition ARN.
+/// Suppressed hits count too: a credential the team accepted is still a credential, and a
+/// revision shown in a plan must neither be given nor show it unmasked.
 pub fn credential_variables(analysis: &Analysis) -> HashMap<String, Vec<EnvVar>> {
     let mut out: HashMap<String, Vec<EnvVar>> = HashMap::new();
-    for f in &analysis.findings {
-        for hit in f
-            .traits
-            .iter()
-            .filter(|t| t.id == TraitId::PlaintextCredentials)
-        {
-            for e in &hit.evidence {
-                let (Some(container), Some(name)) = (
-                    e.container.clone(),
-                    e.details.get("variable").and_then(|v| v.as_str()),
-                ) else {
-                    continue;
-                };
-                let v = EnvVar {
-                    container,
-                    name: name.to_string(),
-                };
-                let list = out.entry(e.resource.clone()).or_default();
-                if !list.contains(&v) {
-                    list.push(v);
-                }
+    let hits = analysis
+        .findings
+        .iter()
+        .flat_map(|f| &f.traits)
+        .chain(analysis.suppressed.iter().map(|s| &s.hit));
+    for hit in hits.filter(|t| t.id == TraitId::PlaintextCredentials) {
+        for e in &hit.evidence {
+            let (Some(container), Some(name)) = (
+                e.container.clone(),
+                e.details.get("variable").and_then(|v| v.as_str()),
+            ) else {
+                continue;
+            };
+            let v = EnvVar {
+                container,
+                name: name.to_string(),
+            };
+            let list = out.entry(e.resource.clone()).or_default();
+            if !list.contains(&v) {
+                list.push(v);
             }
         }
     }
