@@ -185,6 +185,27 @@ fn inline_suppressions_are_honoured_by_plan() {
             .any(|id| id.starts_with("disable-execute-command:")),
         "{ids:?}"
     );
+    // `fix` of the template leaves the accepted public IP and turns ECS Exec off.
+    let (code, diff, err) = run(
+        &root,
+        &[
+            "fix",
+            "examples/iac/suppressed.yaml",
+            "--dry-run",
+            "--unsafe",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !diff
+            .lines()
+            .any(|l| l.starts_with(['+', '-']) && l.contains("AssignPublicIp")),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+      EnableExecuteCommand: false"),
+        "{diff}"
+    );
 }
 
 /// A bad config file stops `plan` and `fix` as it stops `scan`.
