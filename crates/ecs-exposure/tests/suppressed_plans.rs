@@ -109,8 +109,14 @@ fn a_suppression_in_the_config_file_is_neither_planned_nor_fixed() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(!drops_privileged(&diff), "{diff}");
+    // Nothing about it is fixed, and stderr says why.
     assert!(
-        !err.contains("drop `privileged`") && !err.contains("privileged"),
+        !err.lines()
+            .any(|l| l.starts_with("ecs-exposure: fixed:") && l.contains("privileged")),
+        "{err}"
+    );
+    assert!(
+        err.contains("ecs-exposure: suppressed: privileged-container is not fixed (.ecs-exposure.toml (suppress[0]): needs the host's devices, reviewed)"),
         "{err}"
     );
 }

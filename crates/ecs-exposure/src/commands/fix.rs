@@ -18,7 +18,8 @@ use serde_json::Value;
 use std::path::Path;
 
 /// The plan of every finding of a file, context traits included (root user, writable root
-/// file system): a file is fixed whole.
+/// file system): a file is fixed whole, except for what a suppression accepted, which is
+/// named on stderr as left alone.
 fn plan_of(inventory: &Inventory, suppressions: &[Suppression]) -> Result<Plan, Error> {
     let outcome = judge::run(
         inventory,
@@ -27,6 +28,15 @@ fn plan_of(inventory: &Inventory, suppressions: &[Suppression]) -> Result<Plan, 
         &scan_time().rfc3339[..10],
         Some(Severity::Informational),
     )?;
+    for s in &outcome.analysis.suppressed {
+        crate::stderr::say(
+            "suppressed",
+            &format!(
+                "{} is not fixed ({}: {})",
+                s.hit.id, s.suppression.source, s.suppression.reason
+            ),
+        );
+    }
     outcome
         .plan
         .ok_or_else(|| Error::Message("the pipeline made no plan".to_string()))
