@@ -14,7 +14,7 @@ pub use date::{DATE_EXPECTED, Date};
 
 pub use crate::model::Suppression;
 
-use crate::engine::{Analysis, assess};
+use crate::engine::{Analysis, Finding, assess};
 use crate::traits::TraitHit;
 use serde::Serialize;
 
@@ -61,44 +61,14 @@ pub fn apply(analysis: &mut Analysis, suppressions: &[Suppression], today: &str)
     let today = Date::parse(today);
     let findings = std::mem::take(&mut analysis.findings);
     for f in findings {
-        let mut kept = Vec::new();
-        let mut moved = false;
-        for hit in f.traits.iter().cloned() {
-            let m = suppressions
-                .iter()
-                .find(|s| s.matches(&f.resource.uid, &hit) && !s.expired(today));
-            match m {
-                Some(s) => {
-                    moved = true;
-                    analysis.suppressed.push(Suppressed {
-                        service: f.resource.uid.clone(),
-                        suppression: s.clone(),
-                        hit,
-                    });
-                }
-                None => {
-                    for s in suppressions
-                        .iter()
-                        .filter(|s| s.matches(&f.resource.uid, &hit) && s.expired(today))
-                    {
-                        // Only a date that parsed is shown: anything else is not repeated.
-                        let when = match s.expires.as_deref().and_then(Date::parse) {
-                            Some(d) => format!("expired on {d}"),
-                            None => "has an expiry that is not a date".to_string(),
-                        };
-                        notices.push(format!(
-                            "the suppression of {} for {} ({}) {when}: the trait is reported again (reason given: {})",
-                            hit.id, f.resource.uid, s.source, s.reason
-                        ));
-                    }
-                    kept.push(hit);
-                }
-            }
-        }
-        if !moved {
+        if let Some(f) = apply_to_finding(
+            f,
+            suppressions,
+            today,
+            &mut analysis.suppressed,
+            &mut notices,
+        ) {
             analysis.findings.push(f);
-        } else if !kept.is_empty() {
-            analysis.findings.push(assess(f.resource, kept));
         }
     }
     analysis.findings.sort_by(|a, b| {
@@ -109,6 +79,64 @@ pub fn apply(analysis: &mut Analysis, suppressions: &[Suppression], today: &str)
     notices.sort();
     notices.dedup();
     notices
+}
+
+/// Applies suppressions to one finding: what is left of it (`None` when every trait was
+/// suppressed; its severity recomputed when some were), the traits moved out pushed to
+/// `suppressed`, and a notice for each expired suppression that would have matched. The
+/// what-if of the planner re-analyses one service at a time and goes through here too, so a
+/// projected severity never counts a trait the team accepted.
+pub fn apply_to_finding(
+    f: Finding,
+    suppressions: &[Suppression],
+    today: Option<Date>,
+    suppressed: &mut Vec<Suppressed>,
+    notices: &mut Vec<String>,
+) -> Option<Finding> {
+    if suppressions.is_empty() {
+        return Some(f);
+    }
+    let mut kept = Vec::new();
+    let mut moved = false;
+    for hit in f.traits.iter().cloned() {
+        let m = suppressions
+            .iter()
+            .find(|s| s.matches(&f.resource.uid, &hit) && !s.expired(today));
+        match m {
+            Some(s) => {
+                moved = true;
+                suppressed.push(Suppressed {
+                    service: f.resource.uid.clone(),
+                    suppression: s.clone(),
+                    hit,
+                });
+            }
+            None => {
+                for s in suppressions
+                    .iter()
+                    .filter(|s| s.matches(&f.resource.uid, &hit) && s.expired(today))
+                {
+                    // Only a date that parsed is shown: anything else is not repeated.
+                    let when = match s.expires.as_deref().and_then(Date::parse) {
+                        Some(d) => format!("expired on {d}"),
+                        None => "has an expiry that is not a date".to_string(),
+                    };
+                    notices.push(format!(
+                        "the suppression of {} for {} ({}) {when}: the trait is reported again (reason given: {})",
+                        hit.id, f.resource.uid, s.source, s.reason
+                    ));
+                }
+                kept.push(hit);
+            }
+        }
+    }
+    if !moved {
+        Some(f)
+    } else if !kept.is_empty() {
+        Some(assess(f.resource, kept))
+    } else {
+        None
+    }
 }
 
 /// `*` matches any run of characters; everything else literally.

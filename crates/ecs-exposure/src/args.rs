@@ -36,15 +36,13 @@ pub enum Command {
 }
 
 #[derive(clap::Args, Debug)]
+// `plan` has always described its paths this way; the shared argument keeps the words.
+#[command(mut_arg("paths", |a| a.help(
+    "Files and folders holding AWS CLI JSON output; folders are read recursively (*.json)"
+)))]
 pub struct PlanArgs {
-    /// Files and folders holding AWS CLI JSON output; folders are read recursively (*.json).
-    #[arg(required_unless_present = "live", conflicts_with = "live")]
-    pub paths: Vec<PathBuf>,
-    /// Collect from the AWS account now (read-only calls) instead of reading files.
-    #[arg(long)]
-    pub live: bool,
     #[command(flatten)]
-    pub aws: AwsArgs,
+    pub input: InputArgs,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
@@ -55,7 +53,32 @@ pub struct PlanArgs {
     #[arg(long, value_parser = parse_severity, default_value = "low")]
     pub min_severity: ecs_exposure_core::engine::Severity,
     #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
     pub read: ReadArgs,
+}
+
+/// What a command judges: files and folders, or a live account. Shared by `scan` and `plan`.
+#[derive(clap::Args, Debug)]
+pub struct InputArgs {
+    /// Files and folders holding AWS CLI JSON output or CloudFormation templates; folders are
+    /// read recursively (*.json, *.yaml, *.yml, *.template).
+    #[arg(required_unless_present = "live", conflicts_with = "live")]
+    pub paths: Vec<PathBuf>,
+    /// Collect from the AWS account now (read-only calls) instead of reading files.
+    #[arg(long)]
+    pub live: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// The suppressions file, shared by every command that judges an inventory (`scan`, `plan`,
+/// `fix`): each honours the same suppressions.
+#[derive(clap::Args, Debug)]
+pub struct ConfigArgs {
+    /// Suppressions file; default: `.ecs-exposure.toml` in the current folder, if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// How much of an input file is read, shared by the commands that read files.
@@ -89,6 +112,8 @@ pub struct FixArgs {
     /// Write the result here instead of rewriting FILE in place.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -153,15 +178,8 @@ impl AwsArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ScanArgs {
-    /// Files and folders holding AWS CLI JSON output or CloudFormation templates; folders are
-    /// read recursively (*.json, *.yaml, *.yml, *.template).
-    #[arg(required_unless_present = "live", conflicts_with = "live")]
-    pub paths: Vec<PathBuf>,
-    /// Collect from the AWS account now (read-only calls) instead of reading files.
-    #[arg(long)]
-    pub live: bool,
     #[command(flatten)]
-    pub aws: AwsArgs,
+    pub input: InputArgs,
     /// Exit with 2 when any check could not be made (missing data, failed API calls).
     #[arg(long)]
     pub strict: bool,
@@ -181,9 +199,8 @@ pub struct ScanArgs {
     /// only that trait's remediation were done (as `ecs-exposure plan` computes it).
     #[arg(long)]
     pub what_if: bool,
-    /// Suppressions file; default: `.ecs-exposure.toml` in the current folder, if present.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// Colour in text output: auto (only on a terminal, honouring NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -2,13 +2,15 @@
 //! writes the report and sets the exit code. All analysis lives in `ecs-exposure-core`.
 
 mod args;
+mod commands;
 mod config;
+mod error;
+mod exit;
 mod file_id;
 mod inputs;
 #[cfg(feature = "live")]
 mod live;
 mod nested;
-mod plan_cmd;
 mod read;
 mod role_arns;
 mod run;
@@ -20,11 +22,11 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = <args::Cli as clap::Parser>::parse();
-    match run::run(args) {
-        Ok(code) => ExitCode::from(code),
+    match commands::run(args) {
+        Ok(exit) => exit.into(),
         Err(e) => {
-            stderr::say("error", &e);
-            ExitCode::from(run::EXIT_ERROR)
+            stderr::say("error", &e.to_string());
+            exit::Exit::Error.into()
         }
     }
 }

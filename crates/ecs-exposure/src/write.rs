@@ -18,8 +18,58 @@ pub enum Written {
     Unchanged,
 }
 
+/// Why a file was not written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The file system refused (no such folder, no permission, disk full…).
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The target is a folder.
+    Folder(PathBuf),
+    /// The output is one of the run's inputs (`input`, when named otherwise).
+    OutputIsInput {
+        output: PathBuf,
+        input: Option<PathBuf>,
+    },
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Io { path, source } => {
+                write!(f, "cannot write {}: {source}", path.display())
+            }
+            WriteError::Folder(path) => {
+                write!(f, "cannot write {}: it is a folder", path.display())
+            }
+            WriteError::OutputIsInput { output, input } => {
+                let same = match input {
+                    Some(i) => format!(" (it is {})", i.display()),
+                    None => String::new(),
+                };
+                write!(
+                    f,
+                    "{}: the output file is one of the input files{same}; refusing to overwrite it (choose another --output)",
+                    output.display()
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WriteError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
 /// Writes `bytes` to `path` atomically; leaves a target that already holds them untouched.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<Written, String> {
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<Written, WriteError> {
     if holds(path, bytes) {
         return Ok(Written::Unchanged);
     }
@@ -32,10 +82,13 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<Written, String> {
 pub fn write_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), String> {
-    let failed = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+) -> Result<(), WriteError> {
+    let failed = |source: std::io::Error| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     match target(path).map_err(failed)? {
-        Target::Folder => Err(format!("cannot write {}: it is a folder", path.display())),
+        Target::Folder => Err(WriteError::Folder(path.to_path_buf())),
         Target::Stream => {
             // A pipe or device (`/dev/stdout`, `/dev/null`, a FIFO): nothing to replace, and
             // truncating makes no sense; it is written as it is.
@@ -59,21 +112,16 @@ pub fn write_with(
 pub fn refuse_input<'a>(
     output: &Path,
     inputs: impl IntoIterator<Item = &'a Path>,
-) -> Result<(), String> {
+) -> Result<(), WriteError> {
     let Some(out) = FileId::of_path(output) else {
         return Ok(());
     };
     for input in inputs {
         if FileId::of_path(input).as_ref() == Some(&out) {
-            let same = if input == output {
-                String::new()
-            } else {
-                format!(" (it is {})", input.display())
-            };
-            return Err(format!(
-                "{}: the output file is one of the input files{same}; refusing to overwrite it (choose another --output)",
-                output.display()
-            ));
+            return Err(WriteError::OutputIsInput {
+                output: output.to_path_buf(),
+                input: (input != output).then(|| input.to_path_buf()),
+            });
         }
     }
     Ok(())
@@ -213,7 +261,8 @@ mod tests {
             w.write_all(b"half of the new")?;
             Err(std::io::Error::other("disk full"))
         })
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert_eq!(e, format!("cannot write {}: disk full", p.display()));
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "old");
         assert!(leftovers(dir.path()).is_empty());
@@ -231,13 +280,19 @@ mod tests {
         let p = dir.path().join("td.json");
         std::fs::write(&p, "old").unwrap();
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
-        assert_eq!(write_file(&p, b"new"), Ok(Written::Replaced));
+        assert_eq!(
+            write_file(&p, b"new").map_err(|e| e.to_string()),
+            Ok(Written::Replaced)
+        );
         assert_eq!(mode(&p), 0o640);
         // A link elsewhere (a file outside the folder, in an attack) is replaced by the
         // written file; what it led to is left alone.
         let link = dir.path().join("link.json");
         std::os::unix::fs::symlink(&p, &link).unwrap();
-        assert_eq!(write_file(&link, b"newer"), Ok(Written::Replaced));
+        assert_eq!(
+            write_file(&link, b"newer").map_err(|e| e.to_string()),
+            Ok(Written::Replaced)
+        );
         assert!(std::fs::symlink_metadata(&link).unwrap().is_file());
         assert_eq!(std::fs::read_to_string(&link).unwrap(), "newer");
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
@@ -252,16 +307,22 @@ mod tests {
         let p = dir.path().join("a.json");
         std::fs::write(&p, "same").unwrap();
         let before = std::fs::metadata(&p).unwrap().ino();
-        assert_eq!(write_file(&p, b"same"), Ok(Written::Unchanged));
+        assert_eq!(
+            write_file(&p, b"same").map_err(|e| e.to_string()),
+            Ok(Written::Unchanged)
+        );
         assert_eq!(std::fs::metadata(&p).unwrap().ino(), before);
-        assert_eq!(write_file(&p, b"other"), Ok(Written::Replaced));
+        assert_eq!(
+            write_file(&p, b"other").map_err(|e| e.to_string()),
+            Ok(Written::Replaced)
+        );
         assert_ne!(std::fs::metadata(&p).unwrap().ino(), before);
     }
 
     #[test]
     fn a_folder_is_not_a_target() {
         let dir = tempfile::tempdir().unwrap();
-        let e = write_file(dir.path(), b"x").unwrap_err();
+        let e = write_file(dir.path(), b"x").unwrap_err().to_string();
         assert!(e.ends_with("it is a folder"), "{e}");
     }
 
@@ -269,7 +330,7 @@ mod tests {
     #[test]
     fn devices_are_written_through() {
         assert_eq!(
-            write_file(Path::new("/dev/null"), b"x"),
+            write_file(Path::new("/dev/null"), b"x").map_err(|e| e.to_string()),
             Ok(Written::Replaced)
         );
     }
@@ -280,7 +341,9 @@ mod tests {
         let a = dir.path().join("a.json");
         std::fs::write(&a, "{}").unwrap();
         let dotted = dir.path().join(".").join("a.json");
-        let e = refuse_input(&dotted, [a.as_path()]).unwrap_err();
+        let e = refuse_input(&dotted, [a.as_path()])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("one of the input files"), "{e}");
         assert!(refuse_input(&dir.path().join("b.json"), [a.as_path()]).is_ok());
         assert!(same_file(&dotted, &a));

@@ -25,7 +25,8 @@ pub use credentials::Credentials;
 pub use what_if::{WhatIf, WhatIfTable};
 
 use crate::engine::{self, Analysis, Finding, Severity};
-use crate::model::{ImageRef, Inventory, Service};
+use crate::model::{ImageRef, Inventory, Service, Suppression};
+use crate::suppress::{self, Date};
 use crate::traits::{TraitId, keys};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -102,6 +103,26 @@ pub struct PlannedRemediation {
 pub struct Plan {
     pub schema_version: u32,
     pub remediations: Vec<PlannedRemediation>,
+    /// Traits a suppression accepted (see [`crate::suppress`]): they plan nothing, and saying
+    /// how many keeps a plan from reading as the whole of the account's risk. Left out of the
+    /// JSON when none, so a plan without suppressions reads as before.
+    #[serde(rename = "suppressed_traits", skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The suppressions a plan honours, as the scan applied them: the what-if re-analyses each
+/// service it changes and must drop the same accepted traits from the projection, or a
+/// projected severity would count a risk the team accepted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Accepted<'a> {
+    pub suppressions: &'a [Suppression],
+    /// The day expiries are compared with; `None` makes every suppression with an expiry
+    /// count as expired (as [`suppress::apply`] does).
+    pub today: Option<Date>,
 }
 
 /// Weight of a severity for ranking: each level counts about twice the one below, so one
@@ -182,8 +203,21 @@ fn readers(inv: &Inventory, standalone: &[Service]) -> HashMap<String, BTreeSet<
     m
 }
 
-/// Plans the remediations of the findings at or above `min_severity`.
+/// Plans the remediations of the findings at or above `min_severity`, with no suppression.
 pub fn plan(inv: &Inventory, analysis: &Analysis, min_severity: Severity) -> Plan {
+    plan_with(inv, analysis, min_severity, Accepted::default())
+}
+
+/// Plans the remediations of the findings at or above `min_severity` of an analysis to which
+/// `accepted` was applied (see [`crate::pipeline`]): a suppressed trait is no longer on its
+/// finding, so it plans no remediation of its own; a remediation that also closes a trait that
+/// is not suppressed stays, and its projection leaves the accepted traits out.
+pub fn plan_with(
+    inv: &Inventory,
+    analysis: &Analysis,
+    min_severity: Severity,
+    accepted: Accepted<'_>,
+) -> Plan {
     let shown: Vec<&Finding> = analysis
         .findings
         .iter()
@@ -208,6 +242,7 @@ pub fn plan(inv: &Inventory, analysis: &Analysis, min_severity: Severity) -> Pla
         return Plan {
             schema_version: 1,
             remediations: Vec::new(),
+            suppressed: analysis.suppressed.len(),
         };
     }
     let before: HashMap<&str, &Finding> = shown
@@ -237,7 +272,15 @@ pub fn plan(inv: &Inventory, analysis: &Analysis, min_severity: Severity) -> Pla
             else {
                 continue;
             };
-            let new = engine::analyze_service(&work, &service, &mut Vec::new());
+            let new = engine::analyze_service(&work, &service, &mut Vec::new()).and_then(|n| {
+                suppress::apply_to_finding(
+                    n,
+                    accepted.suppressions,
+                    accepted.today,
+                    &mut Vec::new(),
+                    &mut Vec::new(),
+                )
+            });
             let after = new.as_ref().map(|n| n.severity);
             let traits_removed: Vec<TraitId> = old
                 .traits
@@ -306,6 +349,7 @@ pub fn plan(inv: &Inventory, analysis: &Analysis, min_severity: Severity) -> Pla
     Plan {
         schema_version: 1,
         remediations,
+        suppressed: analysis.suppressed.len(),
     }
 }
 
@@ -401,7 +445,7 @@ pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<S
         let edited = if loads.get(file).copied().unwrap_or(false) {
             source::template_edits(inv, text, &r.change).and_then(|e| {
                 if e.is_empty() {
-                    return Err("nothing to edit at the recorded locations".into());
+                    return Err(source::EditError::NothingToEdit);
                 }
                 windows
                     .entry(file)
@@ -449,27 +493,29 @@ pub fn attach_template_edits(plan: &mut Plan, inv: &Inventory, texts: &HashMap<S
 }
 
 /// The environment variables that `plaintext-credentials` found, by task definition ARN.
+/// Suppressed hits count too: a credential the team accepted is still a credential, and a
+/// revision shown in a plan must neither be given nor show it unmasked.
 pub fn credential_variables(analysis: &Analysis) -> HashMap<String, Vec<EnvVar>> {
     let mut out: HashMap<String, Vec<EnvVar>> = HashMap::new();
-    for f in &analysis.findings {
-        for hit in f
-            .traits
-            .iter()
-            .filter(|t| t.id == TraitId::PlaintextCredentials)
-        {
-            for e in &hit.evidence {
-                let (Some(container), Some(name)) = (e.container.clone(), e.get(keys::VARIABLE))
-                else {
-                    continue;
-                };
-                let v = EnvVar {
-                    container,
-                    name: name.to_string(),
-                };
-                let list = out.entry(e.resource.clone()).or_default();
-                if !list.contains(&v) {
-                    list.push(v);
-                }
+    let hits = analysis
+        .findings
+        .iter()
+        .flat_map(|f| &f.traits)
+        .chain(analysis.suppressed.iter().map(|s| &s.hit));
+    // A credential variable is whatever evidence names one under `keys::VARIABLE`
+    // (plaintext-credentials writes it), whichever trait it is.
+    for hit in hits {
+        for e in &hit.evidence {
+            let (Some(container), Some(name)) = (e.container.clone(), e.get(keys::VARIABLE)) else {
+                continue;
+            };
+            let v = EnvVar {
+                container,
+                name: name.to_string(),
+            };
+            let list = out.entry(e.resource.clone()).or_default();
+            if !list.contains(&v) {
+                list.push(v);
             }
         }
     }

@@ -47,12 +47,15 @@ pub fn summary(r: &PlannedRemediation) -> String {
 /// The plan for a terminal.
 pub fn text(plan: &Plan) -> String {
     if plan.remediations.is_empty() {
-        return "No remediation to plan: no finding at or above the minimum severity.\n"
-            .to_string();
+        return format!(
+            "No remediation to plan: no finding at or above the minimum severity.\n{}",
+            suppressed(plan)
+        );
     }
     let mut out = format!(
-        "{} remediation(s), ranked by the risk they remove:\n",
-        plan.remediations.len()
+        "{} remediation(s), ranked by the risk they remove:\n{}",
+        plan.remediations.len(),
+        suppressed(plan)
     );
     for (i, r) in plan.remediations.iter().enumerate() {
         out.push_str(&format!(
@@ -101,6 +104,17 @@ pub fn text(plan: &Plan) -> String {
     out
 }
 
+/// The line that says how many traits were accepted by a suppression and so plan nothing
+/// (empty when none): a plan that left them out silently would read as the whole risk.
+fn suppressed(plan: &Plan) -> String {
+    match plan.suppressed {
+        0 => String::new(),
+        n => format!(
+            "{n} suppressed trait(s) not planned (accepted by a suppression; `scan` lists them).\n"
+        ),
+    }
+}
+
 fn applicability(r: &PlannedRemediation) -> &'static str {
     match r.fix.applicability {
         super::Applicability::Safe => "safe",
@@ -112,6 +126,10 @@ fn applicability(r: &PlannedRemediation) -> &'static str {
 /// The plan as a Markdown pull request comment.
 pub fn markdown(plan: &Plan) -> String {
     let mut out = String::from("## ecs-exposure remediation plan\n\n");
+    if plan.suppressed > 0 {
+        out.push_str(&suppressed(plan));
+        out.push('\n');
+    }
     if plan.remediations.is_empty() {
         out.push_str("No remediation to plan: no finding at or above the minimum severity.\n");
         return out;

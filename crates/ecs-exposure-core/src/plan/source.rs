@@ -11,6 +11,9 @@
 use super::apply::NON_ROOT_USER;
 use super::change::Change;
 use crate::model::Inventory;
+
+mod error;
+pub use error::EditError;
 use serde::Serialize;
 
 /// A unified diff of one template file.
@@ -81,11 +84,13 @@ enum Op {
 }
 
 /// The (resource id, model path, op) edits of a change, or a reason it needs a person.
-fn ops(inv: &Inventory, change: &Change) -> Result<Vec<(String, String, Op)>, String> {
+fn ops(inv: &Inventory, change: &Change) -> Result<Vec<(String, String, Op)>, EditError> {
     let td = change.task_definition().map(str::to_string);
     let c = |name: &str| {
-        container_index(inv, td.as_deref().unwrap_or(""), name)
-            .ok_or_else(|| format!("container `{name}` is not found in the template"))
+        container_index(inv, td.as_deref().unwrap_or(""), name).ok_or_else(|| EditError::NotFound {
+            kind: "container",
+            name: name.to_string(),
+        })
     };
     let mut out = Vec::new();
     match change {
@@ -109,8 +114,11 @@ fn ops(inv: &Inventory, change: &Change) -> Result<Vec<(String, String, Op)>, St
             volumes,
         } => {
             for v in volumes {
-                let i = volume_index(inv, task_definition, v)
-                    .ok_or_else(|| format!("volume `{v}` is not found in the template"))?;
+                let i =
+                    volume_index(inv, task_definition, v).ok_or_else(|| EditError::NotFound {
+                        kind: "volume",
+                        name: v.to_string(),
+                    })?;
                 out.push((
                     task_definition.clone(),
                     format!("volumes[{i}].host"),
@@ -175,30 +183,34 @@ fn ops(inv: &Inventory, change: &Change) -> Result<Vec<(String, String, Op)>, St
             Op::Set("false".into()),
         )),
         Change::NetworkModeAwsvpc { .. } => {
-            return Err("switching to `awsvpc` also needs the service's `NetworkConfiguration` (subnets, security groups)".into());
+            return Err(EditError::Manual("switching to `awsvpc` also needs the service's `NetworkConfiguration` (subnets, security groups)".into()));
         }
         Change::MoveEnvToSecrets { .. } => {
-            return Err("the values must move to Secrets Manager (`Secrets` with `ValueFrom`), which a text edit cannot create".into());
+            return Err(EditError::Manual("the values must move to Secrets Manager (`Secrets` with `ValueFrom`), which a text edit cannot create".into()));
         }
         Change::RevokeIngress { rules } => {
             let at = rule_locations(inv, rules);
-            return Err(if at.is_empty() {
+            return Err(EditError::Manual(if at.is_empty() {
                 "remove or narrow the open ingress rule".into()
             } else {
                 format!(
                     "remove or narrow the open ingress rule(s) at {}",
                     at.join(", ")
                 )
-            });
+            }));
         }
         Change::RestrictRole { .. } => {
-            return Err("replace the administrative policy with a least-privilege one".into());
+            return Err(EditError::Manual(
+                "replace the administrative policy with a least-privilege one".into(),
+            ));
         }
         Change::UpgradeImages { .. } => {
-            return Err("point `Image` at a rebuilt image with the fixed packages".into());
+            return Err(EditError::Manual(
+                "point `Image` at a rebuilt image with the fixed packages".into(),
+            ));
         }
         Change::MakeLoadBalancerInternal { .. } => {
-            return Err("set the load balancer's `Scheme: internal` (CloudFormation replaces it) and put it in private subnets".into());
+            return Err(EditError::Manual("set the load balancer's `Scheme: internal` (CloudFormation replaces it) and put it in private subnets".into()));
         }
     }
     Ok(out)
@@ -274,7 +286,7 @@ pub fn template_edits(
     inv: &Inventory,
     text: &str,
     change: &Change,
-) -> Result<Vec<LineEdit>, String> {
+) -> Result<Vec<LineEdit>, EditError> {
     let lines: Vec<&str> = text.lines().collect();
     let mut edits = Vec::new();
     for (id, path, op) in ops(inv, change)? {
@@ -283,7 +295,7 @@ pub fn template_edits(
             .get(&id)
             .filter(|m| m.kind == crate::model::SourceKind::Template)
         else {
-            return Err(format!("`{id}` has no recorded location in a template"));
+            return Err(EditError::NoLocation(id));
         };
         let json = map
             .entries
@@ -297,10 +309,10 @@ pub fn template_edits(
         };
         match op {
             Op::Set(value) => {
-                let l = exact.ok_or_else(|| format!("`{path}` is not written in the template"))?;
-                let line = lines.get(l.line - 1).ok_or("location out of range")?;
+                let l = exact.ok_or_else(|| EditError::NotWritten(path.clone()))?;
+                let line = lines.get(l.line - 1).ok_or(EditError::OutOfRange)?;
                 let (colon, rest) = split_key(line, byte_at(line, l.column), json)
-                    .ok_or_else(|| format!("line {} is not a plain `key: value` line", l.line))?;
+                    .ok_or(EditError::NotPlainLine(l.line))?;
                 let body = rest.trim();
                 let comma = json && body.ends_with(',');
                 let value_text = body.trim_end_matches(',').trim();
@@ -308,7 +320,7 @@ pub fn template_edits(
                     || value_text.starts_with(['{', '['])
                     || (!json && value_text.starts_with(['|', '>']))
                 {
-                    return Err(format!("the value at line {} spans several lines", l.line));
+                    return Err(EditError::SpansLines(l.line));
                 }
                 let tail = if json { "" } else { yaml_comment(rest) };
                 let new = format!(
@@ -336,15 +348,12 @@ pub fn template_edits(
                     })
                     .map(|(_, l)| l)
                     .min_by_key(|l| (l.line, l.column))
-                    .ok_or_else(|| format!("`{parent}` is not written in the template"))?;
+                    .ok_or_else(|| EditError::NotWritten(parent.clone()))?;
                 let i = l.line - 1;
-                let line = lines.get(i).ok_or("location out of range")?;
+                let line = lines.get(i).ok_or(EditError::OutOfRange)?;
                 let at = byte_at(line, l.column);
                 let Some((_, first)) = split_key(line, at, json) else {
-                    return Err(format!(
-                        "the object at line {} is not in block style",
-                        l.line
-                    ));
+                    return Err(EditError::NotBlockStyle(l.line));
                 };
                 let scalar = !first.trim().is_empty() && !first.trim().starts_with(['|', '>']);
                 let prefix = &line[..at];
@@ -379,14 +388,13 @@ pub fn template_edits(
             Op::Remove => {
                 let l = exact.expect("checked above");
                 let i = l.line - 1;
-                let line = lines.get(i).ok_or("location out of range")?;
+                let line = lines.get(i).ok_or(EditError::OutOfRange)?;
                 let at = byte_at(line, l.column);
                 if !line[..at].chars().all(|c| c == ' ') {
-                    return Err(format!("line {} is the first key of a list item", l.line));
+                    return Err(EditError::FirstKeyOfListItem(l.line));
                 }
                 let indent = line[..at].len();
-                let (_, rest) = split_key(line, at, json)
-                    .ok_or_else(|| format!("line {} is not a plain `key: value` line", l.line))?;
+                let (_, rest) = split_key(line, at, json).ok_or(EditError::NotPlainLine(l.line))?;
                 let mut end = i + 1;
                 if json {
                     // A nested value: up to the line that closes it.
@@ -466,14 +474,14 @@ fn bracket_depth(s: &str) -> i32 {
 /// One pass over the text, copying the runs between edits: a template of 30,000 lines gets
 /// one edit per remediation, and splitting it into a string per line each time was the
 /// largest cost of planning it.
-pub fn apply_edits(text: &str, edits: Vec<LineEdit>) -> Result<String, String> {
+pub fn apply_edits(text: &str, edits: Vec<LineEdit>) -> Result<String, EditError> {
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     apply_edits_eol(text, edits, eol)
 }
 
 /// [`apply_edits`] with the line ending of inserted lines given (a window of a file may not
 /// show the file's own).
-fn apply_edits_eol(text: &str, mut edits: Vec<LineEdit>, eol: &str) -> Result<String, String> {
+fn apply_edits_eol(text: &str, mut edits: Vec<LineEdit>, eol: &str) -> Result<String, EditError> {
     edits.reverse();
     edits.sort_by(|a, b| a.line.cmp(&b.line).then(a.remove.cmp(&b.remove)));
     edits.dedup();
@@ -483,7 +491,7 @@ fn apply_edits_eol(text: &str, mut edits: Vec<LineEdit>, eol: &str) -> Result<St
     let mut next = 0;
     for e in edits {
         if e.line < next || e.line + e.remove > lines {
-            return Err("two changes edit the same lines".into());
+            return Err(EditError::Overlap);
         }
         out.push_str(&text[starts[next]..starts[e.line]]);
         for l in &e.insert {
@@ -536,13 +544,13 @@ impl<'a> EditedTemplate<'a> {
 
     /// The edits made on the lines they touch, with [`CONTEXT`](super::diff::CONTEXT) + 1
     /// unchanged lines around them, so that a diff of the window is the diff of the file.
-    pub fn window(&self, mut edits: Vec<LineEdit>) -> Result<EditWindow<'a>, String> {
+    pub fn window(&self, mut edits: Vec<LineEdit>) -> Result<EditWindow<'a>, EditError> {
         let lines = self.starts.len() - 1;
         let margin = super::diff::CONTEXT + 1;
         let low = edits.iter().map(|e| e.line).min().unwrap_or(0);
         let high = edits.iter().map(|e| e.line + e.remove).max().unwrap_or(0);
         if high > lines {
-            return Err("two changes edit the same lines".into());
+            return Err(EditError::Overlap);
         }
         let first = low.saturating_sub(margin);
         let end = (high + margin).min(lines);
@@ -583,10 +591,10 @@ pub fn edit_template(
     file: &str,
     text: &str,
     change: &Change,
-) -> Result<String, String> {
+) -> Result<String, EditError> {
     let edits = template_edits(inv, text, change)?;
     if edits.is_empty() {
-        return Err("nothing to edit at the recorded locations".into());
+        return Err(EditError::NothingToEdit);
     }
     let after = apply_edits(text, edits)?;
     check_loads(file, &after)?;
@@ -594,11 +602,11 @@ pub fn edit_template(
 }
 
 /// The edited template must still be read by the loader (never hand out a broken diff).
-pub fn check_loads(file: &str, text: &str) -> Result<(), String> {
+pub fn check_loads(file: &str, text: &str) -> Result<(), EditError> {
     match crate::load::iac::try_parse(file, text.as_bytes()) {
         Some(Ok(_)) => Ok(()),
-        Some(Err(d)) => Err(format!("the edit would not load: {d}")),
-        None => Err("the edit would not load as a template".into()),
+        Some(Err(d)) => Err(EditError::WouldNotLoad(Box::new(d))),
+        None => Err(EditError::NotATemplate),
     }
 }
 

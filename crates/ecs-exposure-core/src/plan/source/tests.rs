@@ -283,7 +283,9 @@ fn revoke_ingress_note_names_the_rule_lines() {
         .iter()
         .find(|r| matches!(r.change, Change::RevokeIngress { .. }))
         .unwrap();
-    let why = edit_template(&inv, &name, &text, &r.change).unwrap_err();
+    let why = edit_template(&inv, &name, &text, &r.change)
+        .unwrap_err()
+        .to_string();
     let cidr_lines: Vec<usize> = text
         .lines()
         .enumerate()
@@ -318,7 +320,9 @@ fn revoke_ingress_of_a_host_bits_cidr() {
         "{commands}"
     );
     assert!(!commands.contains("192.168.1.0/0"), "{commands}");
-    let why = edit_template(&inv, &name, &text, &r.change).unwrap_err();
+    let why = edit_template(&inv, &name, &text, &r.change)
+        .unwrap_err()
+        .to_string();
     let line = text
         .lines()
         .position(|l| l.trim() == "CidrIp: 192.168.1.0/0")

@@ -1,161 +1,45 @@
-//! `ecs-exposure plan` and `ecs-exposure fix FILE`: the remediation planner's front end.
+//! `ecs-exposure fix FILE`: a task definition file or a CloudFormation template rewritten
+//! with its fixes made, from the plan of the shared pipeline (so a suppressed trait is not
+//! fixed).
 
-use crate::args::{FixArgs, PlanArgs, PlanFormat};
-use crate::read::{Limit, read_regular};
-use crate::run::{EXIT_ERROR, EXIT_OK, Source, load_input};
+use super::judge;
+use crate::args::FixArgs;
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::read::Limit;
+use crate::run::scan_time;
 use crate::write;
-use ecs_exposure_core::engine::{Options, Severity, analyze, analyze_with};
+use ecs_exposure_core::engine::{Severity, TaskDefinitionScope};
 use ecs_exposure_core::load::Loader;
-use ecs_exposure_core::plan::{self, Applicability, Credentials, fix};
+use ecs_exposure_core::model::{Inventory, Suppression};
+use ecs_exposure_core::plan::{Applicability, Credentials, Plan, fix};
 use ecs_exposure_core::report::text::terminal_safe_lines;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::path::Path;
 
-pub fn plan(args: PlanArgs) -> Result<u8, String> {
-    let Some(input) = load_input(
-        &args.paths,
-        args.live,
-        &args.aws,
-        &args.read,
-        args.output.as_deref(),
-    )?
-    else {
-        return Ok(EXIT_ERROR);
-    };
-    let (inventory, warnings, source, not_loaded) = (
-        input.inventory,
-        input.warnings,
-        input.source,
-        input.not_loaded,
-    );
-    let limit = Limit::max_file_size(args.read.max_file_size);
-    // The files not loaded (the last warnings) were printed as errors already.
-    for w in &warnings[..warnings.len() - not_loaded] {
-        crate::stderr::say("warning", &w.to_string());
+/// The plan of every finding of a file, context traits included (root user, writable root
+/// file system): a file is fixed whole, except for what a suppression accepted, which is
+/// named on stderr as left alone.
+fn plan_of(inventory: &Inventory, suppressions: &[Suppression]) -> Result<Plan, Error> {
+    let outcome = judge::run(
+        inventory,
+        suppressions,
+        TaskDefinitionScope::default(),
+        &scan_time().rfc3339[..10],
+        Some(Severity::Informational),
+    )?;
+    for s in &outcome.analysis.suppressed {
+        crate::stderr::say(
+            "suppressed",
+            &format!(
+                "{} is not fixed ({}: {})",
+                s.hit.id, s.suppression.source, s.suppression.reason
+            ),
+        );
     }
-    let analysis = analyze_with(
-        &inventory,
-        &Options {
-            task_definitions: args.aws.task_definition_scope(),
-            ..Options::default()
-        },
-    );
-    let mut plan = plan::plan(&inventory, &analysis, args.min_severity);
-    plan::attach_task_definitions(
-        &mut plan,
-        &analysis,
-        &task_definition_documents(&source, limit),
-    );
-    plan::attach_template_edits(
-        &mut plan,
-        &inventory,
-        &template_texts(&inventory, &source, limit),
-    );
-    let text = match args.format {
-        PlanFormat::Json => plan::render::json(&plan),
-        // For a person at a terminal: names from the input are shown escaped, line by line.
-        PlanFormat::Text => terminal_safe_lines(&plan::render::text(&plan)).into_owned(),
-        PlanFormat::Markdown => plan::render::markdown(&plan),
-    };
-    write_out(args.output.as_deref(), &text)?;
-    Ok(if crate::run::incomplete(not_loaded) {
-        EXIT_ERROR
-    } else {
-        EXIT_OK
-    })
-}
-
-/// The original task definition documents of the input, by the ARN the loader gives them:
-/// the model keeps only the fields the traits read, a new revision needs all of them.
-fn task_definition_documents(source: &Source, limit: Limit) -> HashMap<String, Value> {
-    let mut out = HashMap::new();
-    let mut add = |name: &str, bytes: &[u8]| {
-        // Cheap test first: most files of a snapshot are not task definitions.
-        if !bytes
-            .windows(b"containerDefinitions".len())
-            .any(|w| w == b"containerDefinitions")
-        {
-            return;
-        }
-        if let Ok(doc) = serde_json::from_slice::<Value>(bytes)
-            && let Some(arn) = fix::document_arn(name, &doc)
-        {
-            out.insert(arn, doc);
-        }
-    };
-    match source {
-        Source::Files(files) => {
-            let mut bytes = Vec::new();
-            for f in files {
-                if reread(f, limit, &mut bytes) {
-                    add(&f.display().to_string(), &bytes);
-                }
-            }
-        }
-        Source::Memory(docs) => docs.iter().for_each(|(n, b)| add(n, b)),
-    }
-    out
-}
-
-/// The texts of the CloudFormation templates the inventory was read from, by file name as the
-/// loader recorded it: the template edits are made on them.
-fn template_texts(
-    inventory: &ecs_exposure_core::model::Inventory,
-    source: &Source,
-    limit: Limit,
-) -> HashMap<String, String> {
-    let files: std::collections::BTreeSet<&str> = inventory
-        .sources
-        .values()
-        // Task definition files have source maps too; their fixes come from their JSON.
-        .filter(|m| m.kind == ecs_exposure_core::model::SourceKind::Template)
-        .filter_map(|m| m.entries.get(""))
-        .map(|l| l.file.as_str())
-        .collect();
-    let mut out = HashMap::new();
-    match source {
-        Source::Files(paths) => {
-            let mut bytes = Vec::new();
-            for p in paths {
-                let name = p.display().to_string();
-                if files.contains(name.as_str())
-                    && reread(p, limit, &mut bytes)
-                    && let Ok(text) = std::str::from_utf8(&bytes)
-                {
-                    out.insert(name, text.to_string());
-                }
-            }
-        }
-        Source::Memory(docs) => {
-            for (name, bytes) in docs {
-                if files.contains(name.as_str())
-                    && let Ok(text) = std::str::from_utf8(bytes)
-                {
-                    out.insert(name.clone(), text.to_string());
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Reads an input file again (the loader kept only the model), through the same checks as
-/// the first time; a file that cannot be read now is named, not silently left out.
-fn reread(path: &Path, limit: Limit, buf: &mut Vec<u8>) -> bool {
-    match read_regular(path, limit, buf) {
-        Ok(()) => true,
-        Err(e) => {
-            crate::stderr::say(
-                "warning",
-                &format!(
-                    "{}: {e}; its fixes are left out of the plan",
-                    path.display()
-                ),
-            );
-            false
-        }
-    }
+    outcome
+        .plan
+        .ok_or_else(|| Error::Message("the pipeline made no plan".to_string()))
 }
 
 /// Prints a diff on standard output: as it is when piped (so that `patch` and `git apply` take
@@ -173,17 +57,19 @@ fn print_diff(diff: &str) {
 /// The plaintext credentials a file would hold, by the real check on the parsed result
 /// (escaping cannot hide a value from it): `Err` when the result cannot be read back, so that
 /// nothing unchecked is written.
-fn credentials_in_result(name: &str, text: &str) -> Result<Credentials, String> {
+fn credentials_in_result(name: &str, text: &str) -> Result<Credentials, Error> {
     let mut loader = Loader::new();
     loader.add(name, text.as_bytes()).map_err(|e| {
-        format!("{name}: the result cannot be read back to check it for credentials: {e}")
+        Error::Message(format!(
+            "{name}: the result cannot be read back to check it for credentials: {e}"
+        ))
     })?;
     Ok(Credentials::find(&loader.finish().0))
 }
 
 /// Refuses to write `text` to another file than the input while it holds a plaintext
 /// credential (names only in the message, never a value).
-fn refuse_credentials(name: &str, target: &Path, text: &str, hint: &str) -> Result<(), String> {
+fn refuse_credentials(name: &str, target: &Path, text: &str, hint: &str) -> Result<(), Error> {
     let found = credentials_in_result(name, text)?;
     if found.is_empty() {
         return Ok(());
@@ -196,27 +82,11 @@ fn refuse_credentials(name: &str, target: &Path, text: &str, hint: &str) -> Resu
     } else {
         hint.to_string()
     };
-    Err(format!(
+    Err(Error::Message(format!(
         "{name} holds plaintext credentials that stay in the result ({}); refusing to copy them to {} ({hint})",
         found.names(),
         target.display()
-    ))
-}
-
-fn write_out(path: Option<&Path>, text: &str) -> Result<(), String> {
-    match path {
-        Some(p) => write::write_file(p, text.as_bytes()).map(|_| ()),
-        None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(format!("cannot write standard output: {e}"))
-                }
-                _ => Ok(()),
-            }
-        }
-    }
+    )))
 }
 
 /// The service `fix` analyses a lone task definition under: a file has no service, and the
@@ -235,7 +105,7 @@ fn synthetic_service(arn: &str, doc: &Value) -> Value {
     }]})
 }
 
-pub fn fix(mut args: FixArgs) -> Result<u8, String> {
+pub fn run(mut args: FixArgs) -> Result<Exit, Error> {
     let name = args.file.display().to_string();
     // `--output` naming FILE itself (`./a.json`, a link to it) is the in-place rewrite.
     if args
@@ -245,9 +115,17 @@ pub fn fix(mut args: FixArgs) -> Result<u8, String> {
     {
         args.output = None;
     }
+    if let Some(out) = &args.output {
+        write::refuse_input(out, [args.config.path().as_path()])?;
+    }
     let original =
-        crate::read::read_text(&args.file, Limit::max_file_size(args.read.max_file_size))
-            .map_err(|e| format!("{name}: {e}"))?;
+        crate::read::read_text(&args.file, Limit::max_file_size(args.read.max_file_size)).map_err(
+            |source| Error::Read {
+                path: args.file.clone(),
+                source,
+            },
+        )?;
+    let suppressions = args.config.suppressions()?;
     let doc: Option<Value> = serde_json::from_str(&original).ok();
     let task_definition = doc
         .as_ref()
@@ -257,30 +135,30 @@ pub fn fix(mut args: FixArgs) -> Result<u8, String> {
             // YAML that is no template parses as "unknown, skipped": for a scan a warning,
             // for `fix` a file it cannot fix.
             if let ecs_exposure_core::load::Parsed::Unknown(d) =
-                parsed.map_err(|d| d.to_string())?
+                parsed.map_err(|d| Error::Message(d.to_string()))?
             {
-                return Err(format!(
+                return Err(Error::Message(format!(
                     "{name}: nothing to fix: {} (`fix` takes a task definition JSON file or a CloudFormation template)",
                     d.message.trim_end_matches("; skipped")
-                ));
+                )));
             }
-            return fix_template(&args, &name, &original);
+            return fix_template(&args, &name, &original, &suppressions);
         }
-        return Err(format!(
+        return Err(Error::Message(format!(
             "{name}: not a task definition (expected `aws ecs describe-task-definition` output or `register-task-definition` input with `family` and `containerDefinitions`) nor a CloudFormation template"
-        ));
+        )));
     };
     let doc = doc.expect("a task definition is JSON");
     let mut loader = Loader::new();
     loader
         .add(&name, original.as_bytes())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Error::Message(e.to_string()))?;
     let service = serde_json::to_vec(&synthetic_service(&arn, &doc)).expect("JSON");
-    loader.add("(fix)", &service).map_err(|e| e.to_string())?;
+    loader
+        .add("(fix)", &service)
+        .map_err(|e| Error::Message(e.to_string()))?;
     let (inventory, _) = loader.finish();
-    let analysis = analyze(&inventory);
-    // Context traits too (root user, writable root file system): a file is fixed whole.
-    let plan = plan::plan(&inventory, &analysis, Severity::Informational);
+    let plan = plan_of(&inventory, &suppressions)?;
     let mut applied = Vec::new();
     for r in &plan.remediations {
         if r.change.task_definition() != Some(arn.as_str()) {
@@ -324,7 +202,7 @@ pub fn fix(mut args: FixArgs) -> Result<u8, String> {
             t
         };
         print_diff(&fix::diff(&shown(&before), &shown(&output), &name, &target));
-        return Ok(EXIT_OK);
+        return Ok(Exit::Clean);
     }
     write_fix(
         &args,
@@ -344,15 +222,19 @@ pub fn fix(mut args: FixArgs) -> Result<u8, String> {
 /// `fix TEMPLATE`: the remediations of a CloudFormation template's resources as line edits
 /// of the template, all made on the original text (bottom-up, so the recorded lines hold);
 /// the result is checked to still load after each one.
-fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String> {
+fn fix_template(
+    args: &FixArgs,
+    name: &str,
+    original: &str,
+    suppressions: &[Suppression],
+) -> Result<Exit, Error> {
     use ecs_exposure_core::plan::source;
     let mut loader = Loader::new();
     loader
         .add(name, original.as_bytes())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Error::Message(e.to_string()))?;
     let (inventory, _) = loader.finish();
-    let analysis = analyze(&inventory);
-    let plan = plan::plan(&inventory, &analysis, Severity::Informational);
+    let plan = plan_of(&inventory, suppressions)?;
     let mut edits = Vec::new();
     let mut applied = 0;
     let mut in_template = false;
@@ -409,9 +291,9 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
         }
     }
     if !in_template && original.contains("\"planned_values\"") {
-        return Err(format!(
+        return Err(Error::Message(format!(
             "{name} is a Terraform plan, which records no `.tf` line to edit: run `ecs-exposure plan {name}` for the attribute to change on each resource"
-        ));
+        )));
     }
     let text = source::apply_edits(original, edits)?;
     if args.dry_run {
@@ -421,13 +303,13 @@ fn fix_template(args: &FixArgs, name: &str, original: &str) -> Result<u8, String
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| name.to_string());
         if text == original {
-            return Ok(EXIT_OK);
+            return Ok(Exit::Clean);
         }
         // Lines that hold part of a credential value, by the parse tree of each side, are
         // shown as a placeholder.
         let credentials = Credentials::find(&inventory);
         print_diff(&credentials.template_diff(name, original, &text, &target));
-        return Ok(EXIT_OK);
+        return Ok(Exit::Clean);
     }
     write_fix(
         args,
@@ -450,10 +332,10 @@ fn write_fix(
     applied: usize,
     refuse_hint: &str,
     next: impl Fn(&Path) -> String,
-) -> Result<u8, String> {
+) -> Result<Exit, Error> {
     if applied == 0 && args.output.is_none() {
         crate::stderr::line(&format!("no fix applied; {name} left as it is"));
-        return Ok(EXIT_OK);
+        return Ok(Exit::Clean);
     }
     let target = args.output.as_deref().unwrap_or(&args.file);
     if target != args.file.as_path() {
@@ -464,11 +346,11 @@ fn write_fix(
         "{applied} fix(es) applied; {wrote} ({})",
         next(target)
     ));
-    Ok(EXIT_OK)
+    Ok(Exit::Clean)
 }
 
 /// Writes `fix`'s result; says what was done, for the closing message.
-fn written(target: &Path, text: &str) -> Result<String, String> {
+fn written(target: &Path, text: &str) -> Result<String, Error> {
     Ok(match write::write_file(target, text.as_bytes())? {
         write::Written::Replaced => format!("wrote {}", target.display()),
         write::Written::Unchanged => format!("{} already holds the result", target.display()),
