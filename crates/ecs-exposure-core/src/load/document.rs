@@ -1,7 +1,7 @@
 //! One AWS CLI output document: recognition of its kind and typed parsing with JSON paths.
 
 use super::redact::json_error;
-use super::seen::{Keyed, Noun, Seen};
+use super::seen::Seen;
 use super::shape::{self, Shape};
 use super::{Diagnostic, Found, KNOWN_KEYS, Parsed, SKIPPED};
 use crate::model::unique::UniqueKeys;
@@ -84,188 +84,118 @@ impl Document {
     /// overlapping snapshots) is kept once, the later copy winning; `seen` notes it.
     pub(crate) fn merge_into(self, inv: &mut Inventory, seen: &mut Seen) {
         seen.enter(&self.origin);
-        let loaded = &mut inv.loaded;
         // Each present key marks its kind as loaded, even when its list is empty.
-        #[allow(clippy::too_many_arguments)]
-        fn add<T, M: Keyed<T>>(
-            loaded: &mut std::collections::BTreeSet<Kind>,
+        fn add<T>(
+            inv: &mut Inventory,
             seen: &mut Seen,
             kind: Kind,
-            noun: Noun,
             items: Option<Vec<T>>,
-            map: &mut M,
-            id: impl Fn(&T) -> &String,
+            wrap: fn(T) -> Resource,
         ) {
             if let Some(items) = items {
-                loaded.insert(kind);
-                seen.put_all(noun, items, map, id);
+                inv.loaded.insert(kind);
+                seen.insert_all(inv, items.into_iter().map(wrap));
             }
         }
-        add(
-            loaded,
-            seen,
-            Kind::EcsServices,
-            Noun::SERVICE,
-            self.services.map(|mut list| {
-                list.iter_mut().for_each(Service::drop_mirrored_deployments);
-                list
-            }),
-            &mut inv.services,
-            |s| &s.service_arn,
-        );
+        let services = self.services.map(|mut list| {
+            list.iter_mut().for_each(Service::drop_mirrored_deployments);
+            list
+        });
+        add(inv, seen, Kind::EcsServices, services, Resource::Service);
         if let Some(mut td) = self.task_definition {
-            loaded.insert(Kind::EcsTaskDefinition);
+            inv.loaded.insert(Kind::EcsTaskDefinition);
             td.tags = self.tags.unwrap_or_default();
             // Keyed as the task definition is, so that the copy that wins (the later one)
             // has its own file's places.
             if let Some(map) = self.task_definition_sources {
                 inv.sources.insert(td.task_definition_arn.clone(), map);
             }
-            seen.put_all(
-                Noun::TASK_DEFINITION,
-                [td],
-                &mut inv.task_definitions,
-                |t| &t.task_definition_arn,
-            );
+            seen.insert_all(inv, [Resource::TaskDefinition(td)]);
         }
         add(
-            loaded,
+            inv,
             seen,
             Kind::EcsClusters,
-            Noun::CLUSTER,
             self.clusters,
-            &mut inv.clusters,
-            |c| &c.cluster_arn,
+            Resource::Cluster,
         );
+        let groups = self.security_groups;
         add(
-            loaded,
+            inv,
             seen,
             Kind::Ec2SecurityGroups,
-            Noun::SECURITY_GROUP,
-            self.security_groups,
-            &mut inv.security_groups,
-            |g| &g.group_id,
+            groups,
+            Resource::SecurityGroup,
         );
+        add(inv, seen, Kind::Ec2Subnets, self.subnets, Resource::Subnet);
+        let tables = self.route_tables;
         add(
-            loaded,
-            seen,
-            Kind::Ec2Subnets,
-            Noun::SUBNET,
-            self.subnets,
-            &mut inv.subnets,
-            |s| &s.subnet_id,
-        );
-        add(
-            loaded,
+            inv,
             seen,
             Kind::Ec2RouteTables,
-            Noun::ROUTE_TABLE,
-            self.route_tables,
-            &mut inv.route_tables,
-            |r| &r.route_table_id,
+            tables,
+            Resource::RouteTable,
         );
+        let acls = self.network_acls;
+        add(inv, seen, Kind::Ec2NetworkAcls, acls, Resource::NetworkAcl);
+        let gateways = self.internet_gateways;
         add(
-            loaded,
-            seen,
-            Kind::Ec2NetworkAcls,
-            Noun::NETWORK_ACL,
-            self.network_acls,
-            &mut inv.network_acls,
-            |a| &a.network_acl_id,
-        );
-        add(
-            loaded,
+            inv,
             seen,
             Kind::Ec2InternetGateways,
-            Noun::INTERNET_GATEWAY,
-            self.internet_gateways,
-            &mut inv.internet_gateways,
-            |g| &g.internet_gateway_id,
+            gateways,
+            Resource::InternetGateway,
         );
+        let lbs = self.load_balancers;
         add(
-            loaded,
+            inv,
             seen,
             Kind::Elbv2LoadBalancers,
-            Noun::LOAD_BALANCER,
-            self.load_balancers,
-            &mut inv.load_balancers,
-            |l| &l.load_balancer_arn,
+            lbs,
+            Resource::LoadBalancer,
         );
+        let tgs = self.target_groups;
         add(
-            loaded,
+            inv,
             seen,
             Kind::Elbv2TargetGroups,
-            Noun::TARGET_GROUP,
-            self.target_groups,
-            &mut inv.target_groups,
-            |t| &t.target_group_arn,
+            tgs,
+            Resource::TargetGroup,
         );
         add(
-            loaded,
+            inv,
             seen,
             Kind::Elbv2Listeners,
-            Noun::LISTENER,
             self.listeners,
-            &mut inv.listeners,
-            |l| &l.listener_arn,
+            Resource::Listener,
         );
         add(
-            loaded,
+            inv,
             seen,
             Kind::Elbv2Rules,
-            Noun::LISTENER_RULE,
             self.rules,
-            &mut inv.listener_rules,
-            |r| &r.rule_arn,
+            Resource::ListenerRule,
         );
-        add(
-            loaded,
-            seen,
-            Kind::IamAuthorizationDetails,
-            Noun::ROLE,
-            self.roles,
-            &mut inv.roles,
-            |r| &r.arn,
-        );
-        add(
-            loaded,
-            seen,
-            Kind::IamAuthorizationDetails,
-            Noun::MANAGED_POLICY,
-            self.policies,
-            &mut inv.managed_policies,
-            |p| &p.arn,
-        );
+        let iam = Kind::IamAuthorizationDetails;
+        add(inv, seen, iam, self.roles, Resource::Role);
+        add(inv, seen, iam, self.policies, Resource::ManagedPolicy);
         if let Some(mut list) = self.container_instances {
             for ci in &mut list {
                 ci.cluster = self.cluster.clone();
             }
-            add(
-                loaded,
-                seen,
-                Kind::EcsContainerInstances,
-                Noun::CONTAINER_INSTANCE,
-                Some(list),
-                &mut inv.container_instances,
-                |c| &c.container_instance_arn,
-            );
+            let kind = Kind::EcsContainerInstances;
+            add(inv, seen, kind, Some(list), Resource::ContainerInstance);
         }
-        add(
-            loaded,
-            seen,
-            Kind::Ec2Instances,
-            Noun::INSTANCE,
-            self.reservations
-                .map(|r| r.into_iter().flat_map(|r| r.instances).collect()),
-            &mut inv.instances,
-            |i| &i.instance_id,
-        );
+        let instances = self
+            .reservations
+            .map(|r| r.into_iter().flat_map(|r| r.instances).collect());
+        add(inv, seen, Kind::Ec2Instances, instances, Resource::Instance);
         if let Some(findings) = self.findings {
-            loaded.insert(Kind::InspectorFindings);
+            inv.loaded.insert(Kind::InspectorFindings);
             inv.inspector_findings.extend(findings);
         }
         if let Some(report) = self.collection {
-            loaded.insert(Kind::Collection);
+            inv.loaded.insert(Kind::Collection);
             inv.collection_failures.extend(report.failures);
         }
     }
