@@ -5,6 +5,13 @@
 //!
 //! Ids: a resource's id in the inventory is `<file>#<LogicalId>` (internet gateways:
 //! `igw-<file>#<LogicalId>`); `Ref` and `Fn::GetAtt` of a resource resolve to that id.
+//!
+//! A new resource type: a converter (one function of the format's `Converter` signature) in
+//! `cfn/` or `tf/`, registered in that format's `CONVERTERS` table with the kinds of input it
+//! declares loaded; it returns [`Resource`]s, which the loader inserts with
+//! [`Inventory::insert`]. A field that a trait or the planner names by its model path, and
+//! whose template name differs, goes in [`fields`], which the planner's template edits read
+//! too. A template the converters refuse is an [`IacError`].
 
 mod cfn;
 mod coerce;

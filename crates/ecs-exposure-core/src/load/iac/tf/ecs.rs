@@ -103,18 +103,17 @@ pub(super) fn service(
         .and_then(|s| s.first())
     {
         sink.at(id, network.model, nc.pos);
-        let mut lists = Vec::new();
-        for f in [fields::SERVICE_SUBNETS, fields::SERVICE_SECURITY_GROUPS] {
+        // A list of ids in the block; one known only after apply is a gap, not "none".
+        let mut ids = |f: fields::Field| {
             key_at(sink, id, nc, f.tf_key(), f.model);
-            let ids = match p.refs(r, &[network.tf, "0", f.tf_key()]) {
-                Ok(ids) => ids,
-                Err(why) => {
+            p.refs(r, &[network.tf, "0", f.tf_key()])
+                .unwrap_or_else(|why| {
                     sink.unknown(id, f.model, &Node::new(V::Unknown(why), nc.pos));
                     Vec::new()
-                }
-            };
-            lists.push(ids);
-        }
+                })
+        };
+        let subnets = ids(fields::SERVICE_SUBNETS);
+        let groups = ids(fields::SERVICE_SECURITY_GROUPS);
         let public = fields::ASSIGN_PUBLIC_IP;
         key_at(sink, id, nc, public.tf_key(), public.model);
         let public = if is_true(nc, public.tf_key()) {
@@ -122,7 +121,6 @@ pub(super) fn service(
         } else {
             "DISABLED"
         };
-        let [subnets, groups] = <[Vec<String>; 2]>::try_from(lists).unwrap_or_default();
         svc["networkConfiguration"] = json!({"awsvpcConfiguration": {
             "subnets": subnets, "securityGroups": groups, "assignPublicIp": public}});
     }
