@@ -66,71 +66,25 @@ type Converter = fn(&Cx<'_, '_>, &mut Sink<'_>, &Res<'_, '_>) -> Result<Vec<Reso
 /// Every supported resource type: its converter, and the kinds of input a template that has
 /// one declares loaded. Types not here (and resources only gathered by others, as
 /// `AWS::EC2::SecurityGroupIngress`) give no resource of their own.
+// One line per type, so that the table reads as one.
+#[rustfmt::skip]
 const CONVERTERS: &[(&str, &[Kind], Converter)] = &[
-    (
-        "AWS::ECS::TaskDefinition",
-        &[Kind::EcsTaskDefinition],
-        ecs::task_definition,
-    ),
+    ("AWS::ECS::TaskDefinition", &[Kind::EcsTaskDefinition], ecs::task_definition),
     ("AWS::ECS::Service", &[Kind::EcsServices], ecs::service),
     ("AWS::ECS::Cluster", &[Kind::EcsClusters], ecs::cluster),
-    (
-        "AWS::EC2::SecurityGroup",
-        &[Kind::Ec2SecurityGroups],
-        ec2::security_group,
-    ),
+    ("AWS::EC2::SecurityGroup", &[Kind::Ec2SecurityGroups], ec2::security_group),
     ("AWS::EC2::Subnet", &[Kind::Ec2Subnets], ec2::subnet),
-    (
-        "AWS::EC2::VPC",
-        &[Kind::Ec2RouteTables, Kind::Ec2NetworkAcls],
-        ec2::vpc,
-    ),
-    (
-        "AWS::EC2::RouteTable",
-        &[Kind::Ec2RouteTables],
-        ec2::route_table,
-    ),
-    (
-        "AWS::EC2::NetworkAcl",
-        &[Kind::Ec2NetworkAcls],
-        ec2::network_acl,
-    ),
-    (
-        "AWS::EC2::InternetGateway",
-        &[Kind::Ec2InternetGateways],
-        ec2::internet_gateway,
-    ),
-    (
-        elbv2::LOAD_BALANCER,
-        &[Kind::Elbv2LoadBalancers],
-        elbv2::load_balancer,
-    ),
-    (
-        elbv2::TARGET_GROUP,
-        &[Kind::Elbv2TargetGroups],
-        elbv2::target_group,
-    ),
+    ("AWS::EC2::VPC", &[Kind::Ec2RouteTables, Kind::Ec2NetworkAcls], ec2::vpc),
+    ("AWS::EC2::RouteTable", &[Kind::Ec2RouteTables], ec2::route_table),
+    ("AWS::EC2::NetworkAcl", &[Kind::Ec2NetworkAcls], ec2::network_acl),
+    ("AWS::EC2::InternetGateway", &[Kind::Ec2InternetGateways], ec2::internet_gateway),
+    (elbv2::LOAD_BALANCER, &[Kind::Elbv2LoadBalancers], elbv2::load_balancer),
+    (elbv2::TARGET_GROUP, &[Kind::Elbv2TargetGroups], elbv2::target_group),
     // A template declares all the rules of its listeners.
-    (
-        elbv2::LISTENER,
-        &[Kind::Elbv2Listeners, Kind::Elbv2Rules],
-        elbv2::listener,
-    ),
-    (
-        elbv2::LISTENER_RULE,
-        &[Kind::Elbv2Rules],
-        elbv2::listener_rule,
-    ),
-    (
-        "AWS::IAM::Role",
-        &[Kind::IamAuthorizationDetails],
-        iam::role,
-    ),
-    (
-        "AWS::IAM::ManagedPolicy",
-        &[Kind::IamAuthorizationDetails],
-        iam::managed_policy,
-    ),
+    (elbv2::LISTENER, &[Kind::Elbv2Listeners, Kind::Elbv2Rules], elbv2::listener),
+    (elbv2::LISTENER_RULE, &[Kind::Elbv2Rules], elbv2::listener_rule),
+    ("AWS::IAM::Role", &[Kind::IamAuthorizationDetails], iam::role),
+    ("AWS::IAM::ManagedPolicy", &[Kind::IamAuthorizationDetails], iam::managed_policy),
     (hosts::ASG, &[], hosts::auto_scaling_group),
     (hosts::INSTANCE, &[], hosts::instance),
 ];

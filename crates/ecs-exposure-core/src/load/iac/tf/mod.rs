@@ -196,70 +196,28 @@ type Converter = fn(&Plan<'_>, &mut Sink<'_>, &Res<'_>, &str) -> Result<Vec<Reso
 /// Every supported resource type: its converter, and the kinds of input a plan that has one
 /// declares loaded. Types not here (and resources only gathered by others, as
 /// `aws_security_group_rule`) give no resource of their own.
+// One line per type, so that the table reads as one.
+#[rustfmt::skip]
 const CONVERTERS: &[(&str, &[Kind], Converter)] = &[
-    (
-        "aws_ecs_task_definition",
-        &[Kind::EcsTaskDefinition],
-        ecs::task_definition,
-    ),
+    ("aws_ecs_task_definition", &[Kind::EcsTaskDefinition], ecs::task_definition),
     ("aws_ecs_service", &[Kind::EcsServices], ecs::service),
-    (
-        "aws_security_group",
-        &[Kind::Ec2SecurityGroups],
-        ec2::security_group,
-    ),
+    ("aws_security_group", &[Kind::Ec2SecurityGroups], ec2::security_group),
     ("aws_subnet", &[Kind::Ec2Subnets], ec2::subnet),
-    (
-        "aws_vpc",
-        &[Kind::Ec2RouteTables, Kind::Ec2NetworkAcls],
-        ec2::vpc,
-    ),
+    ("aws_vpc", &[Kind::Ec2RouteTables, Kind::Ec2NetworkAcls], ec2::vpc),
     ("aws_route_table", &[Kind::Ec2RouteTables], ec2::route_table),
-    (
-        "aws_internet_gateway",
-        &[Kind::Ec2InternetGateways],
-        ec2::internet_gateway,
-    ),
+    ("aws_internet_gateway", &[Kind::Ec2InternetGateways], ec2::internet_gateway),
     ("aws_network_acl", &[Kind::Ec2NetworkAcls], ec2::network_acl),
     ("aws_lb", &[Kind::Elbv2LoadBalancers], elbv2::load_balancer),
     ("aws_alb", &[Kind::Elbv2LoadBalancers], elbv2::load_balancer),
-    (
-        "aws_lb_target_group",
-        &[Kind::Elbv2TargetGroups],
-        elbv2::target_group,
-    ),
-    (
-        "aws_alb_target_group",
-        &[Kind::Elbv2TargetGroups],
-        elbv2::target_group,
-    ),
+    ("aws_lb_target_group", &[Kind::Elbv2TargetGroups], elbv2::target_group),
+    ("aws_alb_target_group", &[Kind::Elbv2TargetGroups], elbv2::target_group),
     // A plan declares all the rules of its listeners.
-    (
-        "aws_lb_listener",
-        &[Kind::Elbv2Listeners, Kind::Elbv2Rules],
-        elbv2::listener,
-    ),
-    (
-        "aws_alb_listener",
-        &[Kind::Elbv2Listeners, Kind::Elbv2Rules],
-        elbv2::listener,
-    ),
-    (
-        "aws_lb_listener_rule",
-        &[Kind::Elbv2Rules],
-        rules::listener_rule,
-    ),
-    (
-        "aws_alb_listener_rule",
-        &[Kind::Elbv2Rules],
-        rules::listener_rule,
-    ),
+    ("aws_lb_listener", &[Kind::Elbv2Listeners, Kind::Elbv2Rules], elbv2::listener),
+    ("aws_alb_listener", &[Kind::Elbv2Listeners, Kind::Elbv2Rules], elbv2::listener),
+    ("aws_lb_listener_rule", &[Kind::Elbv2Rules], rules::listener_rule),
+    ("aws_alb_listener_rule", &[Kind::Elbv2Rules], rules::listener_rule),
     ("aws_iam_role", &[Kind::IamAuthorizationDetails], iam::role),
-    (
-        "aws_iam_policy",
-        &[Kind::IamAuthorizationDetails],
-        iam::policy,
-    ),
+    ("aws_iam_policy", &[Kind::IamAuthorizationDetails], iam::policy),
     ("aws_autoscaling_group", &[], hosts::auto_scaling_group),
     ("aws_instance", &[], hosts::instance),
 ];
