@@ -42,6 +42,10 @@ use super::{Diagnostic, Parsed};
 use crate::model::*;
 use std::collections::{BTreeSet, HashMap};
 
+/// The type of a host group that is an Auto Scaling group (both formats name their host
+/// groups' types by CloudFormation's names).
+const ASG: &str = "AWS::AutoScaling::AutoScalingGroup";
+
 /// The resources of one template, converted.
 #[derive(Debug, Default)]
 pub struct IacDocument {
@@ -74,10 +78,14 @@ impl IacDocument {
     pub(crate) fn merge_into(self, inv: &mut Inventory, seen: &mut Seen) {
         seen.enter(&self.origin);
         inv.loaded.extend(self.kinds);
-        // By kind, then in template order: the order the kinds have always been merged in,
-        // which orders the warnings about resources given twice.
+        // By kind (host groups: Auto Scaling groups before single instances), then in
+        // template order: the order they have always been merged in, which orders the
+        // warnings about resources given twice.
         let mut resources = self.resources;
-        resources.sort_by_key(Resource::resource_type);
+        resources.sort_by_key(|r| {
+            let single_instance = matches!(r, Resource::HostGroup(g) if g.resource_type != ASG);
+            (r.resource_type(), single_instance)
+        });
         seen.insert_all(inv, resources);
         inv.sources.extend(self.sources);
         inv.unresolved.extend(self.unresolved);

@@ -11,11 +11,10 @@
 
 use super::super::node::{Key, Node, Pos, V};
 use super::super::user_data::cluster_values;
-use super::super::{IacError, Sink};
+use super::super::{ASG, IacError, Sink};
 use super::{Cx, Res, Resolved};
 use crate::model::{HostGroup, LaunchPublicIp, Resource};
 
-pub(super) const ASG: &str = "AWS::AutoScaling::AutoScalingGroup";
 pub(super) const INSTANCE: &str = "AWS::EC2::Instance";
 const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
 const LAUNCH_CONFIGURATION: &str = "AWS::AutoScaling::LaunchConfiguration";

@@ -85,7 +85,7 @@ const CONVERTERS: &[(&str, &[Kind], Converter)] = &[
     (elbv2::LISTENER_RULE, &[Kind::Elbv2Rules], elbv2::listener_rule),
     ("AWS::IAM::Role", &[Kind::IamAuthorizationDetails], iam::role),
     ("AWS::IAM::ManagedPolicy", &[Kind::IamAuthorizationDetails], iam::managed_policy),
-    (hosts::ASG, &[], hosts::auto_scaling_group),
+    (super::ASG, &[], hosts::auto_scaling_group),
     (hosts::INSTANCE, &[], hosts::instance),
 ];
 

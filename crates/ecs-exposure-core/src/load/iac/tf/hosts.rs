@@ -12,11 +12,10 @@
 
 use super::super::node::{Node, V};
 use super::super::user_data::{cluster_values, decode_base64};
-use super::super::{IacError, Sink};
+use super::super::{ASG, IacError, Sink};
 use super::{Plan, Res, strings, strip_keys};
 use crate::model::{HostGroup, LaunchPublicIp, Resource};
 
-const ASG: &str = "AWS::AutoScaling::AutoScalingGroup";
 const INSTANCE: &str = "AWS::EC2::Instance";
 
 fn s(n: &Node, k: &str) -> Option<String> {
