@@ -84,112 +84,44 @@ impl Document {
     /// overlapping snapshots) is kept once, the later copy winning; `seen` notes it.
     pub(crate) fn merge_into(self, inv: &mut Inventory, seen: &mut Seen) {
         seen.enter(&self.origin);
-        // Each present key marks its kind as loaded, even when its list is empty.
-        fn add<T>(
-            inv: &mut Inventory,
-            seen: &mut Seen,
-            kind: Kind,
-            items: Option<Vec<T>>,
-            wrap: fn(T) -> Resource,
-        ) {
-            if let Some(items) = items {
-                inv.loaded.insert(kind);
-                seen.insert_all(inv, items.into_iter().map(wrap));
-            }
-        }
+        let mut to = Target { inv, seen };
         let services = self.services.map(|mut list| {
             list.iter_mut().for_each(Service::drop_mirrored_deployments);
             list
         });
-        add(inv, seen, Kind::EcsServices, services, Resource::Service);
+        to.add(Kind::EcsServices, services);
         if let Some(mut td) = self.task_definition {
-            inv.loaded.insert(Kind::EcsTaskDefinition);
             td.tags = self.tags.unwrap_or_default();
             // Keyed as the task definition is, so that the copy that wins (the later one)
             // has its own file's places.
             if let Some(map) = self.task_definition_sources {
-                inv.sources.insert(td.task_definition_arn.clone(), map);
+                to.inv.sources.insert(td.task_definition_arn.clone(), map);
             }
-            seen.insert_all(inv, [Resource::TaskDefinition(td)]);
+            to.add(Kind::EcsTaskDefinition, Some(vec![td]));
         }
-        add(
-            inv,
-            seen,
-            Kind::EcsClusters,
-            self.clusters,
-            Resource::Cluster,
-        );
-        let groups = self.security_groups;
-        add(
-            inv,
-            seen,
-            Kind::Ec2SecurityGroups,
-            groups,
-            Resource::SecurityGroup,
-        );
-        add(inv, seen, Kind::Ec2Subnets, self.subnets, Resource::Subnet);
-        let tables = self.route_tables;
-        add(
-            inv,
-            seen,
-            Kind::Ec2RouteTables,
-            tables,
-            Resource::RouteTable,
-        );
-        let acls = self.network_acls;
-        add(inv, seen, Kind::Ec2NetworkAcls, acls, Resource::NetworkAcl);
-        let gateways = self.internet_gateways;
-        add(
-            inv,
-            seen,
-            Kind::Ec2InternetGateways,
-            gateways,
-            Resource::InternetGateway,
-        );
-        let lbs = self.load_balancers;
-        add(
-            inv,
-            seen,
-            Kind::Elbv2LoadBalancers,
-            lbs,
-            Resource::LoadBalancer,
-        );
-        let tgs = self.target_groups;
-        add(
-            inv,
-            seen,
-            Kind::Elbv2TargetGroups,
-            tgs,
-            Resource::TargetGroup,
-        );
-        add(
-            inv,
-            seen,
-            Kind::Elbv2Listeners,
-            self.listeners,
-            Resource::Listener,
-        );
-        add(
-            inv,
-            seen,
-            Kind::Elbv2Rules,
-            self.rules,
-            Resource::ListenerRule,
-        );
-        let iam = Kind::IamAuthorizationDetails;
-        add(inv, seen, iam, self.roles, Resource::Role);
-        add(inv, seen, iam, self.policies, Resource::ManagedPolicy);
+        to.add(Kind::EcsClusters, self.clusters);
+        to.add(Kind::Ec2SecurityGroups, self.security_groups);
+        to.add(Kind::Ec2Subnets, self.subnets);
+        to.add(Kind::Ec2RouteTables, self.route_tables);
+        to.add(Kind::Ec2NetworkAcls, self.network_acls);
+        to.add(Kind::Ec2InternetGateways, self.internet_gateways);
+        to.add(Kind::Elbv2LoadBalancers, self.load_balancers);
+        to.add(Kind::Elbv2TargetGroups, self.target_groups);
+        to.add(Kind::Elbv2Listeners, self.listeners);
+        to.add(Kind::Elbv2Rules, self.rules);
+        to.add(Kind::IamAuthorizationDetails, self.roles);
+        to.add(Kind::IamAuthorizationDetails, self.policies);
         if let Some(mut list) = self.container_instances {
             for ci in &mut list {
                 ci.cluster = self.cluster.clone();
             }
-            let kind = Kind::EcsContainerInstances;
-            add(inv, seen, kind, Some(list), Resource::ContainerInstance);
+            to.add(Kind::EcsContainerInstances, Some(list));
         }
-        let instances = self
+        let instances: Option<Vec<Instance>> = self
             .reservations
             .map(|r| r.into_iter().flat_map(|r| r.instances).collect());
-        add(inv, seen, Kind::Ec2Instances, instances, Resource::Instance);
+        to.add(Kind::Ec2Instances, instances);
+        let inv = to.inv;
         if let Some(findings) = self.findings {
             inv.loaded.insert(Kind::InspectorFindings);
             inv.inspector_findings.extend(findings);
@@ -197,6 +129,23 @@ impl Document {
         if let Some(report) = self.collection {
             inv.loaded.insert(Kind::Collection);
             inv.collection_failures.extend(report.failures);
+        }
+    }
+}
+
+/// Where a document's resources go: the inventory, through `seen` (the one insert).
+struct Target<'a> {
+    inv: &'a mut Inventory,
+    seen: &'a mut Seen,
+}
+
+impl Target<'_> {
+    /// Each present key marks its kind as loaded, even when its list is empty.
+    fn add<T: Into<Resource>>(&mut self, kind: Kind, items: Option<Vec<T>>) {
+        if let Some(items) = items {
+            self.inv.loaded.insert(kind);
+            self.seen
+                .insert_all(self.inv, items.into_iter().map(T::into));
         }
     }
 }

@@ -5,8 +5,8 @@
 
 use super::*;
 
-/// Declares [`Resource`], [`ResourceType`] (same variants, no data, ordered as declared) and
-/// the one insert, from one line per kind: its map in the inventory, the field that is its id
+/// Declares [`Resource`] (with `From` each resource), [`ResourceType`] (same variants, no
+/// data, ordered as declared) and the one insert, from one line per kind: its map in the inventory, the field that is its id
 /// and its noun (singular, plural) for messages.
 macro_rules! resources {
     ($($variant:ident($ty:ty) => $map:ident by $id:ident, $one:literal, $many:literal;)*) => {
@@ -47,6 +47,12 @@ macro_rules! resources {
                 }
             }
         }
+
+        $(impl From<$ty> for Resource {
+            fn from(r: $ty) -> Self {
+                Resource::$variant(r)
+            }
+        })*
 
         impl Inventory {
             /// Puts a resource into its map under its id, replacing one with that id (the

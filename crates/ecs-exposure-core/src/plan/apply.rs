@@ -294,15 +294,13 @@ pub fn apply(inv: &mut Inventory, change: &Change) -> Undo {
 /// Puts back what [`apply`] replaced.
 pub fn undo(inv: &mut Inventory, undo: Undo) {
     use crate::model::Resource;
-    let saved = (undo
-        .task_definitions
-        .into_iter()
-        .map(Resource::TaskDefinition))
-    .chain(undo.services.into_iter().map(Resource::Service))
-    .chain(undo.load_balancers.into_iter().map(Resource::LoadBalancer))
-    .chain(undo.groups.into_iter().map(Resource::SecurityGroup))
-    .chain(undo.roles.into_iter().map(Resource::Role))
-    .chain(undo.policies.into_iter().map(Resource::ManagedPolicy));
+    let saved = (undo.task_definitions.into_iter())
+        .map(Resource::TaskDefinition)
+        .chain(undo.services.into_iter().map(Resource::Service))
+        .chain(undo.load_balancers.into_iter().map(Resource::LoadBalancer))
+        .chain(undo.groups.into_iter().map(Resource::SecurityGroup))
+        .chain(undo.roles.into_iter().map(Resource::Role))
+        .chain(undo.policies.into_iter().map(Resource::ManagedPolicy));
     for r in saved {
         inv.insert(r);
     }
