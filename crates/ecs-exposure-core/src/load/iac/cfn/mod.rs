@@ -218,3 +218,16 @@ pub(super) fn lower_first(s: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod table_tests {
+    #[test]
+    fn each_type_has_one_converter() {
+        let types: Vec<&str> = super::CONVERTERS.iter().map(|(t, ..)| *t).collect();
+        let mut unique = types.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        // A type given twice would leave the later converter unreachable.
+        assert_eq!(unique.len(), types.len(), "{types:?}");
+    }
+}

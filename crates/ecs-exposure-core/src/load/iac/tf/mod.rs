@@ -401,3 +401,16 @@ fn model<T: serde::de::DeserializeOwned>(id: &str, v: Value) -> Result<T, IacErr
         repairs: 0,
     })
 }
+
+#[cfg(test)]
+mod table_tests {
+    #[test]
+    fn each_type_has_one_converter() {
+        let types: Vec<&str> = super::CONVERTERS.iter().map(|(t, ..)| *t).collect();
+        let mut unique = types.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        // A type given twice would leave the later converter unreachable.
+        assert_eq!(unique.len(), types.len(), "{types:?}");
+    }
+}
