@@ -1,7 +1,7 @@
 //! One AWS CLI output document: recognition of its kind and typed parsing with JSON paths.
 
 use super::redact::json_error;
-use super::seen::{Keyed, Noun, Seen};
+use super::seen::Seen;
 use super::shape::{self, Shape};
 use super::{Diagnostic, Found, KNOWN_KEYS, Parsed, SKIPPED};
 use crate::model::unique::UniqueKeys;
@@ -84,189 +84,68 @@ impl Document {
     /// overlapping snapshots) is kept once, the later copy winning; `seen` notes it.
     pub(crate) fn merge_into(self, inv: &mut Inventory, seen: &mut Seen) {
         seen.enter(&self.origin);
-        let loaded = &mut inv.loaded;
-        // Each present key marks its kind as loaded, even when its list is empty.
-        #[allow(clippy::too_many_arguments)]
-        fn add<T, M: Keyed<T>>(
-            loaded: &mut std::collections::BTreeSet<Kind>,
-            seen: &mut Seen,
-            kind: Kind,
-            noun: Noun,
-            items: Option<Vec<T>>,
-            map: &mut M,
-            id: impl Fn(&T) -> &String,
-        ) {
-            if let Some(items) = items {
-                loaded.insert(kind);
-                seen.put_all(noun, items, map, id);
-            }
-        }
-        add(
-            loaded,
-            seen,
-            Kind::EcsServices,
-            Noun::SERVICE,
-            self.services.map(|mut list| {
-                list.iter_mut().for_each(Service::drop_mirrored_deployments);
-                list
-            }),
-            &mut inv.services,
-            |s| &s.service_arn,
-        );
+        let mut to = Target { inv, seen };
+        let services = self.services.map(|mut list| {
+            list.iter_mut().for_each(Service::drop_mirrored_deployments);
+            list
+        });
+        to.add(Kind::EcsServices, services);
         if let Some(mut td) = self.task_definition {
-            loaded.insert(Kind::EcsTaskDefinition);
             td.tags = self.tags.unwrap_or_default();
             // Keyed as the task definition is, so that the copy that wins (the later one)
             // has its own file's places.
             if let Some(map) = self.task_definition_sources {
-                inv.sources.insert(td.task_definition_arn.clone(), map);
+                to.inv.sources.insert(td.task_definition_arn.clone(), map);
             }
-            seen.put_all(
-                Noun::TASK_DEFINITION,
-                [td],
-                &mut inv.task_definitions,
-                |t| &t.task_definition_arn,
-            );
+            to.add(Kind::EcsTaskDefinition, Some(vec![td]));
         }
-        add(
-            loaded,
-            seen,
-            Kind::EcsClusters,
-            Noun::CLUSTER,
-            self.clusters,
-            &mut inv.clusters,
-            |c| &c.cluster_arn,
-        );
-        add(
-            loaded,
-            seen,
-            Kind::Ec2SecurityGroups,
-            Noun::SECURITY_GROUP,
-            self.security_groups,
-            &mut inv.security_groups,
-            |g| &g.group_id,
-        );
-        add(
-            loaded,
-            seen,
-            Kind::Ec2Subnets,
-            Noun::SUBNET,
-            self.subnets,
-            &mut inv.subnets,
-            |s| &s.subnet_id,
-        );
-        add(
-            loaded,
-            seen,
-            Kind::Ec2RouteTables,
-            Noun::ROUTE_TABLE,
-            self.route_tables,
-            &mut inv.route_tables,
-            |r| &r.route_table_id,
-        );
-        add(
-            loaded,
-            seen,
-            Kind::Ec2NetworkAcls,
-            Noun::NETWORK_ACL,
-            self.network_acls,
-            &mut inv.network_acls,
-            |a| &a.network_acl_id,
-        );
-        add(
-            loaded,
-            seen,
-            Kind::Ec2InternetGateways,
-            Noun::INTERNET_GATEWAY,
-            self.internet_gateways,
-            &mut inv.internet_gateways,
-            |g| &g.internet_gateway_id,
-        );
-        add(
-            loaded,
-            seen,
-            Kind::Elbv2LoadBalancers,
-            Noun::LOAD_BALANCER,
-            self.load_balancers,
-            &mut inv.load_balancers,
-            |l| &l.load_balancer_arn,
-        );
-        add(
-            loaded,
-            seen,
-            Kind::Elbv2TargetGroups,
-            Noun::TARGET_GROUP,
-            self.target_groups,
-            &mut inv.target_groups,
-            |t| &t.target_group_arn,
-        );
-        add(
-            loaded,
-            seen,
-            Kind::Elbv2Listeners,
-            Noun::LISTENER,
-            self.listeners,
-            &mut inv.listeners,
-            |l| &l.listener_arn,
-        );
-        add(
-            loaded,
-            seen,
-            Kind::Elbv2Rules,
-            Noun::LISTENER_RULE,
-            self.rules,
-            &mut inv.listener_rules,
-            |r| &r.rule_arn,
-        );
-        add(
-            loaded,
-            seen,
-            Kind::IamAuthorizationDetails,
-            Noun::ROLE,
-            self.roles,
-            &mut inv.roles,
-            |r| &r.arn,
-        );
-        add(
-            loaded,
-            seen,
-            Kind::IamAuthorizationDetails,
-            Noun::MANAGED_POLICY,
-            self.policies,
-            &mut inv.managed_policies,
-            |p| &p.arn,
-        );
+        to.add(Kind::EcsClusters, self.clusters);
+        to.add(Kind::Ec2SecurityGroups, self.security_groups);
+        to.add(Kind::Ec2Subnets, self.subnets);
+        to.add(Kind::Ec2RouteTables, self.route_tables);
+        to.add(Kind::Ec2NetworkAcls, self.network_acls);
+        to.add(Kind::Ec2InternetGateways, self.internet_gateways);
+        to.add(Kind::Elbv2LoadBalancers, self.load_balancers);
+        to.add(Kind::Elbv2TargetGroups, self.target_groups);
+        to.add(Kind::Elbv2Listeners, self.listeners);
+        to.add(Kind::Elbv2Rules, self.rules);
+        to.add(Kind::IamAuthorizationDetails, self.roles);
+        to.add(Kind::IamAuthorizationDetails, self.policies);
         if let Some(mut list) = self.container_instances {
             for ci in &mut list {
                 ci.cluster = self.cluster.clone();
             }
-            add(
-                loaded,
-                seen,
-                Kind::EcsContainerInstances,
-                Noun::CONTAINER_INSTANCE,
-                Some(list),
-                &mut inv.container_instances,
-                |c| &c.container_instance_arn,
-            );
+            to.add(Kind::EcsContainerInstances, Some(list));
         }
-        add(
-            loaded,
-            seen,
-            Kind::Ec2Instances,
-            Noun::INSTANCE,
-            self.reservations
-                .map(|r| r.into_iter().flat_map(|r| r.instances).collect()),
-            &mut inv.instances,
-            |i| &i.instance_id,
-        );
+        let instances: Option<Vec<Instance>> = self
+            .reservations
+            .map(|r| r.into_iter().flat_map(|r| r.instances).collect());
+        to.add(Kind::Ec2Instances, instances);
+        let inv = to.inv;
         if let Some(findings) = self.findings {
-            loaded.insert(Kind::InspectorFindings);
+            inv.loaded.insert(Kind::InspectorFindings);
             inv.inspector_findings.extend(findings);
         }
         if let Some(report) = self.collection {
-            loaded.insert(Kind::Collection);
+            inv.loaded.insert(Kind::Collection);
             inv.collection_failures.extend(report.failures);
+        }
+    }
+}
+
+/// Where a document's resources go: the inventory, through `seen` (the one insert).
+struct Target<'a> {
+    inv: &'a mut Inventory,
+    seen: &'a mut Seen,
+}
+
+impl Target<'_> {
+    /// Each present key marks its kind as loaded, even when its list is empty.
+    fn add<T: Into<Resource>>(&mut self, kind: Kind, items: Option<Vec<T>>) {
+        if let Some(items) = items {
+            self.inv.loaded.insert(kind);
+            self.seen
+                .insert_all(self.inv, items.into_iter().map(T::into));
         }
     }
 }

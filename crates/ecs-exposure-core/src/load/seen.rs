@@ -3,65 +3,12 @@
 //! the one a reviewer reads: each replacement is a warning naming both files.
 
 use super::Diagnostic;
-use std::collections::{BTreeMap, HashMap};
+use crate::model::{Inventory, Resource, ResourceType};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 /// How many ids one warning names; the rest are counted.
 const NAMED_IDS: usize = 5;
-
-/// The name of a kind of resource in messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct Noun {
-    one: &'static str,
-    many: &'static str,
-}
-
-impl Noun {
-    const fn new(one: &'static str, many: &'static str) -> Self {
-        Noun { one, many }
-    }
-    pub const SERVICE: Noun = Noun::new("service", "services");
-    pub const TASK_DEFINITION: Noun = Noun::new("task definition", "task definitions");
-    pub const CLUSTER: Noun = Noun::new("cluster", "clusters");
-    pub const SECURITY_GROUP: Noun = Noun::new("security group", "security groups");
-    pub const SUBNET: Noun = Noun::new("subnet", "subnets");
-    pub const ROUTE_TABLE: Noun = Noun::new("route table", "route tables");
-    pub const NETWORK_ACL: Noun = Noun::new("network ACL", "network ACLs");
-    pub const INTERNET_GATEWAY: Noun = Noun::new("internet gateway", "internet gateways");
-    pub const LOAD_BALANCER: Noun = Noun::new("load balancer", "load balancers");
-    pub const TARGET_GROUP: Noun = Noun::new("target group", "target groups");
-    pub const LISTENER: Noun = Noun::new("listener", "listeners");
-    pub const LISTENER_RULE: Noun = Noun::new("listener rule", "listener rules");
-    pub const ROLE: Noun = Noun::new("role", "roles");
-    pub const MANAGED_POLICY: Noun = Noun::new("managed policy", "managed policies");
-    pub const CONTAINER_INSTANCE: Noun = Noun::new("container instance", "container instances");
-    pub const INSTANCE: Noun = Noun::new("EC2 instance", "EC2 instances");
-    pub const HOST_GROUP: Noun = Noun::new("host group", "host groups");
-}
-
-/// The inventory's maps, keyed by resource id.
-pub(crate) trait Keyed<T> {
-    fn has(&self, id: &str) -> bool;
-    fn put(&mut self, id: String, item: T);
-}
-
-impl<T> Keyed<T> for HashMap<String, T> {
-    fn has(&self, id: &str) -> bool {
-        self.contains_key(id)
-    }
-    fn put(&mut self, id: String, item: T) {
-        self.insert(id, item);
-    }
-}
-
-impl<T> Keyed<T> for BTreeMap<String, T> {
-    fn has(&self, id: &str) -> bool {
-        self.contains_key(id)
-    }
-    fn put(&mut self, id: String, item: T) {
-        self.insert(id, item);
-    }
-}
 
 /// Which file each resource came from, and the replacements met.
 #[derive(Default)]
@@ -75,11 +22,11 @@ pub(crate) struct Seen {
     at: HashMap<u64, usize>,
     /// Replacements by (kind, earlier file, later file), in the order met.
     groups: Vec<Group>,
-    group_index: HashMap<(Noun, usize, usize), usize>,
+    group_index: HashMap<(ResourceType, usize, usize), usize>,
 }
 
 struct Group {
-    noun: Noun,
+    noun: ResourceType,
     earlier: usize,
     later: usize,
     ids: Vec<String>,
@@ -100,26 +47,24 @@ impl Seen {
         };
     }
 
-    /// Puts each item into its inventory map under its id, noting each one that replaces a
-    /// resource the map already held: the one insert of every loader.
-    pub(crate) fn put_all<T, M: Keyed<T>>(
+    /// Inserts each resource into the inventory ([`Inventory::insert`]), noting each one that
+    /// replaces a resource the inventory already held: the one insert of every loader.
+    pub(crate) fn insert_all(
         &mut self,
-        noun: Noun,
-        items: impl IntoIterator<Item = T>,
-        map: &mut M,
-        id: impl Fn(&T) -> &String,
+        inv: &mut Inventory,
+        items: impl IntoIterator<Item = Resource>,
     ) {
-        for item in items {
-            let key = id(&item).clone();
-            self.note(noun, &key, map.has(&key));
-            map.put(key, item);
+        for r in items {
+            let (ty, id) = (r.resource_type(), r.id().to_string());
+            let replaced = inv.insert(r);
+            self.note(ty, &id, replaced);
         }
     }
 
     /// Notes a resource added to the inventory; `replaced`: it held one with that id.
-    pub(crate) fn note(&mut self, noun: Noun, id: &str, replaced: bool) {
+    fn note(&mut self, noun: ResourceType, id: &str, replaced: bool) {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (noun.one, id).hash(&mut h);
+        (noun, id).hash(&mut h);
         let h = h.finish();
         if replaced {
             let earlier = self.at.get(&h).copied().unwrap_or(self.current);
@@ -159,19 +104,19 @@ impl Seen {
                 let message = match (g.earlier == g.later, g.count) {
                     (true, 1) => format!(
                         "{} {ids} is listed more than once in {later}; the last copy is used",
-                        g.noun.one
+                        g.noun.nouns().0
                     ),
                     (true, n) => format!(
                         "{n} {} are listed more than once in {later} ({ids}); the last copies are used",
-                        g.noun.many
+                        g.noun.nouns().1
                     ),
                     (false, 1) => format!(
                         "{} {ids} is in {earlier} and {later}; the copy in {later} is used",
-                        g.noun.one
+                        g.noun.nouns().0
                     ),
                     (false, n) => format!(
                         "{n} {} are in both {earlier} and {later} ({ids}); the copies in {later} are used",
-                        g.noun.many
+                        g.noun.nouns().1
                     ),
                 };
                 Diagnostic {

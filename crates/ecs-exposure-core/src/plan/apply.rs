@@ -293,24 +293,16 @@ pub fn apply(inv: &mut Inventory, change: &Change) -> Undo {
 
 /// Puts back what [`apply`] replaced.
 pub fn undo(inv: &mut Inventory, undo: Undo) {
-    for td in undo.task_definitions {
-        inv.task_definitions
-            .insert(td.task_definition_arn.clone(), td);
-    }
-    for s in undo.services {
-        inv.services.insert(s.service_arn.clone(), s);
-    }
-    for lb in undo.load_balancers {
-        inv.load_balancers.insert(lb.load_balancer_arn.clone(), lb);
-    }
-    for g in undo.groups {
-        inv.security_groups.insert(g.group_id.clone(), g);
-    }
-    for r in undo.roles {
-        inv.roles.insert(r.arn.clone(), r);
-    }
-    for p in undo.policies {
-        inv.managed_policies.insert(p.arn.clone(), p);
+    use crate::model::Resource;
+    let saved = (undo.task_definitions.into_iter())
+        .map(Resource::TaskDefinition)
+        .chain(undo.services.into_iter().map(Resource::Service))
+        .chain(undo.load_balancers.into_iter().map(Resource::LoadBalancer))
+        .chain(undo.groups.into_iter().map(Resource::SecurityGroup))
+        .chain(undo.roles.into_iter().map(Resource::Role))
+        .chain(undo.policies.into_iter().map(Resource::ManagedPolicy));
+    for r in saved {
+        inv.insert(r);
     }
     for (i, status) in undo.findings {
         inv.inspector_findings[i].status = status;

@@ -13,6 +13,7 @@
 //! or, when no placeholder fits its type, leaves out the list item that holds it: the rest of
 //! the resource is still judged.
 
+use super::IacError;
 use serde::de::{
     self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor,
 };
@@ -25,7 +26,7 @@ pub const MAX_FIELD_REPAIRS: usize = 32;
 
 /// Deserializes converted JSON into a model struct; a failure names the resource and the
 /// JSON path, never the value.
-pub fn model<T: serde::de::DeserializeOwned>(id: &str, mut v: Value) -> Result<T, String> {
+pub fn model<T: serde::de::DeserializeOwned>(id: &str, mut v: Value) -> Result<T, IacError> {
     let mut repaired: Vec<String> = Vec::new();
     loop {
         let err = match serde_path_to_error::deserialize::<_, T>(Lenient(&v)) {
@@ -34,12 +35,15 @@ pub fn model<T: serde::de::DeserializeOwned>(id: &str, mut v: Value) -> Result<T
         };
         let path = err.path().to_string();
         let message = crate::load::redact::json_error(err.inner());
-        let fail = || format!("resource `{id}`: cannot read `{path}`: {message}");
+        let error = |repairs| IacError::Model {
+            resource: id.to_string(),
+            path: path.clone(),
+            expected: message.clone(),
+            repairs,
+        };
+        let fail = || error(0);
         if repaired.len() >= MAX_FIELD_REPAIRS {
-            return Err(format!(
-                "{} (and {MAX_FIELD_REPAIRS} unresolved required fields before it, limit MAX_FIELD_REPAIRS)",
-                fail()
-            ));
+            return Err(error(MAX_FIELD_REPAIRS));
         }
         let missing = message
             .strip_prefix("missing field `")
@@ -330,14 +334,17 @@ mod tests {
             .collect();
         assert_eq!(env, ["8080", "true"]);
         // A value that is not of the type stays an error, named by path, without the value.
-        let e = model::<PortMapping>("t", json!({"containerPort": "eighty"})).unwrap_err();
+        let e = model::<PortMapping>("t", json!({"containerPort": "eighty"}))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("containerPort"), "{e}");
         assert!(!e.contains("eighty"), "{e}");
         let e = model::<TaskDefinition>(
             "t",
             json!({"taskDefinitionArn": "t", "containerDefinitions": [{"privileged": "yes"}]}),
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("containerDefinitions[0].privileged"), "{e}");
     }
 

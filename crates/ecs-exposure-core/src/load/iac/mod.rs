@@ -5,11 +5,20 @@
 //!
 //! Ids: a resource's id in the inventory is `<file>#<LogicalId>` (internet gateways:
 //! `igw-<file>#<LogicalId>`); `Ref` and `Fn::GetAtt` of a resource resolve to that id.
+//!
+//! A new resource type: a converter (one function of the format's `Converter` signature) in
+//! `cfn/` or `tf/`, registered in that format's `CONVERTERS` table with the kinds of input it
+//! declares loaded; it returns [`Resource`]s, which the loader inserts with
+//! [`Inventory::insert`]. A field that a trait or the planner names by its model path, and
+//! whose template name differs, goes in [`fields`], which the planner's template edits read
+//! too. A template the converters refuse is an [`IacError`].
 
 mod cfn;
 mod coerce;
 mod conditions;
 mod credential_lines;
+mod error;
+pub mod fields;
 mod lines;
 mod nested;
 mod node;
@@ -19,6 +28,7 @@ mod tf;
 mod user_data;
 
 pub(crate) use credential_lines::{Pieces, credential_lines};
+pub use error::IacError;
 pub use positions::MAX_SOURCE_PATH;
 pub(crate) use positions::Positioned;
 
@@ -27,30 +37,21 @@ pub use node::{ALIAS_COPY_FACTOR, ALIAS_COPY_MIN, MAX_NESTING};
 pub use resolve::{MAX_RESOLVE_DEPTH, RESOLVE_BUDGET_FACTOR, RESOLVE_BUDGET_MIN};
 pub use user_data::MAX_USER_DATA;
 
-use super::seen::{Noun, Seen};
+use super::seen::Seen;
 use super::{Diagnostic, Parsed};
 use crate::model::*;
 use std::collections::{BTreeSet, HashMap};
 
+/// The type of a host group that is an Auto Scaling group (both formats name their host
+/// groups' types by CloudFormation's names).
+const ASG: &str = "AWS::AutoScaling::AutoScalingGroup";
+
 /// The resources of one template, converted.
 #[derive(Debug, Default)]
 pub struct IacDocument {
-    services: Vec<Service>,
-    task_definitions: Vec<TaskDefinition>,
-    clusters: Vec<Cluster>,
-    security_groups: Vec<SecurityGroup>,
-    subnets: Vec<Subnet>,
-    route_tables: Vec<RouteTable>,
-    network_acls: Vec<NetworkAcl>,
-    internet_gateways: Vec<InternetGateway>,
-    load_balancers: Vec<LoadBalancer>,
-    target_groups: Vec<TargetGroup>,
-    listeners: Vec<Listener>,
-    listener_rules: Vec<ListenerRule>,
-    roles: Vec<Role>,
-    policies: Vec<ManagedPolicy>,
-    /// Auto Scaling groups and instances that join a cluster.
-    host_groups: Vec<HostGroup>,
+    /// The converted resources, in template order (Auto Scaling groups and instances that
+    /// join a cluster as host groups).
+    resources: Vec<Resource>,
     sources: HashMap<String, SourceMap>,
     unresolved: Vec<Unresolved>,
     suppressions: Vec<crate::model::Suppression>,
@@ -77,79 +78,15 @@ impl IacDocument {
     pub(crate) fn merge_into(self, inv: &mut Inventory, seen: &mut Seen) {
         seen.enter(&self.origin);
         inv.loaded.extend(self.kinds);
-        seen.put_all(Noun::SERVICE, self.services, &mut inv.services, |s| {
-            &s.service_arn
+        // By kind (host groups: Auto Scaling groups before single instances), then in
+        // template order: the order they have always been merged in, which orders the
+        // warnings about resources given twice.
+        let mut resources = self.resources;
+        resources.sort_by_key(|r| {
+            let single_instance = matches!(r, Resource::HostGroup(g) if g.resource_type != ASG);
+            (r.resource_type(), single_instance)
         });
-        seen.put_all(
-            Noun::TASK_DEFINITION,
-            self.task_definitions,
-            &mut inv.task_definitions,
-            |t| &t.task_definition_arn,
-        );
-        seen.put_all(Noun::CLUSTER, self.clusters, &mut inv.clusters, |c| {
-            &c.cluster_arn
-        });
-        seen.put_all(
-            Noun::SECURITY_GROUP,
-            self.security_groups,
-            &mut inv.security_groups,
-            |g| &g.group_id,
-        );
-        seen.put_all(Noun::SUBNET, self.subnets, &mut inv.subnets, |s| {
-            &s.subnet_id
-        });
-        seen.put_all(
-            Noun::ROUTE_TABLE,
-            self.route_tables,
-            &mut inv.route_tables,
-            |r| &r.route_table_id,
-        );
-        seen.put_all(
-            Noun::NETWORK_ACL,
-            self.network_acls,
-            &mut inv.network_acls,
-            |a| &a.network_acl_id,
-        );
-        seen.put_all(
-            Noun::INTERNET_GATEWAY,
-            self.internet_gateways,
-            &mut inv.internet_gateways,
-            |g| &g.internet_gateway_id,
-        );
-        seen.put_all(
-            Noun::LOAD_BALANCER,
-            self.load_balancers,
-            &mut inv.load_balancers,
-            |l| &l.load_balancer_arn,
-        );
-        seen.put_all(
-            Noun::TARGET_GROUP,
-            self.target_groups,
-            &mut inv.target_groups,
-            |t| &t.target_group_arn,
-        );
-        seen.put_all(Noun::LISTENER, self.listeners, &mut inv.listeners, |l| {
-            &l.listener_arn
-        });
-        seen.put_all(
-            Noun::LISTENER_RULE,
-            self.listener_rules,
-            &mut inv.listener_rules,
-            |r| &r.rule_arn,
-        );
-        seen.put_all(Noun::ROLE, self.roles, &mut inv.roles, |r| &r.arn);
-        seen.put_all(
-            Noun::MANAGED_POLICY,
-            self.policies,
-            &mut inv.managed_policies,
-            |p| &p.arn,
-        );
-        seen.put_all(
-            Noun::HOST_GROUP,
-            self.host_groups,
-            &mut inv.host_groups,
-            |g| &g.id,
-        );
+        seen.insert_all(inv, resources);
         inv.sources.extend(self.sources);
         inv.unresolved.extend(self.unresolved);
         inv.suppressions.extend(self.suppressions);
@@ -380,7 +317,7 @@ pub fn try_parse_with(
                     d.origin = origin.to_string();
                     Parsed::Iac(Box::new(d))
                 })
-                .map_err(|m| diag(origin, None, m)),
+                .map_err(|e| diag(origin, None, e.to_string())),
         );
     }
     let is_template = root
@@ -424,7 +361,7 @@ pub fn try_parse_with(
                 d
             })
             .map(|d| Parsed::Iac(Box::new(d)))
-            .map_err(|m| diag(origin, None, m)),
+            .map_err(|e| diag(origin, None, e.to_string())),
     )
 }
 

@@ -9,30 +9,25 @@
 //! cfn-init metadata (`echo ECS_CLUSTER=${Cluster} >> /etc/ecs/ecs.config`): that reference
 //! links them. Single `AWS::EC2::Instance`s join the same way.
 
-use super::super::Sink;
 use super::super::node::{Key, Node, Pos, V};
-use super::super::resolve::Template;
 use super::super::user_data::cluster_values;
-use crate::model::{HostGroup, LaunchPublicIp};
+use super::super::{ASG, IacError, Sink};
+use super::{Cx, Res, Resolved};
+use crate::model::{HostGroup, LaunchPublicIp, Resource};
 
-const ASG: &str = "AWS::AutoScaling::AutoScalingGroup";
-const INSTANCE: &str = "AWS::EC2::Instance";
+pub(super) const INSTANCE: &str = "AWS::EC2::Instance";
 const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
 const LAUNCH_CONFIGURATION: &str = "AWS::AutoScaling::LaunchConfiguration";
 
-/// A resource with its resolved properties: (logical id, type, properties, position).
-type Resolved<'a> = (&'a str, &'a str, Node, Pos);
-
-struct Cx<'a, 'b> {
-    t: &'b Template<'a>,
-    resolved: &'b [Resolved<'a>],
+/// An Auto Scaling group reference (id or name) → the cluster whose capacity provider names
+/// it, and how.
+pub(super) struct ProviderLink {
+    group: String,
+    cluster: String,
+    how: String,
 }
 
 impl<'a> Cx<'a, '_> {
-    fn of_type(&self, ty: &'static str) -> impl Iterator<Item = &Resolved<'a>> {
-        self.resolved.iter().filter(move |r| r.1 == ty)
-    }
-
     /// The cluster a reference names: a cluster of this template by id or `ClusterName`, else
     /// the text (a cluster defined elsewhere, matched by name).
     fn cluster(&self, value: &str) -> String {
@@ -72,14 +67,10 @@ fn texts(n: Option<&Node>) -> Vec<&Node> {
     }
 }
 
-pub(super) fn host_groups(
-    t: &Template<'_>,
-    resolved: &[Resolved<'_>],
-    sink: &mut Sink<'_>,
-) -> Vec<HostGroup> {
-    let cx = Cx { t, resolved };
-    // Auto Scaling group reference → (cluster, how) through capacity providers.
-    let mut via_providers: Vec<(String, String, String)> = Vec::new();
+/// Every link from an Auto Scaling group to a cluster through capacity providers (the
+/// cluster's own, or an `AWS::ECS::ClusterCapacityProviderAssociations`).
+fn provider_links(cx: &Cx<'_, '_>) -> Vec<ProviderLink> {
+    let t = cx.t;
     let mut provider_links = Vec::new();
     for (l, _, p, _) in cx.of_type("AWS::ECS::Cluster") {
         let id = t.id(l);
@@ -107,102 +98,118 @@ pub(super) fn host_groups(
             provider_links.push((cluster.clone(), text(s, "CapacityProvider"), how.clone()));
         }
     }
+    let mut out = Vec::new();
     for (cluster, cp, how) in provider_links {
         let Some(cp) = cp else { continue };
         let Some((cl, _, cpp, _)) = cx.find("AWS::ECS::CapacityProvider", "Name", &cp) else {
             continue;
         };
-        if let Some(asg) = cpp
+        if let Some(group) = cpp
             .get("AutoScalingGroupProvider")
             .and_then(|a| text(a, "AutoScalingGroupArn"))
         {
-            via_providers.push((
-                asg,
+            out.push(ProviderLink {
+                group,
                 cluster,
-                format!("capacity provider `{}` (named in {how})", t.id(cl)),
-            ));
-        }
-    }
-
-    let mut out = Vec::new();
-    for (l, _, props, _) in cx.of_type(ASG) {
-        let id = t.id(l);
-        let name = text(props, "AutoScalingGroupName");
-        let launch = launch_ref(&cx, &id, props);
-        let mut links: Vec<(String, String)> = via_providers
-            .iter()
-            .filter(|(a, _, _)| *a == id || Some(a) == name.as_ref())
-            .map(|(_, c, how)| (c.clone(), how.clone()))
-            .collect();
-        if links.is_empty()
-            && let Ok(Some((ll, _))) = &launch
-        {
-            links = user_data_links(&cx, ll);
-        }
-        // An instance joins one cluster (one `ECS_CLUSTER`; a capacity provider belongs to
-        // one cluster): the first link found is the group's.
-        if let Some((cluster, how)) = links.into_iter().next() {
-            let mut g = HostGroup::new(id.clone(), ASG, cluster, how);
-            match &launch {
-                Ok(Some((ll, ty))) => {
-                    let lid = t.id(ll);
-                    g.launch = Some(lid.clone());
-                    if let Some((_, _, lp, _)) = cx.resolved.iter().find(|r| r.0 == *ll) {
-                        if *ty == LAUNCH_TEMPLATE {
-                            let data = lp.get("LaunchTemplateData");
-                            read_launch(sink, &mut g, &lid, data, "LaunchTemplateData.", "Groups");
-                        } else {
-                            read_launch(sink, &mut g, &lid, Some(lp), "", "Groups");
-                        }
-                    }
-                }
-                Ok(None) => g.gaps.push(format!(
-                    "Auto Scaling group `{id}` names no launch template or launch configuration, so its instances' security groups and public addresses are unknown"
-                )),
-                Err(why) => g.gaps.push(why.clone()),
-            }
-            match props.entry("VPCZoneIdentifier") {
-                Some((k, list)) => {
-                    sink.at(&id, "VPCZoneIdentifier", k.pos);
-                    let mut subnets = Vec::new();
-                    for (i, s) in texts(Some(list)).into_iter().enumerate() {
-                        match s.text() {
-                            // A `List<…>` parameter's default is one comma-separated text.
-                            Some(s) => subnets
-                                .extend(s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)),
-                            None => g.gaps.push(format!(
-                                "`VPCZoneIdentifier[{i}]` of Auto Scaling group `{id}` cannot be resolved ({}), so not every subnet its instances run in is known",
-                                reason(s)
-                            )),
-                        }
-                    }
-                    g.subnets = subnets;
-                }
-                None if !g.subnets.is_empty() => {}
-                None => g.gaps.push(format!(
-                    "Auto Scaling group `{id}` names no subnets (`VPCZoneIdentifier`) and its launch settings none, so where its instances run is unknown"
-                )),
-            }
-            out.push(g);
-        }
-    }
-    for (l, _, props, _) in cx.of_type(INSTANCE) {
-        let id = t.id(l);
-        if let Some((cluster, how)) = user_data_links(&cx, l).into_iter().next() {
-            let mut g = HostGroup::new(id.clone(), INSTANCE, cluster, how);
-            read_launch(sink, &mut g, &id, Some(props), "", "GroupSet");
-            if let Some(s) = text(props, "SubnetId") {
-                g.subnets.push(s);
-            }
-            if g.subnets.is_empty() {
-                g.gaps.push(format!(
-                    "EC2 instance `{id}` names no subnet, so where it runs is unknown"
-                ));
-            }
-            out.push(g);
+                how: format!("capacity provider `{}` (named in {how})", t.id(cl)),
+            });
         }
     }
     out
+}
+
+/// An Auto Scaling group that joins a cluster, as a [`HostGroup`].
+pub(super) fn auto_scaling_group(
+    cx: &Cx<'_, '_>,
+    sink: &mut Sink<'_>,
+    r: &Res<'_, '_>,
+) -> Result<Vec<Resource>, IacError> {
+    let (id, props) = (&r.id, r.props);
+    let t = cx.t;
+    let name = text(props, "AutoScalingGroupName");
+    let launch = launch_ref(cx, id, props);
+    let mut links: Vec<(String, String)> = cx
+        .providers
+        .get_or_init(|| provider_links(cx))
+        .iter()
+        .filter(|p| p.group == *id || Some(&p.group) == name.as_ref())
+        .map(|p| (p.cluster.clone(), p.how.clone()))
+        .collect();
+    if links.is_empty()
+        && let Ok(Some((ll, _))) = &launch
+    {
+        links = user_data_links(cx, ll);
+    }
+    // An instance joins one cluster (one `ECS_CLUSTER`; a capacity provider belongs to one
+    // cluster): the first link found is the group's.
+    let Some((cluster, how)) = links.into_iter().next() else {
+        return Ok(Vec::new());
+    };
+    let mut g = HostGroup::new(id.clone(), ASG, cluster, how);
+    match &launch {
+        Ok(Some((ll, ty))) => {
+            let lid = t.id(ll);
+            g.launch = Some(lid.clone());
+            if let Some((_, _, lp, _)) = cx.resolved.iter().find(|r| r.0 == *ll) {
+                if *ty == LAUNCH_TEMPLATE {
+                    let data = lp.get("LaunchTemplateData");
+                    read_launch(sink, &mut g, &lid, data, "LaunchTemplateData.", "Groups");
+                } else {
+                    read_launch(sink, &mut g, &lid, Some(lp), "", "Groups");
+                }
+            }
+        }
+        Ok(None) => g.gaps.push(format!(
+            "Auto Scaling group `{id}` names no launch template or launch configuration, so its instances' security groups and public addresses are unknown"
+        )),
+        Err(why) => g.gaps.push(why.clone()),
+    }
+    match props.entry("VPCZoneIdentifier") {
+        Some((k, list)) => {
+            sink.at(id, "VPCZoneIdentifier", k.pos);
+            let mut subnets = Vec::new();
+            for (i, s) in texts(Some(list)).into_iter().enumerate() {
+                match s.text() {
+                    // A `List<…>` parameter's default is one comma-separated text.
+                    Some(s) => subnets
+                        .extend(s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)),
+                    None => g.gaps.push(format!(
+                        "`VPCZoneIdentifier[{i}]` of Auto Scaling group `{id}` cannot be resolved ({}), so not every subnet its instances run in is known",
+                        reason(s)
+                    )),
+                }
+            }
+            g.subnets = subnets;
+        }
+        None if !g.subnets.is_empty() => {}
+        None => g.gaps.push(format!(
+            "Auto Scaling group `{id}` names no subnets (`VPCZoneIdentifier`) and its launch settings none, so where its instances run is unknown"
+        )),
+    }
+    Ok(vec![Resource::HostGroup(g)])
+}
+
+/// A single EC2 instance that joins a cluster (in its UserData), as a [`HostGroup`].
+pub(super) fn instance(
+    cx: &Cx<'_, '_>,
+    sink: &mut Sink<'_>,
+    r: &Res<'_, '_>,
+) -> Result<Vec<Resource>, IacError> {
+    let (id, props) = (&r.id, r.props);
+    let Some((cluster, how)) = user_data_links(cx, r.logical).into_iter().next() else {
+        return Ok(Vec::new());
+    };
+    let mut g = HostGroup::new(id.clone(), INSTANCE, cluster, how);
+    read_launch(sink, &mut g, id, Some(props), "", "GroupSet");
+    if let Some(s) = text(props, "SubnetId") {
+        g.subnets.push(s);
+    }
+    if g.subnets.is_empty() {
+        g.gaps.push(format!(
+            "EC2 instance `{id}` names no subnet, so where it runs is unknown"
+        ));
+    }
+    Ok(vec![Resource::HostGroup(g)])
 }
 
 /// What an Auto Scaling group launches from: `Ok(Some((logical id, type)))`, `Ok(None)` when

@@ -10,13 +10,12 @@
 //! `ECS_CLUSTER=<name>` in its planned text (base64 for launch templates). An `aws_instance`
 //! joins the same way.
 
-use super::super::Sink;
 use super::super::node::{Node, V};
 use super::super::user_data::{cluster_values, decode_base64};
+use super::super::{ASG, IacError, Sink};
 use super::{Plan, Res, strings, strip_keys};
-use crate::model::{HostGroup, LaunchPublicIp};
+use crate::model::{HostGroup, LaunchPublicIp, Resource};
 
-const ASG: &str = "AWS::AutoScaling::AutoScalingGroup";
 const INSTANCE: &str = "AWS::EC2::Instance";
 
 fn s(n: &Node, k: &str) -> Option<String> {
@@ -24,10 +23,6 @@ fn s(n: &Node, k: &str) -> Option<String> {
 }
 
 impl<'a> Plan<'a> {
-    fn of(&self, ty: &'static str) -> impl Iterator<Item = &Res<'a>> {
-        self.resources.iter().filter(move |r| r.ty == ty)
-    }
-
     /// A resource of one of `types` named by `value` (an id this plan gives it, or its `name`).
     fn named(&self, types: &[&str], value: &str) -> Option<&Res<'a>> {
         self.resources.iter().find(|r| {
@@ -44,16 +39,19 @@ impl<'a> Plan<'a> {
     }
 }
 
-pub(super) fn host_groups(p: &Plan<'_>, sink: &mut Sink<'_>) -> Vec<HostGroup> {
-    // (Auto Scaling group reference, cluster, how) through capacity providers.
-    let mut via: Vec<(String, String, String)> = Vec::new();
+/// An Auto Scaling group reference (id or name) → the cluster whose capacity provider names
+/// it, and how.
+pub(super) struct ProviderLink {
+    group: String,
+    cluster: String,
+    how: String,
+}
+
+/// Every link from an Auto Scaling group to a cluster through capacity providers.
+fn provider_links(p: &Plan<'_>) -> Vec<ProviderLink> {
     let mut links: Vec<(String, String, String)> = Vec::new();
     for c in p.of("aws_ecs_cluster_capacity_providers") {
-        let Some(cluster) = p
-            .refs(c, &["cluster_name"])
-            .ok()
-            .and_then(|v| v.into_iter().next())
-        else {
+        let Some(cluster) = p.first(c, &["cluster_name"]) else {
             continue;
         };
         let cluster = p.cluster(&cluster);
@@ -88,80 +86,93 @@ pub(super) fn host_groups(p: &Plan<'_>, sink: &mut Sink<'_>) -> Vec<HostGroup> {
             ));
         }
     }
+    let mut out = Vec::new();
     for (cluster, cp, how) in links {
         let Some(cpr) = p.named(&["aws_ecs_capacity_provider"], &cp) else {
             continue;
         };
         let path = ["auto_scaling_group_provider", "0", "auto_scaling_group_arn"];
-        if let Some(asg) = p.refs(cpr, &path).ok().and_then(|v| v.into_iter().next()) {
-            via.push((
-                asg,
+        if let Some(group) = p.first(cpr, &path) {
+            out.push(ProviderLink {
+                group,
                 cluster,
-                format!("capacity provider `{}` (named in {how})", cpr.address),
-            ));
-        }
-    }
-
-    let mut out = Vec::new();
-    for r in p.of("aws_autoscaling_group") {
-        let id = p.id(r);
-        let name = s(r.values, "name");
-        let launch = launch_of(p, r, &id);
-        let link = via
-            .iter()
-            .find(|(a, _, _)| *a == id || Some(a) == name.as_ref())
-            .map(|(_, c, how)| (c.clone(), how.clone()))
-            .or_else(|| match &launch {
-                Ok(Some(l)) => user_data_link(p, l),
-                _ => None,
+                how: format!("capacity provider `{}` (named in {how})", cpr.address),
             });
-        let Some((cluster, how)) = link else { continue };
-        let mut g = HostGroup::new(id.clone(), ASG, cluster, how);
-        match &launch {
-            Ok(Some(l)) => {
-                g.launch = Some(p.id(l));
-                read_launch(p, sink, &mut g, l);
-            }
-            Ok(None) => g.gaps.push(format!(
-                "Auto Scaling group `{}` names no launch template or launch configuration, so its instances' security groups and public addresses are unknown",
-                r.address
-            )),
-            Err(why) => g.gaps.push(why.clone()),
         }
-        if let Some((k, _)) = r.values.entry("vpc_zone_identifier") {
-            sink.at(&id, "vpc_zone_identifier", k.pos);
-        }
-        match p.refs(r, &["vpc_zone_identifier"]) {
-            Ok(ids) if !ids.is_empty() => g.subnets = ids,
-            Ok(_) if !g.subnets.is_empty() => {}
-            Ok(_) => g.gaps.push(format!(
-                "Auto Scaling group `{}` names no subnets (`vpc_zone_identifier`), so where its instances run is unknown",
-                r.address
-            )),
-            Err(why) => g.gaps.push(format!(
-                "the subnets of Auto Scaling group `{}` are unknown: {why}",
-                r.address
-            )),
-        }
-        out.push(g);
-    }
-    for r in p.of("aws_instance") {
-        let Some((cluster, how)) = user_data_link(p, r) else {
-            continue;
-        };
-        let mut g = HostGroup::new(p.id(r), INSTANCE, cluster, how);
-        read_launch(p, sink, &mut g, r);
-        match p.refs(r, &["subnet_id"]) {
-            Ok(ids) if !ids.is_empty() => g.subnets = ids,
-            _ if !g.subnets.is_empty() => {}
-            _ => g.gaps.push(format!(
-                "the subnet of EC2 instance `{}` is unknown, so where it runs is unknown",
-                r.address
-            )),
-        }
-        out.push(g);
     }
     out
+}
+
+/// An `aws_autoscaling_group` that joins a cluster, as a [`HostGroup`].
+pub(super) fn auto_scaling_group(
+    p: &Plan<'_>,
+    sink: &mut Sink<'_>,
+    r: &Res<'_>,
+    id: &str,
+) -> Result<Vec<Resource>, IacError> {
+    let name = s(r.values, "name");
+    let launch = launch_of(p, r, id);
+    let link = (p.providers.get_or_init(|| provider_links(p)).iter())
+        .find(|l| l.group == id || Some(&l.group) == name.as_ref())
+        .map(|l| (l.cluster.clone(), l.how.clone()))
+        .or_else(|| match &launch {
+            Ok(Some(l)) => user_data_link(p, l),
+            _ => None,
+        });
+    let Some((cluster, how)) = link else {
+        return Ok(Vec::new());
+    };
+    let mut g = HostGroup::new(id.to_string(), ASG, cluster, how);
+    match &launch {
+        Ok(Some(l)) => {
+            g.launch = Some(p.id(l));
+            read_launch(p, sink, &mut g, l);
+        }
+        Ok(None) => g.gaps.push(format!(
+            "Auto Scaling group `{}` names no launch template or launch configuration, so its instances' security groups and public addresses are unknown",
+            r.address
+        )),
+        Err(why) => g.gaps.push(why.clone()),
+    }
+    if let Some((k, _)) = r.values.entry("vpc_zone_identifier") {
+        sink.at(id, "vpc_zone_identifier", k.pos);
+    }
+    match p.refs(r, &["vpc_zone_identifier"]) {
+        Ok(ids) if !ids.is_empty() => g.subnets = ids,
+        Ok(_) if !g.subnets.is_empty() => {}
+        Ok(_) => g.gaps.push(format!(
+            "Auto Scaling group `{}` names no subnets (`vpc_zone_identifier`), so where its instances run is unknown",
+            r.address
+        )),
+        Err(why) => g.gaps.push(format!(
+            "the subnets of Auto Scaling group `{}` are unknown: {why}",
+            r.address
+        )),
+    }
+    Ok(vec![Resource::HostGroup(g)])
+}
+
+/// An `aws_instance` that joins a cluster (in its `user_data`), as a [`HostGroup`].
+pub(super) fn instance(
+    p: &Plan<'_>,
+    sink: &mut Sink<'_>,
+    r: &Res<'_>,
+    id: &str,
+) -> Result<Vec<Resource>, IacError> {
+    let Some((cluster, how)) = user_data_link(p, r) else {
+        return Ok(Vec::new());
+    };
+    let mut g = HostGroup::new(id.to_string(), INSTANCE, cluster, how);
+    read_launch(p, sink, &mut g, r);
+    match p.refs(r, &["subnet_id"]) {
+        Ok(ids) if !ids.is_empty() => g.subnets = ids,
+        _ if !g.subnets.is_empty() => {}
+        _ => g.gaps.push(format!(
+            "the subnet of EC2 instance `{}` is unknown, so where it runs is unknown",
+            r.address
+        )),
+    }
+    Ok(vec![Resource::HostGroup(g)])
 }
 
 /// The launch template or configuration of an Auto Scaling group.

@@ -2,13 +2,19 @@
 //! prints: `action` blocks become `Actions` (with `forward { target_group { arn weight } }`
 //! and the sign-in blocks), `condition` blocks become `Conditions` in their `*Config` form.
 
-use super::super::Sink;
 use super::super::node::{Node, V};
-use super::{Plan, Res};
+use super::super::{IacError, Sink};
+use super::{Plan, Res, model};
+use crate::model::Resource;
 use serde_json::{Value, json};
 
-/// The rule's JSON in the API's shape.
-pub(super) fn listener_rule(p: &Plan<'_>, r: &Res<'_>, sink: &mut Sink<'_>, id: &str) -> Value {
+/// The rule in the API's shape.
+pub(super) fn listener_rule(
+    p: &Plan<'_>,
+    sink: &mut Sink<'_>,
+    r: &Res<'_>,
+    id: &str,
+) -> Result<Vec<Resource>, IacError> {
     let v = r.values;
     if let Some((k, _)) = v.entry("listener_arn") {
         sink.at(id, "ListenerArn", k.pos);
@@ -21,10 +27,11 @@ pub(super) fn listener_rule(p: &Plan<'_>, r: &Res<'_>, sink: &mut Sink<'_>, id: 
             format!("{id}/unresolved-listener")
         }
     };
-    json!({"RuleArn": id, "ListenerArn": listener,
+    let rule = json!({"RuleArn": id, "ListenerArn": listener,
         "Priority": v.get("priority").and_then(Node::text),
         "Actions": actions(p, r, sink, id, "action", "Actions"),
-        "Conditions": conditions(sink, id, v)})
+        "Conditions": conditions(sink, id, v)});
+    Ok(vec![Resource::ListenerRule(model(id, rule)?)])
 }
 
 /// The `block` action blocks of `r` (`action` of a rule, `default_action` of a listener) as

@@ -1,0 +1,47 @@
+//! ECS: task definitions and services are already the API's shape in camelCase; clusters.
+
+use super::super::{IacError, Sink, fields};
+use super::{Cx, Res, lower_first, model, name_or_logical, obj};
+use crate::model::Resource;
+use serde_json::json;
+
+pub(super) fn task_definition(
+    _: &Cx<'_, '_>,
+    sink: &mut Sink<'_>,
+    r: &Res<'_, '_>,
+) -> Result<Vec<Resource>, IacError> {
+    let id = &r.id;
+    let mut v = sink.json(id, r.props, "", true).unwrap_or(json!({}));
+    let o = obj(&mut v);
+    o.insert("taskDefinitionArn".into(), id.clone().into());
+    o.entry("family").or_insert_with(|| r.logical.into());
+    Ok(vec![Resource::TaskDefinition(model(id, v)?)])
+}
+
+pub(super) fn service(
+    _: &Cx<'_, '_>,
+    sink: &mut Sink<'_>,
+    r: &Res<'_, '_>,
+) -> Result<Vec<Resource>, IacError> {
+    let id = &r.id;
+    let mut v = sink.json(id, r.props, "", true).unwrap_or(json!({}));
+    let o = obj(&mut v);
+    o.insert("serviceArn".into(), id.clone().into());
+    o.entry("serviceName").or_insert_with(|| r.logical.into());
+    // `Cluster` is the API's `clusterArn`.
+    let cluster = fields::CLUSTER;
+    if let Some(c) = o.remove(&lower_first(cluster.cfn)) {
+        o.insert(cluster.model.into(), c);
+    }
+    // ECS defaults to the EC2 launch type when neither is given.
+    Ok(vec![Resource::Service(model(id, v)?)])
+}
+
+pub(super) fn cluster(
+    _: &Cx<'_, '_>,
+    _: &mut Sink<'_>,
+    r: &Res<'_, '_>,
+) -> Result<Vec<Resource>, IacError> {
+    let v = json!({"clusterArn": r.id, "clusterName": name_or_logical(r, "ClusterName")});
+    Ok(vec![Resource::Cluster(model(&r.id, v)?)])
+}
