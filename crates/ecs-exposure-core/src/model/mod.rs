@@ -34,7 +34,7 @@ pub use resource::{Resource, ResourceType};
 pub use secret::SecretString;
 pub use severity::{Impact, Likelihood, Severity};
 pub use snippet::{SNIPPET_CHARS, Snippet};
-pub use source::{Location, SourceKind, SourceMap, Unresolved};
+pub use source::{Location, Origin, SourceKind, SourceMap, Unresolved};
 pub use suppression::Suppression;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -275,6 +275,13 @@ impl Inventory {
     /// definition file is written.
     pub fn locate(&self, resource: &str, field: Option<&str>) -> Option<&Location> {
         self.sources.get(resource)?.locate(field)
+    }
+
+    /// What a resource read from a file is called in it ([`Origin::Unknown`] for one read
+    /// from the AWS API or a snapshot).
+    pub fn origin(&self, resource: &str) -> &Origin {
+        const UNKNOWN: &Origin = &Origin::Unknown;
+        self.sources.get(resource).map_or(UNKNOWN, |m| &m.origin)
     }
 
     /// Whether a resource was converted from a template or plan (not read from a task

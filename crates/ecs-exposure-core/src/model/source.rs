@@ -33,11 +33,31 @@ pub enum SourceKind {
     TaskDefinitionFile,
 }
 
+/// What a resource read from a file is called in it. Code that needs a resource's logical id
+/// or address asks for this instead of parsing the inventory id (`file#LogicalId`,
+/// `file#aws_ecs_service.web`), whose shape is the loaders' choice, not a contract.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// Not recorded.
+    #[default]
+    Unknown,
+    /// A resource of a CloudFormation template. `nested`: converted from a nested stack's
+    /// template (one child template can be used twice with different parameters, so an edit
+    /// of it is not an edit of this resource alone).
+    CloudFormation { logical_id: String, nested: bool },
+    /// A resource of a Terraform plan, by its address (`aws_ecs_service.web`).
+    TerraformPlan { address: String },
+    /// A task definition document (`register-task-definition` input or
+    /// `describe-task-definition` output).
+    TaskDefinitionFile,
+}
+
 /// The positions of one converted resource: model JSON path → place.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     pub entries: HashMap<String, Location>,
     pub kind: SourceKind,
+    pub origin: Origin,
 }
 
 impl SourceMap {

@@ -30,6 +30,9 @@ pub struct Credentials {
     /// refused like the others.
     arguments: BTreeMap<String, Vec<String>>,
     values: Vec<SecretString>,
+    /// The template file and CloudFormation logical id of each task definition (by ARN) read
+    /// from a template, for finding its credential lines in the template's text.
+    logical_ids: BTreeMap<String, (String, String)>,
     /// The values indexed for searching text, built on first use.
     pieces: std::sync::OnceLock<Pieces>,
 }
@@ -102,6 +105,14 @@ impl Credentials {
                 }
             }
         }
+        for arn in out.variables.keys() {
+            if let (crate::model::Origin::CloudFormation { logical_id, .. }, Some(at)) =
+                (inv.origin(arn), inv.locate(arn, None))
+            {
+                out.logical_ids
+                    .insert(arn.clone(), (at.file.clone(), logical_id.clone()));
+            }
+        }
         out
     }
 
@@ -156,6 +167,7 @@ impl Credentials {
             variables,
             arguments: BTreeMap::new(),
             values,
+            logical_ids: BTreeMap::new(),
             pieces: Default::default(),
         }
     }
@@ -245,8 +257,8 @@ impl Credentials {
             .variables
             .iter()
             .filter_map(|(arn, vars)| {
-                let (f, logical) = arn.rsplit_once('#')?;
-                (f == file).then_some((logical, vars))
+                let (f, logical) = self.logical_ids.get(arn)?;
+                (f == file).then_some((logical.as_str(), vars))
             })
             .flat_map(|(logical, vars)| vars.iter().map(move |v| (logical, v.name.as_str())))
             .collect();

@@ -17,7 +17,7 @@ pub use terraform::terraform_notes;
 
 mod error;
 use super::change::Change;
-use crate::model::Inventory;
+use crate::model::{Inventory, Origin};
 pub use error::EditError;
 use serde::Serialize;
 
@@ -38,19 +38,24 @@ pub struct LineEdit {
     pub insert: Vec<String>,
 }
 
-/// The template file and logical id of a CloudFormation resource id, or `None` (not IaC, or
-/// Terraform).
-fn cfn_resource(id: &str) -> Option<(&str, &str)> {
-    let (file, logical) = id.rsplit_once('#')?;
-    (!logical.is_empty() && logical.chars().all(|c| c.is_ascii_alphanumeric()))
-        .then_some((file, logical))
+/// The template file and logical id of a resource converted from a CloudFormation template
+/// (not from a nested stack's template, which other stacks may share), or `None`.
+fn cfn_resource<'a>(inv: &'a Inventory, id: &str) -> Option<(&'a str, &'a str)> {
+    match inv.origin(id) {
+        Origin::CloudFormation {
+            logical_id,
+            nested: false,
+        } => Some((source_file(inv, id)?, logical_id.as_str())),
+        _ => None,
+    }
 }
 
-/// The file and address of a Terraform plan resource id.
-fn tf_resource(id: &str) -> Option<(&str, &str)> {
-    let (file, address) = id.rsplit_once('#')?;
-    (address.split('.').any(|p| p.starts_with("aws_")) && address.contains('.'))
-        .then_some((file, address))
+/// The plan file and address of a resource converted from a Terraform plan, or `None`.
+fn tf_resource<'a>(inv: &'a Inventory, id: &str) -> Option<(&'a str, &'a str)> {
+    match inv.origin(id) {
+        Origin::TerraformPlan { address } => Some((source_file(inv, id)?, address.as_str())),
+        _ => None,
+    }
 }
 
 /// The file the resource was read from, as the loader recorded it.
@@ -120,7 +125,7 @@ pub fn check_loads(file: &str, text: &str) -> Result<(), EditError> {
 /// The CloudFormation template a change edits, if its resource came from one.
 pub fn cfn_file<'a>(inv: &'a Inventory, change: &Change) -> Option<&'a str> {
     let id = change.resources().into_iter().next()?;
-    cfn_resource(&id)?;
+    cfn_resource(inv, &id)?;
     // A task definition file (`taskdef.json#web` has the same shape of id) is rewritten
     // whole by `fix`, never edited as a template.
     inv.sources

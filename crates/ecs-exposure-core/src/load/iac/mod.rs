@@ -165,6 +165,11 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// Records what a resource is called in the file (before its positions are recorded).
+    fn origin(&mut self, id: &str, origin: crate::model::Origin) {
+        self.sources.entry(id.to_string()).or_default().origin = origin;
+    }
+
     /// Records where a model path of a resource comes from (the first record wins).
     fn at(&mut self, id: &str, path: &str, p: node::Pos) {
         if self

@@ -68,6 +68,7 @@ impl<'a> Positioned<'a> {
         };
         let mut map = SourceMap {
             kind: SourceKind::TaskDefinitionFile,
+            origin: crate::model::Origin::TaskDefinitionFile,
             ..SourceMap::default()
         };
         map.entries.insert(String::new(), sink.loc(start));

@@ -13,7 +13,7 @@ pub fn terraform_notes(inv: &Inventory, change: &Change) -> Vec<String> {
     let Some(id) = change.resources().into_iter().next() else {
         return Vec::new();
     };
-    let Some((_, address)) = tf_resource(&id) else {
+    let Some((_, address)) = tf_resource(inv, &id) else {
         return Vec::new();
     };
     let td = change.task_definition().unwrap_or("");

@@ -183,7 +183,27 @@ fn terraform_gets_review_notes() {
         task_definition: "plan.json#aws_ecs_task_definition.web".into(),
         containers: vec!["web".into()],
     };
-    let n = terraform_notes(&Inventory::default(), &c);
+    // The planner asks the inventory what the resource is called in its file.
+    let mut inv = Inventory::default();
+    let mut map = crate::model::SourceMap {
+        origin: crate::model::Origin::TerraformPlan {
+            address: "aws_ecs_task_definition.web".into(),
+        },
+        ..Default::default()
+    };
+    map.entries.insert(
+        String::new(),
+        crate::model::Location {
+            file: "plan.json".into(),
+            line: 1,
+            column: 1,
+            snippet: None,
+        },
+    );
+    inv.sources
+        .insert("plan.json#aws_ecs_task_definition.web".into(), map);
+    assert!(terraform_notes(&Inventory::default(), &c).is_empty());
+    let n = terraform_notes(&inv, &c);
     assert_eq!(n.len(), 1);
     assert!(
         n[0].contains(

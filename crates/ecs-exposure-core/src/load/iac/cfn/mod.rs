@@ -113,6 +113,14 @@ pub fn convert(t: &Template<'_>, text: &str) -> Result<IacDocument, IacError> {
     };
     for (logical, ty, props, pos) in &resolved {
         let id = t.id(logical);
+        sink.origin(
+            &id,
+            crate::model::Origin::CloudFormation {
+                logical_id: logical.to_string(),
+                // A nested stack's resources are named `parent#Stack/Logical`.
+                nested: !t.id_base.ends_with('#'),
+            },
+        );
         // The resource itself: the line of its logical id.
         sink.at(&id, "", t.logical_pos.get(logical).copied().unwrap_or(*pos));
         let Some((_, kinds, converter)) = CONVERTERS.iter().find(|(name, ..)| name == ty) else {

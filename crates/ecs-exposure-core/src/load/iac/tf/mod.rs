@@ -264,6 +264,12 @@ pub fn convert(file: &str, root: &Node, text: &str) -> Result<IacDocument, IacEr
     let p = &plan;
     for r in &p.resources {
         let id = p.id(r);
+        sink.origin(
+            &id,
+            crate::model::Origin::TerraformPlan {
+                address: r.address.to_string(),
+            },
+        );
         sink.at(&id, "", r.pos);
         if let Some((_, kinds, converter)) = CONVERTERS.iter().find(|(ty, ..)| *ty == r.ty) {
             doc.resources.extend(converter(p, &mut sink, r, &id)?);
