@@ -53,17 +53,14 @@ enum Family {
     Alpine,
 }
 
-/// The day the table was last brought up to date. There is no clock in the core: a release
-/// is on the table only once its end date had passed on this day, so a scan gives the same
-/// answer whenever it runs. A test checks every entry against it.
-const AS_OF: &str = "2026-12-01";
-
-/// Releases past their vendor's end of support, as of [`AS_OF`] (2026-12), with the vendors'
-/// published dates: Debian, the end of Debian LTS; Ubuntu, the end of standard support
-/// (Ubuntu Pro's paid extension aside); CentOS, Red Hat Enterprise Linux and Oracle Linux,
-/// the end of maintenance / premier support; Amazon Linux, AWS's end of support; Alpine, the
-/// end of support of the release's main repository. This table must be extended as releases
-/// reach their end of life (move `AS_OF` with it); a platform not listed is not reported.
+/// Releases past their vendor's end of support, as of 2026-12 (`AS_OF` in the tests), with
+/// the vendors' published dates: Debian, the end of Debian LTS; Ubuntu, the end of standard
+/// support (Ubuntu Pro's paid extension aside); CentOS, Red Hat Enterprise Linux and Oracle
+/// Linux, the end of maintenance / premier support; Amazon Linux, AWS's end of support;
+/// Alpine, the end of support of the release's main repository. This table must be extended
+/// as releases reach their end of life (move `AS_OF` with it); a platform not listed is not
+/// reported. There is no clock in the core: a release is listed only once its end date has
+/// passed on the day the table was dated, so a scan gives the same answer whenever it runs.
 const END_OF_LIFE: &[EndOfLife] = &[
     eol(Family::Debian, "7", "Debian 7 (wheezy)", "2018-05-31"),
     eol(Family::Debian, "8", "Debian 8 (jessie)", "2020-06-30"),
@@ -317,6 +314,9 @@ mod tests {
     fn fixture() {
         super::super::testing::run_fixture(&TRAIT, include_str!("fixtures/end_of_life_os.json"));
     }
+
+    /// The day the table was last brought up to date: every entry must have ended by then.
+    const AS_OF: &str = "2026-12-01";
 
     #[test]
     fn every_entry_ended_before_the_table_was_dated() {
