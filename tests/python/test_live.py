@@ -208,7 +208,7 @@ def test_access_denied_is_a_named_gap_and_strict_fails(moto, account, aws_env):
     failed = {f["operation"]: f for f in report["collection_failures"]}
     assert set(failed) == {"inspector2:ListFindings", "ec2:DescribeRouteTables"}
     assert failed["inspector2:ListFindings"]["traits_not_evaluated"] == [
-        "exploitable-vulnerability", "software-vulnerability"]
+        "exploitable-vulnerability", "software-vulnerability", "end-of-life-os", "malicious-package"]
     assert "AccessDeniedException" in failed["inspector2:ListFindings"]["error"]
     assert failed["ec2:DescribeRouteTables"]["traits_not_evaluated"] == ["internet-reachable"]
     assert len(failed["ec2:DescribeRouteTables"]["resources"]) == 7  # every seeded service
