@@ -12,7 +12,7 @@ import pytest
 
 from awsproxy import Proxy
 from conftest import ROOT, reset, run
-from seed import ACCOUNT, assumed, default_findings, seed, seed_inspector
+from seed import ACCOUNT, assumed, default_findings, inspector_finding, seed, seed_inspector
 
 READ_ONLY = re.compile(r"^(Describe|List|Get|BatchGet)[A-Za-z]+$")
 
@@ -68,6 +68,34 @@ def test_live_scan_finds_the_seeded_exposures(moto, account, aws_env):
                      proc.stderr), proc.stderr
     for f in report["findings"]:
         assert f["resource"]["account"] == ACCOUNT
+
+
+def test_end_of_life_os_and_malicious_package_from_live_findings(moto, aws_env):
+    """The two Inspector traits need nothing collected beyond list-findings: the image's
+    platform and the finding's vulnerability id."""
+    reset(moto)
+    seed(moto)
+    findings = default_findings()
+    checkout = next(f for f in findings if f["resources"][0]["details"]["awsEcrContainerImage"]["repositoryName"] == "checkout-api")
+    checkout["resources"][0]["details"]["awsEcrContainerImage"]["platform"] = "UBUNTU_18_04"
+    mal = inspector_finding("storefront", "2024.11", "MAL-2025-49238", False, 0.0,
+                            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")
+    mal["packageVulnerabilityDetails"]["vulnerablePackages"] = [
+        {"name": "ssp-config-management-tool", "version": "1.0.3", "packageManager": "NODE"}]
+    seed_inspector(moto, findings + [mal])
+    report, _ = scan_live(moto, aws_env)
+    by = findings_by_name(report)
+    api = {t["id"]: t for t in by["checkout-api"]["traits"]}
+    assert "end-of-life-os" in api, list(api)
+    assert api["end-of-life-os"]["evidence"][0]["details"]["platform"] == "UBUNTU_18_04"
+    store = {t["id"]: t for t in by["storefront"]["traits"]}
+    assert "malicious-package" in store, list(store)
+    assert store["malicious-package"]["evidence"][0]["details"]["vulnerability_id"] == "MAL-2025-49238"
+    assert "end-of-life-os" not in store, "DEBIAN_12 is supported"
+    # The malicious package is that trait's alone, not also a vulnerability.
+    for t in by["storefront"]["traits"]:
+        if t["id"] != "malicious-package":
+            assert "MAL-2025-49238" not in json.dumps(t), t["id"]
 
 
 def test_bridge_service_is_judged_on_its_container_instance(moto, account, aws_env, tmp_path):
@@ -180,7 +208,7 @@ def test_access_denied_is_a_named_gap_and_strict_fails(moto, account, aws_env):
     failed = {f["operation"]: f for f in report["collection_failures"]}
     assert set(failed) == {"inspector2:ListFindings", "ec2:DescribeRouteTables"}
     assert failed["inspector2:ListFindings"]["traits_not_evaluated"] == [
-        "exploitable-vulnerability", "software-vulnerability"]
+        "exploitable-vulnerability", "software-vulnerability", "end-of-life-os", "malicious-package"]
     assert "AccessDeniedException" in failed["inspector2:ListFindings"]["error"]
     assert failed["ec2:DescribeRouteTables"]["traits_not_evaluated"] == ["internet-reachable"]
     assert len(failed["ec2:DescribeRouteTables"]["resources"]) == 7  # every seeded service

@@ -94,7 +94,12 @@ mod tests {
     fn calls_map_to_the_traits_they_feed() {
         assert_eq!(
             traits_fed_by("inspector2:ListFindings"),
-            vec![ExploitableVulnerability, SoftwareVulnerability]
+            vec![
+                ExploitableVulnerability,
+                SoftwareVulnerability,
+                EndOfLifeOs,
+                MaliciousPackage
+            ]
         );
         assert_eq!(
             traits_fed_by("ec2:DescribeRouteTables"),

@@ -35,11 +35,22 @@ pub struct ImageFinding<'a> {
     pub containers: Vec<ContainerImage<'a>>,
 }
 
+/// [`all_service_findings`] but the known malicious packages, which are `malicious-package`'s
+/// alone: attacker code, not a vulnerability to patch.
+pub fn service_findings<'a>(
+    ctx: &ServiceContext<'a>,
+    out: &mut Outcome,
+) -> Option<Vec<ImageFinding<'a>>> {
+    let mut found = all_service_findings(ctx, out)?;
+    found.retain(|m| !super::malicious_package::is_malicious(m.finding));
+    Some(found)
+}
+
 /// The ACTIVE `PACKAGE_VULNERABILITY` findings on the images the service's task definition
 /// runs, one entry per finding. Returns `None` (with a gap) when the task definition or the
 /// Inspector findings are not in the input; records a gap for each container whose image is
 /// not in ECR, as Inspector cannot have judged it.
-pub fn service_findings<'a>(
+pub fn all_service_findings<'a>(
     ctx: &ServiceContext<'a>,
     out: &mut Outcome,
 ) -> Option<Vec<ImageFinding<'a>>> {

@@ -57,6 +57,8 @@ registry! {
     internet_reachable => InternetReachable,
     exploitable_vulnerability => ExploitableVulnerability,
     software_vulnerability => SoftwareVulnerability,
+    end_of_life_os => EndOfLifeOs,
+    malicious_package => MaliciousPackage,
     // Hygiene traits: context for a finding, never a finding on their own.
     writable_root_filesystem => WritableRootFilesystem,
     root_user => RootUser,

@@ -141,10 +141,10 @@ fn traps_do_not_fire() {
     assert!(a.findings.is_empty(), "{:#?}", a.findings);
     // Only the Inspector checks lack data; nothing is left unresolved.
     assert!(
-        a.not_evaluated.iter().all(|n| matches!(
-            n.trait_id,
-            TraitId::ExploitableVulnerability | TraitId::SoftwareVulnerability
-        )),
+        a.not_evaluated
+            .iter()
+            .all(|n| crate::traits::def(n.trait_id)
+                .reads_any(&[crate::model::Kind::InspectorFindings])),
         "{:#?}",
         a.not_evaluated
     );
