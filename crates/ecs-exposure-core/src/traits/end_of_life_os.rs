@@ -14,6 +14,9 @@ use super::*;
 use crate::model::ImageRef;
 use serde_json::Value;
 
+/// The release an evidence names, read back by the remediation.
+const OPERATING_SYSTEM: Key<str> = Key::new("operating_system");
+
 pub static TRAIT: TraitDef = TraitDef {
     id: TraitId::EndOfLifeOs,
     category: Category::Vulnerability,
@@ -240,7 +243,7 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
             ),
         )
         .container(h.containers[0].name)
-        .detail("image", h.image)
+        .with(keys::IMAGE, h.image)
         .detail(
             "containers",
             h.containers
@@ -249,7 +252,7 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                 .collect::<Vec<_>>(),
         )
         .detail("platform", h.platform)
-        .detail("operating_system", h.eol.name)
+        .with(OPERATING_SYSTEM, h.eol.name)
         .detail("end_of_support", h.eol.ended);
         if let Some(d) = h.digest {
             e = e.detail("image_digest", d);
@@ -265,8 +268,8 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     let mut steps: Vec<String> = evidence
         .iter()
         .filter_map(|e| {
-            let image = detail(e, "image")?;
-            let os = detail(e, "operating_system").unwrap_or("its operating system");
+            let image = e.get(keys::IMAGE)?;
+            let os = e.get(OPERATING_SYSTEM).unwrap_or("its operating system");
             let containers: Vec<String> = e
                 .details
                 .get("containers")
@@ -286,7 +289,7 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     steps.extend(rollout_steps(ctx));
     if let Some(repo) = evidence
         .iter()
-        .find_map(|e| detail(e, "image"))
+        .find_map(|e| e.get(keys::IMAGE))
         .and_then(ImageRef::parse)
         .map(|i| i.repository)
     {

@@ -80,7 +80,7 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
                 packages.push(name);
             }
         }
-        if let Some(i) = detail(e, "image")
+        if let Some(i) = e.get(keys::IMAGE)
             && !images.contains(&i)
         {
             images.push(i);
@@ -89,7 +89,7 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     let images: Vec<String> = images.iter().map(|i| format!("`{i}`")).collect();
     let ids: Vec<String> = evidence
         .iter()
-        .filter_map(|e| detail(e, "vulnerability_id"))
+        .filter_map(|e| e.get(keys::VULNERABILITY_ID))
         .map(|id| format!("`{id}`"))
         .collect();
     let mut steps = vec![
@@ -109,7 +109,7 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
     steps.extend(rollout_steps(ctx));
     if let Some(repo) = evidence
         .iter()
-        .find_map(|e| detail(e, "image"))
+        .find_map(|e| e.get(keys::IMAGE))
         .and_then(ImageRef::parse)
         .map(|i| i.repository)
     {
