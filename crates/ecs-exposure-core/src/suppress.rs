@@ -192,6 +192,7 @@ mod tests {
             reason: "accepted for the demo".into(),
             expires: expires.map(str::to_string),
             source: ".ecs-exposure.toml".into(),
+            written: crate::model::Written::InConfig,
         }
     }
 

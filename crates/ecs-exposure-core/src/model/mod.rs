@@ -35,7 +35,7 @@ pub use secret::SecretString;
 pub use severity::{Impact, Likelihood, Severity};
 pub use snippet::{SNIPPET_CHARS, Snippet};
 pub use source::{Location, Origin, SourceKind, SourceMap, Unresolved};
-pub use suppression::Suppression;
+pub use suppression::{Suppression, Written};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

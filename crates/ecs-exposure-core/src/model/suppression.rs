@@ -19,4 +19,17 @@ pub struct Suppression {
     pub expires: Option<String>,
     /// Where it was written (`.ecs-exposure.toml`, `stack.yaml:12`).
     pub source: String,
+    /// Whether it was written in a suppressions file or beside the resource (SARIF reports
+    /// the two as `external` and `inSource`).
+    #[serde(skip)]
+    pub written: Written,
+}
+
+/// Where a suppression was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// A suppressions file (`.ecs-exposure.toml`, `--config`).
+    InConfig,
+    /// Beside the resource in the scanned source (CloudFormation `Metadata`, Terraform tags).
+    InSource,
 }

@@ -42,6 +42,7 @@ fn suppression(trait_id: TraitId, resource: &str, expires: Option<&str>) -> Supp
         reason: "accepted".into(),
         expires: expires.map(str::to_string),
         source: ".ecs-exposure.toml".into(),
+        written: crate::model::Written::InConfig,
     }
 }
 

@@ -84,7 +84,7 @@ pub fn write(analysis: &Analysis, opts: &ReportOptions, w: &mut dyn Write) -> st
         for e in &x.hit.evidence {
             let mut r = suppressed_result(x, e);
             let s = &x.suppression;
-            let inline = !s.source.contains(".toml");
+            let inline = s.written == crate::model::Written::InSource;
             r["suppressions"] = json!([{
                 "kind": if inline { "inSource" } else { "external" },
                 "status": "accepted",
@@ -234,6 +234,7 @@ mod tests {
             reason: "demo".into(),
             expires: Some("2099-01-01".into()),
             source: ".ecs-exposure.toml (suppress[0])".into(),
+            written: crate::model::Written::InConfig,
         };
         crate::suppress::apply(&mut a, &[s], "2026-11-30");
         let doc = sarif(&a);

@@ -175,6 +175,7 @@ pub fn parse_config(origin: &str, text: &str) -> Result<Vec<Suppression>, Config
             reason,
             expires,
             source: format!("{origin} (suppress[{i}])"),
+            written: crate::model::Written::InConfig,
         });
     }
     Ok(out)
@@ -339,6 +340,7 @@ mod tests {
             reason: "r".into(),
             expires: Some(expires.into()),
             source: "stack.yaml:12".into(),
+            written: crate::model::Written::InSource,
         };
         assert!(check_expiries(&[s("public-ip", "2027-03-31")]).is_ok());
         let errs = check_expiries(&[

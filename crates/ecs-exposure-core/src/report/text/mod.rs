@@ -347,6 +347,7 @@ mod tests {
                 reason: format!("accepted{evil}"),
                 expires: None,
                 source: format!("conf{evil}.toml"),
+                written: crate::model::Written::InConfig,
             }],
             "2026-11-30",
         );

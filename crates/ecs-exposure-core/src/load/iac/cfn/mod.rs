@@ -184,6 +184,7 @@ fn inline_suppressions(
                 .unwrap_or_else(|| "(no reason given)".into()),
             expires: s.get("expires").and_then(Node::text),
             source: format!("{}:{}", t.file, s.pos.line),
+            written: crate::model::Written::InSource,
         });
     }
 }

@@ -301,6 +301,7 @@ fn tag_suppressions(p: &Plan<'_>, r: &Res<'_>, out: &mut Vec<crate::model::Suppr
             reason,
             expires,
             source: format!("{}:{}", p.file, k.pos.line),
+            written: crate::model::Written::InSource,
         });
     }
 }
