@@ -6,6 +6,7 @@ pub mod engine;
 pub mod harness;
 pub mod load;
 pub mod model;
+mod parallel;
 pub mod plan;
 pub mod report;
 pub mod suppress;

@@ -1,7 +1,8 @@
 //! Reading input files (listed by [`crate::walk`], read by [`crate::read`]): files are parsed
-//! on all cores and merged in path order, so the result does not depend on scheduling.
+//! on all cores (rayon) and merged in path order, so the result does not depend on scheduling.
 
 use crate::read::{Limit, read_regular};
+use rayon::prelude::*;
 use ecs_exposure_core::load::{
     Diagnostic, Found, Loader, Parsed, describe_output_sources, parse_document, parse_document_with,
 };
@@ -43,45 +44,31 @@ pub fn load(
     limit: Limit,
 ) -> Loaded {
     let templates = crate::nested::LocalTemplates::new(paths, limit);
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(files.len().max(1));
-    let mut slots: Vec<Option<(Found, Result<Parsed, Diagnostic>)>> =
-        (0..files.len()).map(|_| None).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(&mut slots);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                // One read buffer per thread, reused: a fresh buffer per file would page-fault
-                // new memory for every one of tens of thousands of files.
-                let mut buf = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(path) = files.get(i) else { break };
-                    let found = if named.contains(path) {
-                        Found::Named
-                    } else {
-                        Found::Walked
-                    };
-                    let name = path.display().to_string();
-                    let parsed = match read_regular(path, limit, &mut buf) {
-                        Ok(()) => parse_document_with(&name, &buf, found, Some(&templates)),
-                        Err(e) => Err(Diagnostic {
-                            file: name,
-                            path: None,
-                            line: None,
-                            column: None,
-                            message: e.to_string(),
-                        }),
-                    };
-                    results.lock().expect("no thread panics while holding it")[i] =
-                        Some((found, parsed));
-                }
-            });
-        }
-    });
+    // Rayon's global pool (one thread per core), work-stealing file by file; `collect` keeps
+    // path order. One read buffer per run of files a thread takes, reused: a fresh buffer per
+    // file would page-fault new memory for every one of tens of thousands of files.
+    let slots: Vec<(Found, Result<Parsed, Diagnostic>)> = files
+        .par_iter()
+        .map_init(Vec::new, |buf, path| {
+            let found = if named.contains(path) {
+                Found::Named
+            } else {
+                Found::Walked
+            };
+            let name = path.display().to_string();
+            let parsed = match read_regular(path, limit, buf) {
+                Ok(()) => parse_document_with(&name, buf, found, Some(&templates)),
+                Err(e) => Err(Diagnostic {
+                    file: name,
+                    path: None,
+                    line: None,
+                    column: None,
+                    message: e.to_string(),
+                }),
+            };
+            (found, parsed)
+        })
+        .collect();
     // A template that is a nested stack of another one is read as part of it, with the
     // parameters it passes; on its own it would be scanned twice, once with made-up values.
     let nested = templates.nested_files(files);
@@ -91,11 +78,7 @@ pub fn load(
     // AWS CLI output files loaded, in order: the task definition files among them may be
     // read again for their places (see `locate_task_definition_files`).
     let mut outputs = Vec::new();
-    for (i, (found, slot)) in slots
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, s)| s.map(|s| (i, s)))
-    {
+    for (i, (found, slot)) in slots.into_iter().enumerate() {
         match slot {
             Ok(_) if nested.get(i) == Some(&true) => {}
             Ok(parsed) => {

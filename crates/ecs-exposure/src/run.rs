@@ -404,7 +404,8 @@ pub(crate) fn scan_time() -> ScanTime {
 /// Epoch seconds as UTC RFC 3339 (`2026-11-30T00:53:20Z`), when the year is 0 to 9999.
 fn rfc3339(secs: i64) -> Option<String> {
     let at = time::OffsetDateTime::from_unix_timestamp(secs).ok()?;
-    at.format(&time::format_description::well_known::Rfc3339).ok()
+    at.format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }
 
 #[cfg(test)]
