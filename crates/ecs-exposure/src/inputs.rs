@@ -2,11 +2,11 @@
 //! on all cores (rayon) and merged in path order, so the result does not depend on scheduling.
 
 use crate::read::{Limit, read_regular};
-use rayon::prelude::*;
 use ecs_exposure_core::load::{
     Diagnostic, Found, Loader, Parsed, describe_output_sources, parse_document, parse_document_with,
 };
 use ecs_exposure_core::model::{Inventory, Kind};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 

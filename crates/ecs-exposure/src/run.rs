@@ -9,7 +9,7 @@ use ecs_exposure_core::plan;
 use ecs_exposure_core::report::{self, ReportOptions, ScanTime};
 use ecs_exposure_core::suppress;
 use ecs_exposure_core::traits;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -237,12 +237,14 @@ fn scan(args: ScanArgs) -> Result<u8, String> {
         time,
         threads,
     };
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
+        // Standard output on a terminal, unless NO_COLOR (or CLICOLOR=0, TERM=dumb) says no;
+        // CLICOLOR_FORCE asks for colour in a pipe too. A report file never gets colour.
         ColorChoice::Auto => {
-            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            args.output.is_none()
+                && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     };
     write_report(&args, &analysis, &opts, color)?;
