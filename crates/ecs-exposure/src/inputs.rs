@@ -35,6 +35,20 @@ fn not_loaded(mut d: Diagnostic) -> Diagnostic {
     d
 }
 
+thread_local! {
+    /// One read buffer per loader thread, reused: a fresh buffer per file would page-fault new
+    /// memory for every one of tens of thousands of files. Freed when the thread ends.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `f` with this thread's read buffer (a fresh one if it is in use).
+fn with_buffer<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    BUFFER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => f(&mut buf),
+        Err(_) => f(&mut Vec::new()),
+    })
+}
+
 /// `named`: the files named on the command line (see [`crate::walk::Listing`]); `paths`: the
 /// paths given (files and folders), inside which nested stacks' templates are read.
 pub fn load(
@@ -44,31 +58,37 @@ pub fn load(
     limit: Limit,
 ) -> Loaded {
     let templates = crate::nested::LocalTemplates::new(paths, limit);
-    // Rayon's global pool (one thread per core), work-stealing file by file; `collect` keeps
-    // path order. One read buffer per run of files a thread takes, reused: a fresh buffer per
-    // file would page-fault new memory for every one of tens of thousands of files.
-    let slots: Vec<(Found, Result<Parsed, Diagnostic>)> = files
-        .par_iter()
-        .map_init(Vec::new, |buf, path| {
-            let found = if named.contains(path) {
-                Found::Named
-            } else {
-                Found::Walked
-            };
-            let name = path.display().to_string();
-            let parsed = match read_regular(path, limit, buf) {
-                Ok(()) => parse_document_with(&name, buf, found, Some(&templates)),
-                Err(e) => Err(Diagnostic {
-                    file: name,
-                    path: None,
-                    line: None,
-                    column: None,
-                    message: e.to_string(),
-                }),
-            };
-            (found, parsed)
-        })
-        .collect();
+    // One thread per core, work-stealing file by file; `collect` keeps path order. A pool of
+    // its own, ended after loading: its threads' buffers and allocator arenas go with it,
+    // and the analysis that follows reuses them.
+    let read_one = |path: &PathBuf| {
+        let found = if named.contains(path) {
+            Found::Named
+        } else {
+            Found::Walked
+        };
+        let name = path.display().to_string();
+        let parsed = with_buffer(|buf| match read_regular(path, limit, buf) {
+            Ok(()) => parse_document_with(&name, buf, found, Some(&templates)),
+            Err(e) => Err(Diagnostic {
+                file: name,
+                path: None,
+                line: None,
+                column: None,
+                message: e.to_string(),
+            }),
+        });
+        (found, parsed)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let slots: Vec<(Found, Result<Parsed, Diagnostic>)> = match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.min(files.len().max(1)))
+        .build()
+    {
+        Ok(pool) => pool.install(|| files.par_iter().map(read_one).collect()),
+        // No thread to be had: this one reads them all.
+        Err(_) => files.iter().map(read_one).collect(),
+    };
     // A template that is a nested stack of another one is read as part of it, with the
     // parameters it passes; on its own it would be scanned twice, once with made-up values.
     let nested = templates.nested_files(files);

@@ -393,10 +393,14 @@ pub(crate) fn scan_time() -> ScanTime {
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| Some((secs, rfc3339(secs)?)));
-    let (secs, text) = given.unwrap_or_else(|| {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        (now, rfc3339(now).unwrap_or_default())
-    });
+    // A clock past year 9999 reads as the epoch: the date is never left empty (its first ten
+    // characters are today's date for suppressions).
+    let (secs, text) = given
+        .or_else(|| {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            Some((now, rfc3339(now)?))
+        })
+        .unwrap_or_else(|| (0, "1970-01-01T00:00:00Z".to_string()));
     ScanTime {
         rfc3339: text,
         epoch_ms: secs * 1000,
