@@ -7,6 +7,7 @@ pub mod engine;
 pub mod harness;
 pub mod load;
 pub mod model;
+mod parallel;
 pub mod pipeline;
 pub mod plan;
 pub mod report;

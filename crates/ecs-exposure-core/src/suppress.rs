@@ -139,24 +139,13 @@ pub fn apply_to_finding(
     }
 }
 
-/// `*` matches any run of characters; everything else literally.
+/// `*` matches any run of characters; everything else literally, case included (`?` too: the
+/// documented form has one wildcard, and a resource name may hold a `?`).
 pub fn glob(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for p in &parts[1..parts.len() - 1] {
-        match rest.find(p) {
-            Some(i) => rest = &rest[i + p.len()..],
-            None => return false,
-        }
-    }
-    true
+    // The same matcher as IAM patterns, with its one-character wildcard set to a character
+    // that has no place in a pattern: U+FFFF is a Unicode noncharacter. A pattern holding it
+    // would match any one character there, which gives its writer nothing `*` does not.
+    wildmatch::WildMatchPattern::<'*', '\u{FFFF}'>::new(pattern).matches(text)
 }
 
 #[cfg(test)]
@@ -173,6 +162,8 @@ mod tests {
         assert!(glob("a*b*c", "a-b-c"));
         assert!(!glob("a*b*c", "a-c-b"));
         assert!(glob("x", "x") && !glob("x", "xy"));
+        assert!(glob("a?", "a?") && !glob("a?", "ab"));
+        assert!(!glob("Web*", "web-service") && glob("**", ""));
     }
 
     fn web() -> Analysis {

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 /// Bottom to top. Modules in one layer may use each other.
 const LAYERS: &[&[&str]] = &[
+    // Plumbing any layer may use (a thread pool); it uses no other module.
+    &["parallel"],
     &["model"],
     &["load"],
     &["traits"],

@@ -1,11 +1,12 @@
 //! Reading input files (listed by [`crate::walk`], read by [`crate::read`]): files are parsed
-//! on all cores and merged in path order, so the result does not depend on scheduling.
+//! on all cores (rayon) and merged in path order, so the result does not depend on scheduling.
 
 use crate::read::{Limit, read_regular};
 use ecs_exposure_core::load::{
     Diagnostic, Found, Loader, Parsed, describe_output_sources, parse_document, parse_document_with,
 };
 use ecs_exposure_core::model::{Inventory, Kind};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -34,6 +35,20 @@ fn not_loaded(mut d: Diagnostic) -> Diagnostic {
     d
 }
 
+thread_local! {
+    /// One read buffer per loader thread, reused: a fresh buffer per file would page-fault new
+    /// memory for every one of tens of thousands of files. Freed when the thread ends.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `f` with this thread's read buffer (a fresh one if it is in use).
+fn with_buffer<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    BUFFER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => f(&mut buf),
+        Err(_) => f(&mut Vec::new()),
+    })
+}
+
 /// `named`: the files named on the command line (see [`crate::walk::Listing`]); `paths`: the
 /// paths given (files and folders), inside which nested stacks' templates are read.
 pub fn load(
@@ -43,45 +58,37 @@ pub fn load(
     limit: Limit,
 ) -> Loaded {
     let templates = crate::nested::LocalTemplates::new(paths, limit);
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(files.len().max(1));
-    let mut slots: Vec<Option<(Found, Result<Parsed, Diagnostic>)>> =
-        (0..files.len()).map(|_| None).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(&mut slots);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                // One read buffer per thread, reused: a fresh buffer per file would page-fault
-                // new memory for every one of tens of thousands of files.
-                let mut buf = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(path) = files.get(i) else { break };
-                    let found = if named.contains(path) {
-                        Found::Named
-                    } else {
-                        Found::Walked
-                    };
-                    let name = path.display().to_string();
-                    let parsed = match read_regular(path, limit, &mut buf) {
-                        Ok(()) => parse_document_with(&name, &buf, found, Some(&templates)),
-                        Err(e) => Err(Diagnostic {
-                            file: name,
-                            path: None,
-                            line: None,
-                            column: None,
-                            message: e.to_string(),
-                        }),
-                    };
-                    results.lock().expect("no thread panics while holding it")[i] =
-                        Some((found, parsed));
-                }
-            });
-        }
-    });
+    // One thread per core, work-stealing file by file; `collect` keeps path order. A pool of
+    // its own, ended after loading: its threads' buffers and allocator arenas go with it,
+    // and the analysis that follows reuses them.
+    let read_one = |path: &PathBuf| {
+        let found = if named.contains(path) {
+            Found::Named
+        } else {
+            Found::Walked
+        };
+        let name = path.display().to_string();
+        let parsed = with_buffer(|buf| match read_regular(path, limit, buf) {
+            Ok(()) => parse_document_with(&name, buf, found, Some(&templates)),
+            Err(e) => Err(Diagnostic {
+                file: name,
+                path: None,
+                line: None,
+                column: None,
+                message: e.to_string(),
+            }),
+        });
+        (found, parsed)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let slots: Vec<(Found, Result<Parsed, Diagnostic>)> = match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.min(files.len().max(1)))
+        .build()
+    {
+        Ok(pool) => pool.install(|| files.par_iter().map(read_one).collect()),
+        // No thread to be had: this one reads them all.
+        Err(_) => files.iter().map(read_one).collect(),
+    };
     // A template that is a nested stack of another one is read as part of it, with the
     // parameters it passes; on its own it would be scanned twice, once with made-up values.
     let nested = templates.nested_files(files);
@@ -91,11 +98,7 @@ pub fn load(
     // AWS CLI output files loaded, in order: the task definition files among them may be
     // read again for their places (see `locate_task_definition_files`).
     let mut outputs = Vec::new();
-    for (i, (found, slot)) in slots
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, s)| s.map(|s| (i, s)))
-    {
+    for (i, (found, slot)) in slots.into_iter().enumerate() {
         match slot {
             Ok(_) if nested.get(i) == Some(&true) => {}
             Ok(parsed) => {

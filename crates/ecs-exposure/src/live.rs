@@ -6,6 +6,10 @@ use ecs_exposure_aws::{Collection, Options, Progress};
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
+/// Back to the start of the line and erase it (CR, then EL), for the progress line. Not a
+/// style, so not something `anstyle` writes; sent only when standard error is a terminal.
+const CLEAR_LINE: &str = "\r\x1b[2K";
+
 /// The collection report's file name inside a snapshot folder.
 pub const REPORT_FILE: &str = "collection.json";
 
@@ -33,13 +37,13 @@ pub fn collect(aws: &AwsArgs) -> Result<Collection, String> {
     let progress: Progress = Arc::new(move |line: &str| {
         if tty {
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K{line}");
+            let _ = write!(err, "{CLEAR_LINE}{line}");
             let _ = err.flush();
         }
     });
     let result = runtime.block_on(ecs_exposure_aws::collect(&opts, progress));
     if tty {
-        eprint!("\r\x1b[2K");
+        eprint!("{CLEAR_LINE}");
     }
     let collection = result?;
     eprintln!("ecs-exposure: {}", summary(&collection));

@@ -35,50 +35,47 @@ impl Timer {
     }
 }
 
-/// Now, or `SOURCE_DATE_EPOCH` (seconds) when set, so that reports can be reproduced.
+/// Now, or `SOURCE_DATE_EPOCH` (seconds) when set, so that reports can be reproduced. A value
+/// that is not a number, or whose date RFC 3339 cannot write (before year 0, after 9999), is
+/// ignored.
 pub(crate) fn scan_time() -> ScanTime {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
+    let given = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0)
-        });
+        .and_then(|secs| Some((secs, rfc3339(secs)?)));
+    // A clock past year 9999 reads as the epoch: the date is never left empty (its first ten
+    // characters are today's date for suppressions).
+    let (secs, text) = given
+        .or_else(|| {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            Some((now, rfc3339(now)?))
+        })
+        .unwrap_or_else(|| (0, "1970-01-01T00:00:00Z".to_string()));
     ScanTime {
-        rfc3339: rfc3339(secs),
+        rfc3339: text,
         epoch_ms: secs * 1000,
     }
 }
 
-/// Formats epoch seconds as UTC RFC 3339 (civil-from-days, Howard Hinnant's algorithm).
-fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+/// Epoch seconds as UTC RFC 3339 (`2026-11-30T00:53:20Z`), when the year is 0 to 9999.
+fn rfc3339(secs: i64) -> Option<String> {
+    let at = time::OffsetDateTime::from_unix_timestamp(secs).ok()?;
+    at.format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn rfc3339_known_dates() {
-        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(super::rfc3339(1_796_000_000), "2026-11-30T00:53:20Z");
-        assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        let f = |secs| super::rfc3339(secs).unwrap_or_default();
+        assert_eq!(f(0), "1970-01-01T00:00:00Z");
+        assert_eq!(f(1_796_000_000), "2026-11-30T00:53:20Z");
+        assert_eq!(f(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(f(-86_400), "1969-12-31T00:00:00Z");
+        assert_eq!(f(253_402_300_799), "9999-12-31T23:59:59Z");
+        // Beyond what RFC 3339 writes: no date, rather than a made-up one.
+        assert_eq!(super::rfc3339(253_402_300_800), None);
+        assert_eq!(super::rfc3339(i64::MAX), None);
     }
 }

@@ -15,7 +15,9 @@ fn fixture() -> PathBuf {
 
 fn cmd() -> Command {
     let mut c = assert_cmd::cargo::cargo_bin_cmd!("ecs-exposure");
-    c.env("SOURCE_DATE_EPOCH", EPOCH).env_remove("NO_COLOR");
+    c.env("SOURCE_DATE_EPOCH", EPOCH)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
     c
 }
 
@@ -284,6 +286,21 @@ fn text_report_snapshot_without_colour_when_piped() {
     let out = stdout(&mut scan(&[]));
     assert!(!out.contains('\x1b'), "no ANSI escapes when not a terminal");
     insta::assert_snapshot!("fixture_text", out);
+}
+
+/// `--color auto` in a pipe: no colour, unless CLICOLOR_FORCE asks for it; NO_COLOR wins
+/// over it.
+#[test]
+fn colour_auto_follows_the_environment() {
+    let out = stdout(&mut scan(&[]));
+    assert!(!out.contains('\x1b'));
+    let out = stdout(scan(&["--color", "auto"]).env("CLICOLOR_FORCE", "1"));
+    assert!(out.contains("\x1b["), "{out}");
+    let mut forced_but_no = scan(&[]);
+    forced_but_no
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1");
+    assert!(!stdout(&mut forced_but_no).contains('\x1b'));
 }
 
 #[test]

@@ -12,7 +12,8 @@ fn cmd(dir: &Path) -> Command {
     let mut c = assert_cmd::cargo::cargo_bin_cmd!("ecs-exposure");
     c.current_dir(dir)
         .env("SOURCE_DATE_EPOCH", "1796000000")
-        .env_remove("NO_COLOR");
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
     c
 }
 

@@ -9,7 +9,8 @@ use std::path::Path;
 fn cmd() -> Command {
     let mut c = assert_cmd::cargo::cargo_bin_cmd!("ecs-exposure");
     c.env("SOURCE_DATE_EPOCH", "1796000000")
-        .env_remove("NO_COLOR");
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
     c
 }
 

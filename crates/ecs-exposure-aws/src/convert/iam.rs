@@ -75,27 +75,10 @@ pub fn policy(p: &PolicyDetail) -> Value {
 /// Decodes a policy document (URL-encoded JSON) to a JSON object; keeps the text when it
 /// cannot, so the loader reports it rather than this code hiding it.
 fn document(raw: &str) -> Value {
-    let decoded = percent_decode(raw);
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned();
     serde_json::from_str(&decoded).unwrap_or(Value::String(decoded))
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -132,22 +132,7 @@ pub fn analyze_with(inv: &Inventory, opts: &Options) -> Analysis {
     let standalone = subjects::standalone_task_definitions(inv, opts.task_definitions);
     let services: Vec<&crate::model::Service> =
         inv.services.values().chain(standalone.iter()).collect();
-    let threads = opts.threads.clamp(1, 64).min(services.len().max(1));
-    let chunk = services.len().div_ceil(threads).max(1);
-    let parts: Vec<(Vec<Finding>, Vec<Gap>)> = if threads == 1 {
-        vec![analyze_services(inv, &services)]
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = services
-                .chunks(chunk)
-                .map(|c| scope.spawn(move || analyze_services(inv, c)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    };
+    let parts = crate::parallel::map_chunks(&services, opts.threads, |c| analyze_services(inv, c));
     let mut findings = Vec::with_capacity(services.len());
     let mut gaps = Vec::new();
     for (mut f, mut g) in parts {

@@ -133,30 +133,15 @@ pub(crate) fn json_type(v: &serde_json::Value) -> &'static str {
     }
 }
 
+/// A URL-encoded document (raw API output). `+` is read as a space first, as the
+/// `URLDecoder` that AWS's documentation points to does (an encoded `+` is `%2B`); a `%` not
+/// followed by two hex digits is kept as it is, and the JSON parse that follows judges it.
 fn percent_decode(s: &str) -> Result<String, String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).map_err(|e| e.to_string())?;
-                let b = u8::from_str_radix(hex, 16)
-                    .map_err(|_| "bad percent escape in policy document".to_string())?;
-                out.push(b);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).map_err(|e| format!("policy document is not UTF-8: {e}"))
+    let spaced = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|e| format!("policy document is not UTF-8: {e}"))
 }
 
 #[cfg(test)]
@@ -170,6 +155,19 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(v["Version"], "2012-10-17");
+    }
+
+    #[test]
+    fn plus_signs_kept_escapes_and_utf8_errors() {
+        assert_eq!(
+            percent_decode("%7B%22A%22%3A%22a+b%2Bc%22%7D").unwrap(),
+            r#"{"A":"a b+c"}"#
+        );
+        // A `%` that starts no escape is kept (even before a multi-byte character), and
+        // bytes that are not UTF-8 are an error, not replaced.
+        assert_eq!(percent_decode("%zz%a\u{e9}%").unwrap(), "%zz%a\u{e9}%");
+        let e = percent_decode("%7B%FF%7D").unwrap_err();
+        assert!(e.starts_with("policy document is not UTF-8: "), "{e}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `--format json`: the public, versioned JSON report.
 
-use super::{ReportOptions, map_parallel, pretty_indented};
+use super::{ReportOptions, pretty_indented};
 use crate::engine::{Analysis, Finding, Severity};
+use crate::parallel::map as map_parallel;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;

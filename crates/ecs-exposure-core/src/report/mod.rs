@@ -44,30 +44,6 @@ impl ReportOptions {
     }
 }
 
-/// `f` over `items` on up to `threads` threads, results in input order.
-pub(crate) fn map_parallel<T: Sync, R: Send>(
-    items: &[T],
-    threads: usize,
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let threads = threads.clamp(1, 64).min(items.len().max(1));
-    if threads == 1 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| scope.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
-}
-
 /// `serde_json`'s pretty form of `value`, indented by `indent` spaces after each line
 /// break, so that it can be placed inside an enclosing pretty document.
 pub(crate) fn pretty_indented<T: serde::Serialize + ?Sized>(value: &T, indent: usize) -> Vec<u8> {

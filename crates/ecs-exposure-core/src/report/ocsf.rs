@@ -45,7 +45,7 @@ pub fn write(
     let shown: Vec<&Finding> = opts.shown(analysis).collect();
     let mut first = true;
     for block in shown.chunks(super::json::BLOCK) {
-        let rendered = super::map_parallel(block, opts.threads, |f| {
+        let rendered = crate::parallel::map(block, opts.threads, |f| {
             super::pretty_indented(&finding(f, analysis, opts), 2)
         });
         for text in rendered {

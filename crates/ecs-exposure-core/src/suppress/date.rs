@@ -1,13 +1,10 @@
 //! Calendar dates for suppression expiry: `YYYY-MM-DD`, checked to exist, compared as dates.
+//! The calendar (month lengths, leap years, order) is the `time` crate's; the written form
+//! accepted, exactly ten characters, is ours: a suppression's expiry is read one way only.
 
-/// A day of the Gregorian calendar. Fields are ordered year, month, day, so the derived order
-/// is chronological.
+/// A day of the Gregorian calendar, year 1 to 9999.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    year: u16,
-    month: u8,
-    day: u8,
-}
+pub struct Date(time::Date);
 
 /// What a date must look like, for messages.
 pub const DATE_EXPECTED: &str = "a calendar date written YYYY-MM-DD (year 0001 to 9999, month 01 to 12, a day that exists in that month), such as 2027-03-31";
@@ -15,22 +12,18 @@ pub const DATE_EXPECTED: &str = "a calendar date written YYYY-MM-DD (year 0001 t
 impl Date {
     /// A date that exists: month 1–12, day within the month (29 February in leap years only).
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if is_leap(year) => 29,
-            2 => 28,
-            _ => return None,
-        };
-        ((1..=9999).contains(&year) && (1..=days).contains(&day)).then_some(Date {
-            year,
-            month,
-            day,
-        })
+        if !(1..=9999).contains(&year) {
+            return None;
+        }
+        let month = time::Month::try_from(month).ok()?;
+        time::Date::from_calendar_date(i32::from(year), month, day)
+            .ok()
+            .map(Date)
     }
 
     /// Exactly `YYYY-MM-DD` (ten ASCII characters, digits and two dashes), naming a date that
-    /// exists. Anything else is `None`: no trimming, no other forms.
+    /// exists. Anything else is `None`: no trimming, no other forms (`time`'s own parsers take
+    /// signed and longer years, which an expiry is never written with).
     pub fn parse(text: &str) -> Option<Date> {
         let b = text.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -47,13 +40,16 @@ impl Date {
     }
 }
 
-fn is_leap(year: u16) -> bool {
-    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
-}
-
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let d = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            d.year(),
+            u8::from(d.month()),
+            d.day()
+        )
     }
 }
 

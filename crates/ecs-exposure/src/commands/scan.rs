@@ -9,7 +9,7 @@ use crate::run::{Timer, scan_time};
 use crate::write;
 use ecs_exposure_core::load::Diagnostic;
 use ecs_exposure_core::report::{self, ReportOptions};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 pub fn run(args: ScanArgs) -> Result<Exit, Error> {
     let mut timer = Timer::from_env();
@@ -72,12 +72,14 @@ pub fn run(args: ScanArgs) -> Result<Exit, Error> {
         what_if: outcome.what_if(),
     };
     let analysis = outcome.analysis;
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
+        // Standard output on a terminal, unless NO_COLOR (or CLICOLOR=0, TERM=dumb) says no;
+        // CLICOLOR_FORCE asks for colour in a pipe too. A report file never gets colour.
         ColorChoice::Auto => {
-            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            args.output.is_none()
+                && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     };
     write_report(&args, &analysis, &opts, color)?;

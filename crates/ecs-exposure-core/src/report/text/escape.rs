@@ -1,4 +1,9 @@
 //! Terminal safety: names and values from the input are shown on the terminal, never obeyed.
+//!
+//! Ours, not a crate's: `anstream`/`strip-ansi-escapes` strip escape sequences, and only when
+//! the output is not a terminal (on one they pass them through, which is where they would be
+//! obeyed). Here every control character and bidi override of the input is shown, visibly,
+//! wherever the text goes, and the report's own SGR styles are added after it.
 
 use std::borrow::Cow;
 use std::fmt::Write;

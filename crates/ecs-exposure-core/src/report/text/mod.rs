@@ -248,7 +248,11 @@ mod tests {
     #[test]
     fn color_only_when_asked() {
         let out = render(&testing::analysis(), &testing::options(Severity::Low), true);
-        assert!(out.contains("\x1b[1;97;41mCRITICAL\x1b[0m"));
+        // Bold, bright white on red: `anstyle` writes one SGR sequence per attribute.
+        assert!(
+            out.contains("\x1b[1m\x1b[97m\x1b[41mCRITICAL\x1b[0m"),
+            "{out}"
+        );
     }
 
     #[test]

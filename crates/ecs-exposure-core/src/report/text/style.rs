@@ -1,9 +1,10 @@
-//! Terminal styling and line wrapping for the text report. ANSI escapes are added only when
-//! the caller asks for colour; wrapping counts characters, and colour is only applied to
+//! Terminal styling and line wrapping for the text report. ANSI escapes (`anstyle`'s SGR
+//! sequences) are added only when the caller asks for colour; wrapping counts characters, and colour is only applied to
 //! short labels that are never wrapped, so escapes never break the width.
 
 use super::escape::{terminal_safe, terminal_safe_lines};
 use crate::engine::Severity;
+use anstyle::{AnsiColor, Color, Style as Sgr};
 
 /// Width the report is laid out for.
 pub const WIDTH: usize = 100;
@@ -13,44 +14,52 @@ pub struct Style {
     pub color: bool,
 }
 
+const BOLD: Sgr = Sgr::new().bold();
+const DIM: Sgr = Sgr::new().dimmed();
+const CYAN: Sgr = Sgr::new().fg_color(Some(Color::Ansi(AnsiColor::Cyan)));
+const YELLOW: Sgr = Sgr::new().fg_color(Some(Color::Ansi(AnsiColor::Yellow)));
+
 impl Style {
     /// `s` in the given SGR style. `s` is passed through [`terminal_safe_lines`] whatever its
     /// origin, so that the only escapes in the output are the ones added here.
-    fn paint(self, codes: &str, s: &str) -> String {
+    fn paint(self, style: Sgr, s: &str) -> String {
         let s = terminal_safe_lines(s);
         if self.color {
-            format!("\x1b[{codes}m{s}\x1b[0m")
+            format!("{}{s}{}", style.render(), style.render_reset())
         } else {
             s.into_owned()
         }
     }
 
     pub fn bold(self, s: &str) -> String {
-        self.paint("1", s)
+        self.paint(BOLD, s)
     }
 
     pub fn dim(self, s: &str) -> String {
-        self.paint("2", s)
+        self.paint(DIM, s)
     }
 
     pub fn cyan(self, s: &str) -> String {
-        self.paint("36", s)
+        self.paint(CYAN, s)
     }
 
     pub fn yellow(self, s: &str) -> String {
-        self.paint("33", s)
+        self.paint(YELLOW, s)
     }
 
     /// The severity label, padded so that titles line up.
     pub fn severity(self, s: Severity) -> String {
-        let codes = match s {
-            Severity::Critical => "1;97;41",
-            Severity::High => "1;31",
-            Severity::Medium => "1;33",
-            Severity::Low => "1;34",
-            Severity::Informational => "2",
+        let bold_in = |c: AnsiColor| BOLD.fg_color(Some(Color::Ansi(c)));
+        let style = match s {
+            Severity::Critical => {
+                bold_in(AnsiColor::BrightWhite).bg_color(Some(AnsiColor::Red.into()))
+            }
+            Severity::High => bold_in(AnsiColor::Red),
+            Severity::Medium => bold_in(AnsiColor::Yellow),
+            Severity::Low => bold_in(AnsiColor::Blue),
+            Severity::Informational => DIM,
         };
-        self.paint(codes, s.as_str())
+        self.paint(style, s.as_str())
     }
 }
 

@@ -195,10 +195,7 @@ pub(super) fn sources(route: &Route<'_>, family: Family, gaps: &mut Gaps) -> Sou
 
 /// A block as written, and as AWS reads it when host bits are set.
 fn shown_cidr(text: &str, c: &Cidr) -> String {
-    let canonical = match c.family {
-        Family::V4 => format!("{}/{}", std::net::Ipv4Addr::from(c.addr as u32), c.len),
-        Family::V6 => format!("{}/{}", std::net::Ipv6Addr::from(c.addr), c.len),
-    };
+    let canonical = c.to_string();
     if canonical == text.trim() {
         canonical
     } else {

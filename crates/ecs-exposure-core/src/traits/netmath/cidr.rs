@@ -1,6 +1,13 @@
 //! CIDRs as integer intervals: parsing, unions, coverage of a whole address family.
+//!
+//! A block is parsed with `ipnet` (prefix length, host bits); what a set of blocks covers is
+//! ours: the questions are "does this union of blocks cover that block" and "what is left of a
+//! block once private space is taken out". `ipnet` can merge blocks (`aggregate`) but neither
+//! subtracts nor answers coverage, and a difference of blocks is not a block; sorted integer
+//! intervals answer both in one pass.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use ipnet::IpNet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// IPv4 or IPv6.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,20 +137,27 @@ impl Cidr {
             Some(_) => return None,
             None => (text, None),
         };
-        let (family, raw) = if let Ok(v4) = addr.parse::<Ipv4Addr>() {
-            (Family::V4, u32::from(v4) as u128)
-        } else if let Ok(v6) = addr.parse::<Ipv6Addr>() {
-            (Family::V6, u128::from(v6))
-        } else {
-            return None;
+        // The address by the standard library's parser, which (unlike `ipnet`'s own) refuses
+        // leading zeros (`010.0.0.0`): an address AWS may read otherwise is reported as
+        // unreadable, never guessed at.
+        let ip: IpAddr = addr.parse().ok()?;
+        let written = match len {
+            Some(len) => IpNet::new(ip, u8::try_from(len).ok()?).ok()?,
+            None => IpNet::from(ip),
         };
-        let len = len.unwrap_or(family.bits());
-        if len > family.bits() {
-            return None;
-        }
-        let host = host_mask(family, len);
-        let addr = raw & !host & family.max();
-        Some((Cidr { family, addr, len }, addr != raw))
+        let net = written.trunc();
+        let cidr = Cidr {
+            family: match net {
+                IpNet::V4(_) => Family::V4,
+                IpNet::V6(_) => Family::V6,
+            },
+            addr: match net.network() {
+                IpAddr::V4(a) => u128::from(u32::from(a)),
+                IpAddr::V6(a) => u128::from(a),
+            },
+            len: u32::from(net.prefix_len()),
+        };
+        Some((cidr, net.addr() != written.addr()))
     }
 
     pub fn interval(&self) -> Interval {
