@@ -303,6 +303,13 @@ impl Inventory {
         })
     }
 
+    /// Whether a route target is an internet gateway: one of the input's internet gateways,
+    /// or an id in AWS's form for them (`igw-…`) when the input does not describe it (a NAT
+    /// gateway is `nat-…`, an egress-only gateway `eigw-…`, a peering `pcx-…`).
+    pub fn is_internet_gateway(&self, id: &str) -> bool {
+        self.internet_gateways.contains_key(id) || id.starts_with("igw-")
+    }
+
     /// The route table that governs a subnet: its explicit association, else the VPC's main
     /// table. The second value tells whether the association was explicit.
     pub fn route_table_for_subnet(&self, subnet: &Subnet) -> Option<(&RouteTable, bool)> {

@@ -3,8 +3,10 @@
 //! into the AWS API shape the model holds, so every trait reads it unchanged, and a source map
 //! records where in the file each model field comes from.
 //!
-//! Ids: a resource's id in the inventory is `<file>#<LogicalId>` (internet gateways:
-//! `igw-<file>#<LogicalId>`); `Ref` and `Fn::GetAtt` of a resource resolve to that id.
+//! Ids: a resource's id in the inventory is `<file>#<LogicalId>` (or `<file>#<address>`);
+//! `Ref` and `Fn::GetAtt` of a resource resolve to that id. Code never reads a meaning out
+//! of an id: what a resource is comes from the collection it is in, what it is called in its
+//! file from its recorded [`Origin`](crate::model::Origin).
 //!
 //! A new resource type: a converter (one function of the format's `Converter` signature) in
 //! `cfn/` or `tf/`, registered in that format's `CONVERTERS` table with the kinds of input it

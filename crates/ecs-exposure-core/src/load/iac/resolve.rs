@@ -117,15 +117,8 @@ impl<'a> Template<'a> {
     }
 
     /// The inventory id of a resource of this template.
-    ///
-    /// Internet gateways keep the `igw-` prefix of real ids, which the reachability trait
-    /// reads to tell an internet gateway route from a NAT or peering route.
     pub fn id(&self, logical: &str) -> String {
-        if self.types.get(logical) == Some(&"AWS::EC2::InternetGateway") {
-            format!("igw-{}{logical}", self.id_base)
-        } else {
-            format!("{}{logical}", self.id_base)
-        }
+        format!("{}{logical}", self.id_base)
     }
 
     /// The node with every intrinsic function evaluated (positions kept).

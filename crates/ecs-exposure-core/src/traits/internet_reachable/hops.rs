@@ -100,7 +100,7 @@ pub(super) fn route_to_igw<'a>(
             continue;
         };
         // NAT and egress-only gateways only carry connections started from inside.
-        if !gw.starts_with("igw-") || r.state.as_deref() == Some("blackhole") {
+        if !inv.is_internet_gateway(gw) || r.state.as_deref() == Some("blackhole") {
             continue;
         }
         let (dest, key) = match family {

@@ -60,11 +60,7 @@ fn strip_keys(address: &str) -> String {
 
 impl<'a> Plan<'a> {
     fn id(&self, r: &Res<'_>) -> String {
-        if r.ty == "aws_internet_gateway" {
-            format!("igw-{}#{}", self.file, r.address)
-        } else {
-            format!("{}#{}", self.file, r.address)
-        }
+        format!("{}#{}", self.file, r.address)
     }
 
     /// The id a reference attribute points at: a known value (mapped to a resource of the plan
