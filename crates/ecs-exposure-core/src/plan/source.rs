@@ -200,6 +200,8 @@ fn ops(inv: &Inventory, change: &Change) -> Result<Vec<(String, String, Op)>, St
         Change::MakeLoadBalancerInternal { .. } => {
             return Err("set the load balancer's `Scheme: internal` (CloudFormation replaces it) and put it in private subnets".into());
         }
+        // A change kind with no template edit yet: a manual note, never a wrong edit.
+        _ => return Err(format!("make the change by hand: {}", change.title())),
     }
     Ok(out)
 }
@@ -687,6 +689,8 @@ pub fn terraform_notes(inv: &Inventory, change: &Change) -> Vec<String> {
             attrs.push("internal = true (replaces the load balancer; use private subnets)".into())
         }
         Change::UpgradeImages { .. } => return Vec::new(),
+        // A change kind with no attribute note yet: its title says what to edit.
+        _ => attrs.push(change.title()),
     }
     attrs
         .into_iter()
