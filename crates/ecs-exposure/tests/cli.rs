@@ -340,8 +340,13 @@ fn traits_lists_every_id() {
         "service-admin-iam-role",
         "outdated-fargate-platform",
         "task-role-is-execution-role",
+        "host-ipc-namespace",
+        "host-devices",
+        "unconfined-security-options",
+        "mutable-image-tag",
+        "missing-log-configuration",
     ] {
         assert!(ids.contains(&id), "{id} missing from:\n{out}");
     }
-    assert_eq!(ids.len(), 19);
+    assert_eq!(ids.len(), 24);
 }
