@@ -98,7 +98,10 @@ fn hygiene_changes_are_projected_and_written() {
     for (id, trait_id) in [
         ("remove-ipc-mode-host:agent:1", TraitId::HostIpcNamespace),
         ("remove-devices:agent:1", TraitId::HostDevices),
-        ("remove-security-options:agent:1", TraitId::UnconfinedSecurityOptions),
+        (
+            "remove-security-options:agent:1",
+            TraitId::UnconfinedSecurityOptions,
+        ),
     ] {
         let r = plan
             .remediations
@@ -108,7 +111,10 @@ fn hygiene_changes_are_projected_and_written() {
         assert_eq!(r.traits, vec![trait_id]);
         let p = &r.findings[0];
         assert_eq!(p.traits_removed, vec![trait_id], "{id}");
-        assert_eq!((p.severity, p.outcome), (Severity::Medium, Impact::Unchanged));
+        assert_eq!(
+            (p.severity, p.outcome),
+            (Severity::Medium, Impact::Unchanged)
+        );
         assert!(
             r.fix.commands[0].starts_with("aws ecs register-task-definition"),
             "{id}: {:?}",
