@@ -357,6 +357,11 @@ fn traits_lists_every_id() {
         "service-admin-iam-role",
         "outdated-fargate-platform",
         "task-role-is-execution-role",
+        "host-ipc-namespace",
+        "host-devices",
+        "unconfined-security-options",
+        "mutable-image-tag",
+        "missing-log-configuration",
     ] {
         assert!(ids.contains(&id), "{id} missing from:\n{out}");
     }

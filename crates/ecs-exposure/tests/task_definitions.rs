@@ -63,7 +63,9 @@ fn a_task_definition_file_on_its_own_is_a_finding() {
             "plaintext-credentials",
             "host-network-mode",
             "writable-root-filesystem",
-            "root-user"
+            "root-user",
+            "mutable-image-tag",
+            "missing-log-configuration"
         ]
     );
     // The value never appears, whatever the format.

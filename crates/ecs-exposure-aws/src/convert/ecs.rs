@@ -217,16 +217,6 @@ fn container(c: &t::ContainerDefinition) -> Value {
                 .s("valueFrom", Some(s.value_from()))
                 .done()
         })
-        // Copied for the same reason as `environment`: credentials are written on command
-        // lines too, and environment files name S3 objects the scan cannot read.
-        .strs("command", c.command())
-        .strs("entryPoint", c.entry_point())
-        .list("environmentFiles", c.environment_files(), |f| {
-            Obj::new()
-                .s("value", Some(f.value()))
-                .s("type", Some(f.r#type().as_str()))
-                .done()
-        })
         .list("mountPoints", c.mount_points(), |m| {
             Obj::new()
                 .s("sourceVolume", m.source_volume())
@@ -248,6 +238,24 @@ fn container(c: &t::ContainerDefinition) -> Value {
                         }),
                     )
                     .b("initProcessEnabled", l.init_process_enabled())
+                    .list("devices", l.devices(), |d| {
+                        Obj::new()
+                            .s("hostPath", Some(d.host_path()))
+                            .s("containerPath", d.container_path())
+                            .list("permissions", d.permissions(), |p| Value::from(p.as_str()))
+                            .done()
+                    })
+                    .done()
+            }),
+        )
+        .strs("dockerSecurityOptions", c.docker_security_options())
+        // The driver only: `options` may hold credentials (a Splunk token) and no trait
+        // reads them.
+        .v(
+            "logConfiguration",
+            c.log_configuration().map(|l| {
+                Obj::new()
+                    .s("logDriver", Some(l.log_driver().as_str()))
                     .done()
             }),
         )

@@ -48,6 +48,19 @@ pub enum Change {
     },
     /// Remove `taskRoleArn`.
     RemoveTaskRole { task_definition: String },
+    /// Remove `ipcMode: host`.
+    RemoveIpcModeHost { task_definition: String },
+    /// Remove `linuxParameters.devices` from these containers.
+    RemoveDevices {
+        task_definition: String,
+        containers: Vec<String>,
+    },
+    /// Remove these `dockerSecurityOptions` entries (exact strings) from these containers.
+    RemoveSecurityOptions {
+        task_definition: String,
+        containers: Vec<String>,
+        options: Vec<String>,
+    },
     /// `assignPublicIp: DISABLED`.
     DisablePublicIp { service: String },
     /// `enableExecuteCommand: false`.
@@ -119,6 +132,9 @@ impl Change {
             Change::SetNonRootUser { .. } => "set-non-root-user",
             Change::DropAddedCapabilities { .. } => "drop-added-capabilities",
             Change::RemoveTaskRole { .. } => "remove-task-role",
+            Change::RemoveIpcModeHost { .. } => "remove-ipc-mode-host",
+            Change::RemoveDevices { .. } => "remove-devices",
+            Change::RemoveSecurityOptions { .. } => "remove-security-options",
             Change::DisablePublicIp { .. } => "disable-public-ip",
             Change::DisableExecuteCommand { .. } => "disable-execute-command",
             Change::MakeLoadBalancerInternal { .. } => "make-load-balancer-internal",
@@ -151,7 +167,14 @@ impl Change {
             | Change::DropAddedCapabilities {
                 task_definition, ..
             }
-            | Change::RemoveTaskRole { task_definition } => Some(task_definition),
+            | Change::RemoveTaskRole { task_definition }
+            | Change::RemoveIpcModeHost { task_definition }
+            | Change::RemoveDevices {
+                task_definition, ..
+            }
+            | Change::RemoveSecurityOptions {
+                task_definition, ..
+            } => Some(task_definition),
             _ => None,
         }
     }
@@ -273,6 +296,28 @@ impl Change {
             ),
             Change::RemoveTaskRole { task_definition } => format!(
                 "remove the task role from task definition `{}`",
+                short(task_definition)
+            ),
+            Change::RemoveIpcModeHost { task_definition } => format!(
+                "remove `ipcMode: host` from task definition `{}`",
+                short(task_definition)
+            ),
+            Change::RemoveDevices {
+                task_definition,
+                containers,
+            } => format!(
+                "remove the host devices of container(s) {} of task definition `{}`",
+                ticked(containers),
+                short(task_definition)
+            ),
+            Change::RemoveSecurityOptions {
+                task_definition,
+                containers,
+                options,
+            } => format!(
+                "remove security option(s) {} from container(s) {} of task definition `{}`",
+                ticked(options),
+                ticked(containers),
                 short(task_definition)
             ),
             Change::DisablePublicIp { service } => {

@@ -298,6 +298,13 @@ pub struct ContainerDefinition {
     #[serde(default)]
     pub mount_points: Vec<MountPoint>,
     pub linux_parameters: Option<LinuxParameters>,
+    /// Docker `--security-opt` strings (`no-new-privileges`, `apparmor:PROFILE`,
+    /// `label:…`, `credentialspec:…`).
+    #[serde(default)]
+    pub docker_security_options: Vec<String>,
+    /// Only whether a log driver is set: `options` may hold credentials (a Splunk token, a
+    /// Datadog API key), so they are never read into the model.
+    pub log_configuration: Option<LogConfiguration>,
 }
 
 impl ContainerDefinition {
@@ -354,6 +361,29 @@ pub struct MountPoint {
 pub struct LinuxParameters {
     pub capabilities: Option<Capabilities>,
     pub init_process_enabled: Option<bool>,
+    /// Host devices exposed to the container.
+    #[serde(default)]
+    pub devices: Vec<Device>,
+}
+
+/// A `linuxParameters.devices` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Device {
+    pub host_path: Option<String>,
+    /// Where the container sees it; the host path when unset.
+    pub container_path: Option<String>,
+    /// `read`, `write`, `mknod`; all three when unset.
+    #[serde(default)]
+    pub permissions: Vec<String>,
+}
+
+/// A container's `logConfiguration`, without its `options` (see
+/// [`ContainerDefinition::log_configuration`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogConfiguration {
+    pub log_driver: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -120,6 +120,23 @@ pub fn apply_to_task_definition(td: &mut TaskDefinition, change: &Change) {
             }
         }
         Change::RemoveTaskRole { .. } => td.task_role_arn = None,
+        Change::RemoveIpcModeHost { .. } => td.ipc_mode = None,
+        Change::RemoveDevices { containers, .. } => {
+            for c in containers_named(td, containers) {
+                if let Some(l) = c.linux_parameters.as_mut() {
+                    l.devices.clear();
+                }
+            }
+        }
+        Change::RemoveSecurityOptions {
+            containers,
+            options,
+            ..
+        } => {
+            for c in containers_named(td, containers) {
+                c.docker_security_options.retain(|o| !options.contains(o));
+            }
+        }
         _ => {}
     }
 }

@@ -125,6 +125,8 @@ impl Fix {
                 )),
                 Change::NetworkModeAwsvpc { .. } => fix.notes.push("With `awsvpc` each task gets its own network interface: the services need `--network-configuration` (subnets and security groups), and `hostPort` must equal `containerPort` or be left out.".to_string()),
                 Change::ReadonlyRootFilesystem { .. } => fix.notes.push("Give paths the application writes to (`/tmp`, caches) a volume of their own.".to_string()),
+                Change::RemoveDevices { .. } => fix.notes.push("Check first that the workload runs without the device; a GPU is better given through `resourceRequirements` (type `GPU`) than as a raw device.".to_string()),
+                Change::RemoveSecurityOptions { .. } => fix.notes.push("If the default profile blocks a call the application makes, give it a named AppArmor profile or a narrower option rather than none.".to_string()),
                 _ => {}
             }
             return fix;
@@ -482,6 +484,31 @@ pub fn rewrite(input: &mut Value, change: &Change, arn: &str) -> bool {
         }
         Change::RemoveTaskRole { .. } => {
             td.remove("taskRoleArn");
+        }
+        Change::RemoveIpcModeHost { .. } => {
+            td.remove("ipcMode");
+        }
+        Change::RemoveDevices { containers, .. } => {
+            for c in named_containers(td, containers) {
+                if let Some(l) = c.get_mut("linuxParameters").and_then(Value::as_object_mut) {
+                    l.remove("devices");
+                }
+            }
+        }
+        Change::RemoveSecurityOptions {
+            containers,
+            options,
+            ..
+        } => {
+            for c in named_containers(td, containers) {
+                if let Some(Value::Array(list)) = c.get_mut("dockerSecurityOptions") {
+                    list.retain(|o| !o.as_str().is_some_and(|o| options.iter().any(|x| x == o)));
+                    // An empty list says nothing: leave the key out, as before it was set.
+                    if list.is_empty() {
+                        c.remove("dockerSecurityOptions");
+                    }
+                }
+            }
         }
         _ => return false,
     }

@@ -71,3 +71,93 @@ fn shared_role_is_planned_once() {
     let text = render::text(&plan);
     assert!(text.contains("2 findings"), "{text}");
 }
+
+/// The three task definition changes of the hygiene traits are projected (each removes its
+/// trait, a context trait, so the severity is unchanged) and written into the new revision:
+/// only the options that unconfine are removed.
+#[test]
+fn hygiene_changes_are_projected_and_written() {
+    let arn = "arn:aws:ecs:us-east-1:1:task-definition/agent:1";
+    let td = serde_json::json!({
+        "taskDefinitionArn": arn, "family": "agent", "revision": 1, "ipcMode": "host",
+        "containerDefinitions": [{"name": "agent", "image": "agent@sha256:0123abcd",
+            "privileged": true, "user": "1000", "readonlyRootFilesystem": true,
+            "logConfiguration": {"logDriver": "awslogs"},
+            "linuxParameters": {"initProcessEnabled": true,
+                "devices": [{"hostPath": "/dev/sda", "permissions": ["read"]}]},
+            "dockerSecurityOptions": ["no-new-privileges", "apparmor:unconfined"]}]});
+    let inv = inventory(&[
+        serde_json::json!({"services": [{"serviceArn": "arn:aws:ecs:us-east-1:1:service/c/agent",
+            "serviceName": "agent", "clusterArn": "arn:aws:ecs:us-east-1:1:cluster/c",
+            "launchType": "EC2", "taskDefinition": arn}]}),
+        serde_json::json!({"taskDefinition": td}),
+    ]);
+    let analysis = analyze(&inv);
+    let plan = plan(&inv, &analysis, Severity::Low);
+    let mut input = fix::register_input(&serde_json::json!({"taskDefinition": td})).unwrap();
+    for (id, trait_id) in [
+        ("remove-ipc-mode-host:agent:1", TraitId::HostIpcNamespace),
+        ("remove-devices:agent:1", TraitId::HostDevices),
+        (
+            "remove-security-options:agent:1",
+            TraitId::UnconfinedSecurityOptions,
+        ),
+    ] {
+        let r = plan
+            .remediations
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap_or_else(|| panic!("{id} is not planned: {:#?}", plan.remediations));
+        assert_eq!(r.traits, vec![trait_id]);
+        let p = &r.findings[0];
+        assert_eq!(p.traits_removed, vec![trait_id], "{id}");
+        assert_eq!(
+            (p.severity, p.outcome),
+            (Severity::Medium, Impact::Unchanged)
+        );
+        assert!(
+            r.fix.commands[0].starts_with("aws ecs register-task-definition"),
+            "{id}: {:?}",
+            r.fix.commands
+        );
+        assert!(fix::rewrite(&mut input, &r.change, arn), "{id}");
+    }
+    let c = &input["containerDefinitions"][0];
+    assert!(input.get("ipcMode").is_none(), "{input:#}");
+    assert_eq!(
+        c["linuxParameters"],
+        serde_json::json!({"initProcessEnabled": true})
+    );
+    assert_eq!(
+        c["dockerSecurityOptions"],
+        serde_json::json!(["no-new-privileges"])
+    );
+}
+
+/// In a CloudFormation template the new change kinds have no text edit yet: the fix is a
+/// manual note naming what to change, never a wrong edit.
+#[test]
+fn hygiene_changes_in_a_template_are_a_manual_note() {
+    let text = "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      IpcMode: host\n      ContainerDefinitions:\n        - Name: app\n          Image: app@sha256:0123abcd\n          Privileged: true\n          User: \"1000\"\n          ReadonlyRootFilesystem: true\n          LogConfiguration:\n            LogDriver: awslogs\n  S:\n    Type: AWS::ECS::Service\n    Properties:\n      LaunchType: EC2\n      TaskDefinition: !Ref T\n";
+    let mut loader = Loader::new();
+    loader.add("t.yaml", text.as_bytes()).unwrap();
+    let inv = loader.finish().0;
+    let analysis = analyze(&inv);
+    let mut plan = plan(&inv, &analysis, Severity::Low);
+    let texts = HashMap::from([("t.yaml".to_string(), text.to_string())]);
+    attach_template_edits(&mut plan, &inv, &texts);
+    let r = plan
+        .remediations
+        .iter()
+        .find(|r| matches!(r.change, Change::RemoveIpcModeHost { .. }))
+        .expect("planned");
+    assert!(r.fix.source_diff.is_none());
+    assert!(
+        r.fix
+            .notes
+            .iter()
+            .any(|n| n.contains("make the change by hand: remove `ipcMode: host`")),
+        "{:#?}",
+        r.fix.notes
+    );
+}

@@ -67,6 +67,11 @@ registry! {
     service_admin_iam_role => ServiceAdminIamRole,
     outdated_fargate_platform => OutdatedFargatePlatform,
     task_role_is_execution_role => TaskRoleIsExecutionRole,
+    host_ipc_namespace => HostIpcNamespace,
+    host_devices => HostDevices,
+    unconfined_security_options => UnconfinedSecurityOptions,
+    mutable_image_tag => MutableImageTag,
+    missing_log_configuration => MissingLogConfiguration,
 }
 
 impl TraitId {

@@ -79,3 +79,43 @@ pub fn run_fixture(def: &TraitDef, fixture: &str) {
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_json_snapshot!(def.id.as_str(), results));
 }
+
+/// The evidence a trait reports for every service of one infrastructure-as-code file (or CLI
+/// output), loaded alone: for tests that the loaders bring a trait's fields through.
+pub fn evidence_of_file(def: &TraitDef, name: &str, text: &str) -> Vec<super::Evidence> {
+    let mut loader = Loader::new();
+    loader
+        .add(name, text.as_bytes())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let (inv, _) = loader.finish();
+    assert!(!inv.services.is_empty(), "{name} has no service");
+    let mut evidence = Vec::new();
+    for service in inv.services.values() {
+        let ctx = ServiceContext::new(&inv, service);
+        let mut out = Outcome::new(def.id, &service.service_arn);
+        (def.check)(&ctx, &mut out);
+        evidence.extend(out.evidence().iter().cloned());
+    }
+    evidence
+}
+
+/// A CloudFormation template of one service running task definition `T`, whose properties
+/// are `props` (YAML, indented by six spaces).
+pub fn cfn_service(props: &str) -> String {
+    format!(
+        "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n{props}  S:\n    Type: AWS::ECS::Service\n    Properties:\n      LaunchType: EC2\n      TaskDefinition: !Ref T\n"
+    )
+}
+
+/// A Terraform plan of one service running `aws_ecs_task_definition.t`, whose planned
+/// values are `values` (a JSON object; `container_definitions` is a JSON string in it).
+pub fn terraform_service(values: serde_json::Value) -> String {
+    serde_json::json!({"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+        {"address": "aws_ecs_task_definition.t", "mode": "managed", "type": "aws_ecs_task_definition",
+         "name": "t", "values": values},
+        {"address": "aws_ecs_service.s", "mode": "managed", "type": "aws_ecs_service", "name": "s",
+         "values": {"name": "s", "launch_type": "EC2"}}]}},
+      "configuration": {"root_module": {"resources": [{"address": "aws_ecs_service.s",
+        "expressions": {"task_definition": {"references": ["aws_ecs_task_definition.t.arn", "aws_ecs_task_definition.t"]}}}]}}})
+    .to_string()
+}

@@ -11,8 +11,9 @@ fn td(family: &str, revision: u32, privileged: bool, status: &str) -> Value {
         "taskDefinitionArn": format!("{ACCOUNT}:task-definition/{family}:{revision}"),
         "family": family, "revision": revision, "status": status, "networkMode": "awsvpc",
         "requiresCompatibilities": ["FARGATE"],
-        "containerDefinitions": [{"name": "app", "image": "nginx", "privileged": privileged,
-            "user": "1000", "readonlyRootFilesystem": true}]
+        "containerDefinitions": [{"name": "app", "image": "nginx@sha256:0123456789abcdef",
+            "privileged": privileged, "user": "1000", "readonlyRootFilesystem": true,
+            "logConfiguration": {"logDriver": "awslogs"}}]
     }})
 }
 

@@ -155,6 +155,13 @@ pub(super) fn ops(
         Change::MakeLoadBalancerInternal { .. } => {
             return Err(EditError::Manual("set the load balancer's `Scheme: internal` (CloudFormation replaces it) and put it in private subnets".into()));
         }
+        // A change kind with no template edit yet: a manual note, never a wrong edit.
+        _ => {
+            return Err(EditError::Manual(format!(
+                "make the change by hand: {}",
+                change.title()
+            )));
+        }
     }
     Ok(out)
 }

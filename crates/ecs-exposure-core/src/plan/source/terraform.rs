@@ -94,6 +94,8 @@ pub fn terraform_notes(inv: &Inventory, change: &Change) -> Vec<String> {
             fields::SCHEME.tf
         )),
         Change::UpgradeImages { .. } => return Vec::new(),
+        // A change kind with no attribute note yet: its title says what to edit.
+        _ => attrs.push(change.title()),
     }
     attrs
         .into_iter()
