@@ -9,9 +9,10 @@
 //! the fuzzer ran, and so that no stage of the pipeline can be left out of one of them.
 
 use crate::engine::{Analysis, Severity, analyze_on};
+use crate::fix::{self, Credentials, source};
 use crate::load::Loader;
 use crate::model::Inventory;
-use crate::plan::{self, Credentials, fix, source};
+use crate::plan;
 use crate::report::{self, ReportOptions, ScanTime};
 use std::collections::HashMap;
 
@@ -48,18 +49,19 @@ pub fn scan_and_plan(kind: Input, bytes: &[u8]) {
     let analysis = analyze_on(&inv, 1);
     reports(&analysis);
     let mut p = plan::plan(&inv, &analysis, Severity::Informational);
+    fix::complete(&mut p, &inv);
     if let Ok(doc) = serde_json::from_slice::<serde_json::Value>(bytes)
         && let Some(arn) = fix::document_arn(name, &doc)
     {
-        plan::attach_task_definitions(&mut p, &analysis, &HashMap::from([(arn, doc)]));
+        fix::attach_task_definitions(&mut p, &analysis, &HashMap::from([(arn, doc)]));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         let texts = HashMap::from([(name.to_string(), text.to_string())]);
-        plan::attach_template_edits(&mut p, &inv, &texts);
+        fix::attach_template_edits(&mut p, &inv, &texts);
     }
-    let _ = plan::render::text(&p);
-    let _ = plan::render::json(&p);
-    let _ = plan::render::markdown(&p);
+    let _ = report::plan::text(&p);
+    let _ = report::plan::json(&p);
+    let _ = report::plan::markdown(&p);
 }
 
 /// `fix FILE` (with `--unsafe`, which applies the most): a task definition rewritten through
@@ -87,7 +89,7 @@ pub fn fix(bytes: &[u8]) {
             serde_json::to_string_pretty(&credentials.masked_document(v)).unwrap_or_default()
         };
         let before = fix::register_input(&doc).unwrap_or_default();
-        let _ = fix::diff(&shown(&before), &shown(&output), name, name);
+        let _ = fix::diff::diff(&shown(&before), &shown(&output), name, name);
         let after = serde_json::to_string_pretty(&output).unwrap_or_default();
         if let Some(again) = load(name, after.as_bytes()) {
             let _ = Credentials::find(&again).names();

@@ -4,6 +4,7 @@
 //! builds in seconds and never waits for the AWS SDK.
 
 pub mod engine;
+pub mod fix;
 pub mod harness;
 pub mod load;
 pub mod model;

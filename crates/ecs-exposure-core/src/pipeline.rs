@@ -10,6 +10,7 @@
 //! configuration file and supplies its suppressions and the day.
 
 use crate::engine::{self, Analysis, Severity, TaskDefinitionScope};
+use crate::fix;
 use crate::model::{Inventory, Suppression};
 use crate::plan::{self, Accepted, Plan};
 use crate::suppress::{self, ConfigError, Date};
@@ -100,7 +101,7 @@ pub fn run(inv: &Inventory, settings: &Settings<'_>) -> Result<Outcome, Pipeline
     );
     let notices = suppress::apply(&mut analysis, &suppressions, settings.today);
     let plan = settings.plan.map(|min_severity| {
-        plan::plan_with(
+        let mut plan = plan::plan_with(
             inv,
             &analysis,
             min_severity,
@@ -108,7 +109,9 @@ pub fn run(inv: &Inventory, settings: &Settings<'_>) -> Result<Outcome, Pipeline
                 suppressions: &suppressions,
                 today: Date::parse(settings.today),
             },
-        )
+        );
+        fix::complete(&mut plan, inv);
+        plan
     });
     Ok(Outcome {
         analysis,

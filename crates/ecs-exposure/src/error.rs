@@ -3,8 +3,8 @@
 
 use crate::read::ReadError;
 use crate::write::WriteError;
+use ecs_exposure_core::fix::source::EditError;
 use ecs_exposure_core::pipeline::PipelineError;
-use ecs_exposure_core::plan::source::EditError;
 use ecs_exposure_core::suppress::ConfigError;
 
 #[derive(Debug)]

@@ -5,9 +5,10 @@
 //! the input appears in any plan output.
 
 use ecs_exposure_core::engine::{Analysis, Severity, analyze};
+use ecs_exposure_core::fix;
 use ecs_exposure_core::load::Loader;
 use ecs_exposure_core::model::Inventory;
-use ecs_exposure_core::plan::{self, Change, PlannedRemediation, fix};
+use ecs_exposure_core::plan::{self, Change, PlannedRemediation};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -161,11 +162,12 @@ fn prove(what: &str, docs: &[(String, Value)]) -> (usize, usize, String) {
     let inv = load(docs);
     let analysis = analyze(&inv);
     let mut p = plan::plan(&inv, &analysis, Severity::Informational);
+    fix::complete(&mut p, &inv);
     let by_arn: HashMap<String, Value> = docs
         .iter()
         .filter_map(|(n, d)| Some((fix::document_arn(n, d)?, d.clone())))
         .collect();
-    plan::attach_task_definitions(&mut p, &analysis, &by_arn);
+    fix::attach_task_definitions(&mut p, &analysis, &by_arn);
     let mut documents = 0;
     for r in &p.remediations {
         // The model change, scanned again.
@@ -214,9 +216,9 @@ fn prove(what: &str, docs: &[(String, Value)]) -> (usize, usize, String) {
     }
     let shown = format!(
         "{}{}{}",
-        plan::render::json(&p),
-        plan::render::text(&p),
-        plan::render::markdown(&p)
+        ecs_exposure_core::report::plan::json(&p),
+        ecs_exposure_core::report::plan::text(&p),
+        ecs_exposure_core::report::plan::markdown(&p)
     );
     (p.remediations.len(), documents, shown)
 }

@@ -142,7 +142,7 @@ pub fn apply_to_task_definition(td: &mut TaskDefinition, change: &Change) {
 }
 
 /// Removes statements (by index) from a policy document.
-pub(super) fn remove_statements(doc: &mut Value, mut indexes: Vec<usize>) {
+pub fn remove_statements(doc: &mut Value, mut indexes: Vec<usize>) {
     indexes.sort_unstable();
     indexes.dedup();
     match doc.get_mut("Statement") {

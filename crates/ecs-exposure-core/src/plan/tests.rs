@@ -1,6 +1,19 @@
 use super::*;
 use crate::engine::analyze;
+use crate::fix::{self, attach_template_edits};
 use crate::load::Loader;
+use crate::report::plan as render;
+
+/// A plan as the commands see it: projected, then completed by the fix layer.
+fn plan(
+    inv: &crate::model::Inventory,
+    analysis: &crate::engine::Analysis,
+    min: crate::engine::Severity,
+) -> crate::plan::Plan {
+    let mut p = crate::plan::plan(inv, analysis, min);
+    crate::fix::complete(&mut p, inv);
+    p
+}
 
 fn inventory(docs: &[serde_json::Value]) -> Inventory {
     let mut loader = Loader::new();

@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod ocsf;
+pub mod plan;
 pub mod sarif;
 pub mod text;
 

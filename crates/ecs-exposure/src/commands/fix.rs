@@ -10,9 +10,10 @@ use crate::read::Limit;
 use crate::run::scan_time;
 use crate::write;
 use ecs_exposure_core::engine::{Severity, TaskDefinitionScope};
+use ecs_exposure_core::fix::{self, Credentials};
 use ecs_exposure_core::load::Loader;
 use ecs_exposure_core::model::{Inventory, Suppression};
-use ecs_exposure_core::plan::{Applicability, Credentials, Plan, fix};
+use ecs_exposure_core::plan::{Applicability, Plan};
 use ecs_exposure_core::report::text::terminal_safe_lines;
 use serde_json::Value;
 use std::path::Path;
@@ -201,7 +202,12 @@ pub fn run(mut args: FixArgs) -> Result<Exit, Error> {
             t.push('\n');
             t
         };
-        print_diff(&fix::diff(&shown(&before), &shown(&output), &name, &target));
+        print_diff(&fix::diff::diff(
+            &shown(&before),
+            &shown(&output),
+            &name,
+            &target,
+        ));
         return Ok(Exit::Clean);
     }
     write_fix(
@@ -228,7 +234,7 @@ fn fix_template(
     original: &str,
     suppressions: &[Suppression],
 ) -> Result<Exit, Error> {
-    use ecs_exposure_core::plan::source;
+    use ecs_exposure_core::fix::source;
     let mut loader = Loader::new();
     loader
         .add(name, original.as_bytes())

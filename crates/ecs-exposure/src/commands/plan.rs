@@ -10,7 +10,8 @@ use crate::exit::Exit;
 use crate::read::{Limit, read_regular};
 use crate::run::scan_time;
 use crate::write;
-use ecs_exposure_core::plan::{self, fix};
+use ecs_exposure_core::fix;
+use ecs_exposure_core::report::plan as render;
 use ecs_exposure_core::report::text::terminal_safe_lines;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -38,21 +39,21 @@ pub fn run(args: PlanArgs) -> Result<Exit, Error> {
     let mut plan = outcome
         .plan
         .ok_or_else(|| Error::Message("the pipeline made no plan".to_string()))?;
-    plan::attach_task_definitions(
+    fix::attach_task_definitions(
         &mut plan,
         &analysis,
         &task_definition_documents(&source, limit),
     );
-    plan::attach_template_edits(
+    fix::attach_template_edits(
         &mut plan,
         &inventory,
         &template_texts(&inventory, &source, limit),
     );
     let text = match args.format {
-        PlanFormat::Json => plan::render::json(&plan),
+        PlanFormat::Json => render::json(&plan),
         // For a person at a terminal: names from the input are shown escaped, line by line.
-        PlanFormat::Text => terminal_safe_lines(&plan::render::text(&plan)).into_owned(),
-        PlanFormat::Markdown => plan::render::markdown(&plan),
+        PlanFormat::Text => terminal_safe_lines(&render::text(&plan)).into_owned(),
+        PlanFormat::Markdown => render::markdown(&plan),
     };
     write_out(args.output.as_deref(), &text)?;
     Ok(if incomplete(not_loaded) {

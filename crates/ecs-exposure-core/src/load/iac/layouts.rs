@@ -116,7 +116,7 @@ fn the_fixtures_hold_what_they_say() {
         let (inv, warnings) = l.finish();
         assert!(warnings.is_empty(), "{name}: {warnings:?}");
         let a = crate::engine::analyze(&inv);
-        let values = crate::plan::Credentials::find(&inv).exposed_values();
+        let values = crate::fix::Credentials::find(&inv).exposed_values();
         assert_eq!(values, vec![secret.clone()], "{name}");
         assert!(!needles(&secret).is_empty());
         assert!(

@@ -16,17 +16,10 @@ pub use edit::{EditWindow, EditedTemplate, apply_edits, template_edits};
 pub use terraform::terraform_notes;
 
 mod error;
-use super::change::Change;
+use crate::model::change::Change;
 use crate::model::{Inventory, Origin};
+pub use crate::plan::SourceDiff;
 pub use error::EditError;
-use serde::Serialize;
-
-/// A unified diff of one template file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SourceDiff {
-    pub file: String,
-    pub diff: String,
-}
 
 /// One line edit of the original text: replace `remove` lines from `line` (0-based) with
 /// `insert`. Edits of one change (or of several changes) are applied bottom-up, so the line

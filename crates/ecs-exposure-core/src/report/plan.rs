@@ -1,7 +1,7 @@
 //! `plan` output: JSON (the public contract), text and Markdown (for a pull request comment).
 
-use super::{Impact, Plan, PlannedRemediation};
 use crate::engine::Severity;
+use crate::plan::{Applicability, Impact, Plan, PlannedRemediation};
 use std::collections::BTreeMap;
 
 /// `plan --format json`: `{"schema_version": 1, "remediations": [...]}`.
@@ -117,9 +117,9 @@ fn suppressed(plan: &Plan) -> String {
 
 fn applicability(r: &PlannedRemediation) -> &'static str {
     match r.fix.applicability {
-        super::Applicability::Safe => "safe",
-        super::Applicability::Unsafe => "unsafe",
-        super::Applicability::Manual => "manual",
+        Applicability::Safe => "safe",
+        Applicability::Unsafe => "unsafe",
+        Applicability::Manual => "manual",
     }
 }
 

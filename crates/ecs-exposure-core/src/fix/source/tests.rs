@@ -1,8 +1,18 @@
 use super::*;
 use crate::engine::{Severity, analyze};
 use crate::load::Loader;
-use crate::plan::plan;
 use std::path::PathBuf;
+
+/// A plan as the commands see it: projected, then completed by the fix layer.
+fn plan(
+    inv: &crate::model::Inventory,
+    analysis: &crate::engine::Analysis,
+    min: crate::engine::Severity,
+) -> crate::plan::Plan {
+    let mut p = crate::plan::plan(inv, analysis, min);
+    crate::fix::complete(&mut p, inv);
+    p
+}
 
 fn load(name: &str, text: &str) -> Inventory {
     let mut loader = Loader::new();
@@ -55,7 +65,7 @@ fn check_template(name: &str, text: &str) -> Vec<&'static str> {
         };
         kinds.push(r.change.kind());
         // Only the edited lines differ.
-        let d = crate::plan::fix::diff(text, &after, "a", "b");
+        let d = crate::fix::diff::diff(text, &after, "a", "b");
         let changed = d.lines().filter(|l| l.starts_with(['+', '-'])).count() - 2;
         assert!(
             changed <= 12,
@@ -238,8 +248,8 @@ fn template_diff_never_shows_a_credential() {
     );
     let mut p = plan(&inv, &analysis, Severity::Informational);
     let texts = [("t.yaml".to_string(), text.to_string())].into();
-    crate::plan::attach_template_edits(&mut p, &inv, &texts);
-    let json = crate::plan::render::json(&p);
+    crate::fix::attach_template_edits(&mut p, &inv, &texts);
+    let json = crate::report::plan::json(&p);
     assert!(!json.contains("Zq8-vLr2-KmT9-xw4P"));
     let r = p
         .remediations
@@ -356,7 +366,7 @@ fn revoke_ingress_of_a_host_bits_cidr() {
 /// example template, and for a template of many services whose edits sit far apart.
 #[test]
 fn window_edits_diff_as_whole_file_edits() {
-    use crate::plan::diff::{diff, diff_window_hiding_before};
+    use crate::fix::diff::{diff, diff_window_hiding_before};
     let mut many = String::from("Resources:\n");
     for i in 0..40 {
         many.push_str(&format!(
@@ -414,7 +424,7 @@ fn task_definition_files_are_not_edited_as_templates() {
     }
     let before: Vec<Vec<String>> = p.remediations.iter().map(|r| r.fix.notes.clone()).collect();
     let texts = std::collections::HashMap::from([("taskdef.json".to_string(), text.to_string())]);
-    crate::plan::attach_template_edits(&mut p, &inv, &texts);
+    crate::fix::attach_template_edits(&mut p, &inv, &texts);
     for (r, notes) in p.remediations.iter().zip(before) {
         assert!(r.fix.source_diff.is_none(), "{}", r.title);
         assert_eq!(r.fix.notes, notes, "{}", r.title);

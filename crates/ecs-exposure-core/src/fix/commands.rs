@@ -10,10 +10,9 @@
 //! Secret values are never written: a moved variable gets a `valueFrom` placeholder and the
 //! `create-secret` command reads the value from a file the user writes.
 
-use super::apply::{NON_ROOT_USER, secret_name};
-use super::change::{Applicability, Change};
 use crate::model::Inventory;
-use serde::Serialize;
+use crate::model::change::Change;
+use crate::plan::{Fix, NON_ROOT_USER, secret_name};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 
@@ -28,28 +27,6 @@ pub const READ_ONLY_FIELDS: &[&str] = &[
     "registeredBy",
     "deregisteredAt",
 ];
-
-/// The fix of one remediation.
-#[derive(Debug, Clone, Serialize)]
-pub struct Fix {
-    pub applicability: Applicability,
-    /// AWS CLI commands, in order.
-    pub commands: Vec<String>,
-    /// Policy documents the commands read (`file://NAME`), by file name: starting points to
-    /// review, never final.
-    #[serde(skip_serializing_if = "Map::is_empty")]
-    pub files: Map<String, Value>,
-    /// The new task definition revision (`register-task-definition --cli-input-json`), when
-    /// the original document is known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_definition: Option<Value>,
-    /// Infrastructure as code: the edit of the CloudFormation template, as a unified diff.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_diff: Option<super::source::SourceDiff>,
-    /// What a person must check or supply.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-}
 
 fn cluster_of(inv: &Inventory, service: &str) -> String {
     inv.services
@@ -78,48 +55,40 @@ fn family(inv: &Inventory, td: &str) -> String {
         })
 }
 
-impl Fix {
-    /// The fix of a change, given the services that run what it changes.
-    pub fn for_change(inv: &Inventory, change: &Change, services: &BTreeSet<String>) -> Fix {
-        let mut fix = Fix {
-            applicability: change.applicability(),
-            commands: Vec::new(),
-            files: Map::new(),
-            task_definition: None,
-            source_diff: None,
-            notes: Vec::new(),
-        };
-        fix.notes
-            .extend(super::source::terraform_notes(inv, change));
-        if let Some(td) = change.task_definition() {
-            let fam = family(inv, td);
-            if let Change::MoveEnvToSecrets { variables, .. } = change {
-                for v in variables {
-                    fix.commands.push(format!(
-                        "aws secretsmanager create-secret --name {} --secret-string file://{}.txt",
-                        secret_name(&fam, &v.container, &v.name),
-                        v.name
-                    ));
-                }
-                fix.notes.push("Write each new (rotated) value to the `.txt` file the command names, run the command, delete the file, and put the ARN it prints in `valueFrom`; the old values are leaked and must be revoked where they were issued. The task execution role needs `secretsmanager:GetSecretValue` on the secrets.".to_string());
-            }
-            fix.commands.push(format!(
-                "aws ecs register-task-definition --cli-input-json file://{fam}.json"
-            ));
-            for s in services.iter().filter(|s| {
-                inv.services
-                    .get(*s)
-                    .and_then(|x| x.task_definition.as_deref())
-                    .and_then(|t| inv.task_definition(t))
-                    .is_some_and(|t| t.task_definition_arn == td)
-            }) {
+/// The fix of a change, given the services that run what it changes.
+pub fn for_change(inv: &Inventory, change: &Change, services: &BTreeSet<String>) -> Fix {
+    let mut fix = Fix::empty(change.applicability());
+    fix.notes
+        .extend(super::source::terraform_notes(inv, change));
+    if let Some(td) = change.task_definition() {
+        let fam = family(inv, td);
+        if let Change::MoveEnvToSecrets { variables, .. } = change {
+            for v in variables {
                 fix.commands.push(format!(
-                    "aws ecs update-service --cluster {} --service {} --task-definition {fam}",
-                    cluster_of(inv, s),
-                    service_name(inv, s)
+                    "aws secretsmanager create-secret --name {} --secret-string file://{}.txt",
+                    secret_name(&fam, &v.container, &v.name),
+                    v.name
                 ));
             }
-            match change {
+            fix.notes.push("Write each new (rotated) value to the `.txt` file the command names, run the command, delete the file, and put the ARN it prints in `valueFrom`; the old values are leaked and must be revoked where they were issued. The task execution role needs `secretsmanager:GetSecretValue` on the secrets.".to_string());
+        }
+        fix.commands.push(format!(
+            "aws ecs register-task-definition --cli-input-json file://{fam}.json"
+        ));
+        for s in services.iter().filter(|s| {
+            inv.services
+                .get(*s)
+                .and_then(|x| x.task_definition.as_deref())
+                .and_then(|t| inv.task_definition(t))
+                .is_some_and(|t| t.task_definition_arn == td)
+        }) {
+            fix.commands.push(format!(
+                "aws ecs update-service --cluster {} --service {} --task-definition {fam}",
+                cluster_of(inv, s),
+                service_name(inv, s)
+            ));
+        }
+        match change {
                 Change::SetNonRootUser { .. } => fix.notes.push(format!(
                     "`user` is set to `{NON_ROOT_USER}`: use the user id the image is built for, and make sure it can read its files."
                 )),
@@ -129,9 +98,9 @@ impl Fix {
                 Change::RemoveSecurityOptions { .. } => fix.notes.push("If the default profile blocks a call the application makes, give it a named AppArmor profile or a narrower option rather than none.".to_string()),
                 _ => {}
             }
-            return fix;
-        }
-        match change {
+        return fix;
+    }
+    match change {
             Change::DisablePublicIp { service } => {
                 let vpc = inv.services.get(service).and_then(|s| s.awsvpc());
                 let subnets = vpc
@@ -155,7 +124,7 @@ impl Fix {
                 service_name(inv, service)
             )),
             Change::MakeLoadBalancerInternal { load_balancer } => {
-                let name = super::change::load_balancer_name(load_balancer);
+                let name = crate::model::change::load_balancer_name(load_balancer);
                 let lb = inv.load_balancers.get(load_balancer);
                 let groups = lb
                     .map(|l| l.security_groups.join(" "))
@@ -259,7 +228,7 @@ impl Fix {
                             .cloned()
                     };
                     let Some(mut doc) = doc else { continue };
-                    super::apply::remove_statements(&mut doc, idx);
+                    crate::plan::remove_statements(&mut doc, idx);
                     // IAM rejects a document without statements: remove the policy instead.
                     if doc
                         .get("Statement")
@@ -310,8 +279,7 @@ impl Fix {
             }
             _ => {}
         }
-        fix
-    }
+    fix
 }
 
 /// The task definition object of a document: `describe-task-definition` output
@@ -514,9 +482,6 @@ pub fn rewrite(input: &mut Value, change: &Change, arn: &str) -> bool {
     }
     true
 }
-
-/// Unified diffs of fixes: see [`super::diff`].
-pub use super::diff::{Hidden, diff, diff_hiding};
 
 /// The task definition ARN a document is loaded under, as the loader names it: its
 /// `taskDefinitionArn`, or `<file name>#<family>` for `register-task-definition` input.

@@ -1,10 +1,10 @@
 //! Line edits of a template's text at the places the loader recorded: the one edit of each
 //! operation (`ops`), applying them to the whole text or to a window of it.
 
-use super::super::change::Change;
 use super::ops::{Op, ops};
 use super::{EditError, LineEdit};
 use crate::model::Inventory;
+use crate::model::change::Change;
 
 /// Byte offset of a 1-based column in a line (columns count characters).
 fn byte_at(line: &str, column: usize) -> usize {
@@ -299,11 +299,11 @@ impl<'a> EditedTemplate<'a> {
         }
     }
 
-    /// The edits made on the lines they touch, with [`CONTEXT`](super::super::diff::CONTEXT) + 1
+    /// The edits made on the lines they touch, with [`CONTEXT`](crate::fix::diff::CONTEXT) + 1
     /// unchanged lines around them, so that a diff of the window is the diff of the file.
     pub fn window(&self, mut edits: Vec<LineEdit>) -> Result<EditWindow<'a>, EditError> {
         let lines = self.starts.len() - 1;
-        let margin = super::super::diff::CONTEXT + 1;
+        let margin = crate::fix::diff::CONTEXT + 1;
         let low = edits.iter().map(|e| e.line).min().unwrap_or(0);
         let high = edits.iter().map(|e| e.line + e.remove).max().unwrap_or(0);
         if high > lines {

@@ -1,11 +1,11 @@
 //! What a change edits in a template: (resource, model path, operation) triples, named by the
 //! model paths of the field map (`load::iac::fields`), or the reason it needs a person.
 
-use super::super::apply::NON_ROOT_USER;
-use super::super::change::Change;
 use super::{EditError, container_index, volume_index};
 use crate::load::iac::fields;
 use crate::model::Inventory;
+use crate::model::change::Change;
+use crate::plan::NON_ROOT_USER;
 
 /// What an edit does at one model path of one resource.
 pub(super) enum Op {
@@ -168,7 +168,7 @@ pub(super) fn ops(
 
 /// `file:line` of each ingress rule to revoke (the line of its CIDR), as the loader recorded
 /// them, so the manual note points at the rule rather than at its security group.
-fn rule_locations(inv: &Inventory, rules: &[super::super::change::IngressRule]) -> Vec<String> {
+fn rule_locations(inv: &Inventory, rules: &[crate::model::change::IngressRule]) -> Vec<String> {
     let mut out = Vec::new();
     for r in rules {
         let Some(g) = inv.security_groups.get(&r.group_id) else {

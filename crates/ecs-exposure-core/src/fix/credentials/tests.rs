@@ -2,7 +2,18 @@ use super::*;
 use crate::engine::{Severity, analyze};
 use crate::load::Loader;
 use crate::load::iac::layouts::{layouts, needles};
-use crate::plan::{plan, render};
+use crate::report::plan as render;
+
+/// A plan as the commands see it: projected, then completed by the fix layer.
+fn plan(
+    inv: &crate::model::Inventory,
+    analysis: &crate::engine::Analysis,
+    min: crate::engine::Severity,
+) -> crate::plan::Plan {
+    let mut p = crate::plan::plan(inv, analysis, min);
+    crate::fix::complete(&mut p, inv);
+    p
+}
 
 fn load(name: &str, text: &str) -> Inventory {
     let mut l = Loader::new();
@@ -47,7 +58,7 @@ fn template_diffs_of_every_layout_hide_the_credential() {
         let analysis = analyze(&inv);
         let mut p = plan(&inv, &analysis, Severity::Informational);
         let texts = [(name.to_string(), text.clone())].into();
-        crate::plan::attach_template_edits(&mut p, &inv, &texts);
+        crate::fix::attach_template_edits(&mut p, &inv, &texts);
         let diffs = p
             .remediations
             .iter()
@@ -93,7 +104,7 @@ fn command_line_credentials_are_found_and_hidden() {
     );
     let mut p = plan(&inv, &analysis, Severity::Informational);
     let texts = [("t.yaml".to_string(), text.to_string())].into();
-    crate::plan::attach_template_edits(&mut p, &inv, &texts);
+    crate::fix::attach_template_edits(&mut p, &inv, &texts);
     assert!(p.remediations.iter().any(|r| r.fix.source_diff.is_some()));
     // No change moves a command-line credential: none is projected for it.
     assert!(

@@ -2,11 +2,11 @@
 //! notes naming the resource address, the attribute (from the field map,
 //! `load::iac::fields`) and its new value.
 
-use super::super::apply::NON_ROOT_USER;
-use super::super::change::Change;
 use super::{container_index, tf_resource};
 use crate::load::iac::fields;
 use crate::model::Inventory;
+use crate::model::change::Change;
+use crate::plan::NON_ROOT_USER;
 
 /// Review notes for a change to a Terraform plan resource: address, attribute, new value.
 pub fn terraform_notes(inv: &Inventory, change: &Change) -> Vec<String> {
