@@ -60,6 +60,43 @@ mod tests {
         }
     }
 
+    /// A trait's likelihood role in words, for the generated index.
+    fn likelihood_part(t: &TraitDef) -> String {
+        match t.likelihood {
+            LikelihoodRole::Context => "context only".into(),
+            LikelihoodRole::Weak => "Low alone".into(),
+            LikelihoodRole::Moderate(_) => "Moderate alone".into(),
+            LikelihoodRole::Reach => "path from the internet".into(),
+            LikelihoodRole::ExploitableVulnerability => {
+                "Moderate alone; High or Very High with a path".into()
+            }
+            LikelihoodRole::Vulnerability => "Low alone; High with a path if `AV:N`".into(),
+        }
+    }
+
+    /// A trait's impact rules in words (`High (sensitive-host-path), Medium`).
+    fn impact_part(t: &TraitDef) -> String {
+        let parts: Vec<String> = t
+            .impact
+            .iter()
+            .map(|r| {
+                let level = r.impact.as_str();
+                match r.when {
+                    Some(f) => format!(
+                        "{level} ({})",
+                        serde_json::to_value(f).unwrap().as_str().unwrap_or("")
+                    ),
+                    None => level.to_string(),
+                }
+            })
+            .collect();
+        if parts.is_empty() {
+            "—".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+
     /// `docs/traits/` is generated from the docs beside the code; run with `UPDATE_DOCS=1`
     /// to regenerate. Failing here means a trait doc changed without regenerating.
     #[test]
@@ -67,13 +104,15 @@ mod tests {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/traits");
         let update = std::env::var_os("UPDATE_DOCS").is_some();
         let mut index = String::from(
-            "<!-- Generated from crates/ecs-exposure-core/src/traits/*.md by `UPDATE_DOCS=1 cargo test`; do not edit. -->\n# Traits\n\n| id | category | what it means |\n|---|---|---|\n",
+            "<!-- Generated from crates/ecs-exposure-core/src/traits/*.md by `UPDATE_DOCS=1 cargo test`; do not edit. -->\n# Traits\n\nLikelihood and impact: the part each trait declares in a finding's severity (`TraitDef::likelihood`, `TraitDef::impact`; how the parts combine: [docs/severity.md](../severity.md)).\n\n| id | category | likelihood | impact | what it means |\n|---|---|---|---|---|\n",
         );
         let mut expected = Vec::new();
         for t in ALL {
             index.push_str(&format!(
-                "| [`{id}`]({id}.md) | {} | {} |\n",
+                "| [`{id}`]({id}.md) | {} | {} | {} | {} |\n",
                 t.category.as_str(),
+                likelihood_part(t),
+                impact_part(t),
                 t.title,
                 id = t.id
             ));
