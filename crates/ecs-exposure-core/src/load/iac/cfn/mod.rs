@@ -117,8 +117,7 @@ pub fn convert(t: &Template<'_>, text: &str) -> Result<IacDocument, IacError> {
             &id,
             crate::model::Origin::CloudFormation {
                 logical_id: logical.to_string(),
-                // A nested stack's resources are named `parent#Stack/Logical`.
-                nested: !t.id_base.ends_with('#'),
+                nested: t.nested_in.is_some(),
             },
         );
         // The resource itself: the line of its logical id.
