@@ -15,7 +15,7 @@ pub static TRAIT: TraitDef = TraitDef {
     doc: include_str!("admin_iam_role.md"),
     reads: &[Read::fields(Kind::EcsTaskDefinition, &["taskRoleArn"]), Read::fields(Kind::IamAuthorizationDetails, &["RolePolicyList", "AttachedManagedPolicies", "PolicyVersionList"])],
     likelihood: LikelihoodRole::Weak,
-    impact: &[ImpactRule { impact: Impact::High, when: None, rank: 0, because: |t| format!("the task role has administrative access ({})", t.first_resource()) }],
+    impact: &[ImpactRule { impact: Impact::High, when: None, rank: 0, because: |t| format!("the task role has administrative access ({})", t.first_resource().unwrap_or("?")) }],
     check,
     remediation,
     change: super::iam_policy::restrict_role,

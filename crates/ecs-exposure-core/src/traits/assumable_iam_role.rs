@@ -14,7 +14,7 @@ pub static TRAIT: TraitDef = TraitDef {
     doc: include_str!("assumable_iam_role.md"),
     reads: &[Read::fields(Kind::EcsTaskDefinition, &["taskRoleArn"])],
     likelihood: LikelihoodRole::Context,
-    impact: &[ImpactRule { impact: Impact::Medium, when: None, rank: 0, because: |t| format!("the tasks can use the credentials of role {}", t.first_resource()) }],
+    impact: &[ImpactRule { impact: Impact::Medium, when: None, rank: 0, because: |t| format!("the tasks can use the credentials of role {}", t.first_resource().unwrap_or("?")) }],
     check,
     remediation,
     change,

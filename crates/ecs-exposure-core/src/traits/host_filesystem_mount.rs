@@ -126,7 +126,7 @@ fn change(p: &Proposal<'_>) -> Option<Change> {
     volumes.sort();
     volumes.dedup();
     Some(Change::RemoveHostVolumes {
-        task_definition: first_evidence_resource(p.hit)?,
+        task_definition: p.hit.first_resource()?.to_string(),
         volumes,
     })
 }

@@ -65,7 +65,7 @@ fn remediation(ctx: &ServiceContext<'_>, _evidence: &[Evidence]) -> Remediation 
 
 fn change(p: &Proposal<'_>) -> Option<Change> {
     Some(Change::RemoveIpcModeHost {
-        task_definition: first_evidence_resource(p.hit)?,
+        task_definition: p.hit.first_resource()?.to_string(),
     })
 }
 

@@ -64,7 +64,7 @@ fn remediation(ctx: &ServiceContext<'_>, _evidence: &[Evidence]) -> Remediation 
 
 fn change(p: &Proposal<'_>) -> Option<Change> {
     Some(Change::RemovePidModeHost {
-        task_definition: first_evidence_resource(p.hit)?,
+        task_definition: p.hit.first_resource()?.to_string(),
     })
 }
 

@@ -20,7 +20,7 @@ pub use registry::{by_id, def};
 use crate::model::change::{Change, EnvVar, IngressRule};
 use crate::model::{Impact, Kind};
 use serde::Serialize;
-use util::{first_evidence_resource, hit_containers};
+use util::hit_containers;
 
 /// The one registry of traits, in report order: each line names a trait's module (its file,
 /// `traits/<module>.rs`, with `TRAIT` in it) and its id. The id's string form, the public
@@ -151,9 +151,10 @@ impl TraitHit {
         self.facets.contains(&facet)
     }
 
-    /// The first resource the trait comes from, for sentences ("role …").
-    pub fn first_resource(&self) -> &str {
-        self.resources.first().map(String::as_str).unwrap_or("?")
+    /// The first resource the trait comes from: its first evidence's (the engine lists
+    /// evidence resources first, in order), e.g. the task definition or the role.
+    pub fn first_resource(&self) -> Option<&str> {
+        self.resources.first().map(String::as_str)
     }
 }
 

@@ -329,7 +329,7 @@ fn change(p: &Proposal<'_>) -> Option<Change> {
         return None;
     }
     Some(Change::MoveEnvToSecrets {
-        task_definition: first_evidence_resource(p.hit)?,
+        task_definition: p.hit.first_resource()?.to_string(),
         variables,
     })
 }

@@ -85,7 +85,7 @@ fn remediation(ctx: &ServiceContext<'_>, evidence: &[Evidence]) -> Remediation {
 
 fn change(p: &Proposal<'_>) -> Option<Change> {
     Some(Change::SetNonRootUser {
-        task_definition: first_evidence_resource(p.hit)?,
+        task_definition: p.hit.first_resource()?.to_string(),
         containers: hit_containers(p.hit),
     })
 }

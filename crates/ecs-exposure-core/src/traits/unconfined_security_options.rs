@@ -110,7 +110,7 @@ fn change(p: &Proposal<'_>) -> Option<Change> {
     options.sort();
     options.dedup();
     Some(Change::RemoveSecurityOptions {
-        task_definition: first_evidence_resource(p.hit)?,
+        task_definition: p.hit.first_resource()?.to_string(),
         containers: hit_containers(p.hit),
         options,
     })

@@ -64,8 +64,3 @@ pub fn hit_containers(hit: &super::TraitHit) -> Vec<String> {
     c.dedup();
     c
 }
-
-/// The resource of a hit's first evidence (the task definition, for task definition traits).
-pub fn first_evidence_resource(hit: &super::TraitHit) -> Option<String> {
-    hit.evidence.first().map(|e| e.resource.clone())
-}
