@@ -52,12 +52,7 @@ impl Credentials {
     /// of a task definition that no service uses yet.
     pub fn find(inv: &Inventory) -> Credentials {
         let mut out = Credentials::default();
-        let Some(check) = traits::ALL
-            .iter()
-            .find(|t| t.id == TraitId::PlaintextCredentials)
-        else {
-            return out;
-        };
+        let check = traits::def(TraitId::PlaintextCredentials);
         for (arn, td) in &inv.task_definitions {
             let service: Option<Service> = serde_json::from_value(serde_json::json!({
                 "serviceArn": format!("{arn}#credentials"),

@@ -20,21 +20,22 @@ pub struct WhatIf {
     pub outcome: Impact,
 }
 
-/// What-ifs by (finding resource uid, trait).
+/// What-ifs by finding resource uid, then trait: a report looks each trait of each finding
+/// up, and a borrowed uid finds its row without building a key.
 #[derive(Debug, Clone, Default)]
 pub struct WhatIfTable {
-    by_hit: HashMap<(String, TraitId), WhatIf>,
+    by_hit: HashMap<String, HashMap<TraitId, WhatIf>>,
 }
 
 impl WhatIfTable {
     /// Each remediation's projection, for the hits it was derived from.
     pub fn from_plan(plan: &Plan) -> WhatIfTable {
-        let mut by_hit = HashMap::new();
+        let mut by_hit: HashMap<String, HashMap<TraitId, WhatIf>> = HashMap::new();
         for r in &plan.remediations {
             for (service, t) in &r.derived_from {
                 if let Some(p) = r.findings.iter().find(|p| &p.resource == service) {
-                    by_hit.insert(
-                        (service.clone(), *t),
+                    by_hit.entry(service.clone()).or_default().insert(
+                        *t,
                         WhatIf {
                             remediation_id: r.id.clone(),
                             projected_severity: p.projected_severity,
@@ -49,10 +50,7 @@ impl WhatIfTable {
 
     /// The what-if of one trait of the finding about `resource` (its `resource.uid`).
     pub fn get(&self, resource: &str, trait_id: TraitId) -> Option<&WhatIf> {
-        if self.by_hit.is_empty() {
-            return None;
-        }
-        self.by_hit.get(&(resource.to_string(), trait_id))
+        self.by_hit.get(resource)?.get(&trait_id)
     }
 
     pub fn is_empty(&self) -> bool {
