@@ -267,7 +267,7 @@ pub fn for_change(inv: &Inventory, change: &Change, services: &BTreeSet<String>)
             Change::UpgradeImages { repositories } => {
                 fix.notes.push(format!(
                     "Rebuild the image(s) of {} on a base and packages at the fixed versions Inspector names, push them, point the task definitions at the new digests, and redeploy.",
-                    repositories.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+                    crate::model::text::ticked(repositories)
                 ));
                 for s in services {
                     fix.commands.push(format!(

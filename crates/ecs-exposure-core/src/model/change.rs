@@ -6,6 +6,7 @@
 //! of security group rules, image repositories), so one change that removes a shared cause
 //! (one role used by many services) is planned once and lists every finding it affects.
 
+use super::text::ticked;
 use serde::Serialize;
 
 /// One change to the account, in the terms of the AWS resource it edits.
@@ -226,12 +227,6 @@ impl Change {
     /// A one-line description a person can act on.
     pub fn title(&self) -> String {
         let short = |arn: &str| arn.rsplit('/').next().unwrap_or(arn).to_string();
-        let ticked = |v: &[String]| {
-            v.iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         match self {
             Change::DropPrivileged {
                 task_definition,
@@ -271,10 +266,9 @@ impl Change {
             } => format!(
                 "move {} from `environment` to `secrets` in task definition `{}`",
                 ticked(
-                    &variables
+                    variables
                         .iter()
                         .map(|v| format!("{}/{}", v.container, v.name))
-                        .collect::<Vec<_>>()
                 ),
                 short(task_definition)
             ),
@@ -357,7 +351,7 @@ impl Change {
                 if !detach.is_empty() {
                     parts.push(format!(
                         "detach {}",
-                        ticked(&detach.iter().map(|p| short(p)).collect::<Vec<_>>())
+                        ticked(detach.iter().map(|p| short(p)))
                     ));
                 }
                 for s in statements {

@@ -19,6 +19,7 @@ pub mod severity;
 mod snippet;
 mod source;
 mod suppression;
+pub mod text;
 pub(crate) mod unique;
 
 pub use collection::{CallFailure, CollectionReport};

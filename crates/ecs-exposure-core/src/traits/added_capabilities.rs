@@ -2,6 +2,7 @@
 
 use super::util::{DOC_TASK_DEFINITION_PARAMS, rollout_steps};
 use super::*;
+use crate::model::text::ticked;
 
 pub static TRAIT: TraitDef = TraitDef {
     id: TraitId::AddedCapabilities,
@@ -29,14 +30,6 @@ const DANGEROUS: &[&str] = &[
 fn normalise(cap: &str) -> String {
     let upper = cap.trim().to_ascii_uppercase();
     upper.strip_prefix("CAP_").unwrap_or(&upper).to_string()
-}
-
-fn ticked(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|c| format!("`{c}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {

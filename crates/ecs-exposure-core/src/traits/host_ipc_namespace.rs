@@ -40,7 +40,7 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                 format!(
                     "task definition `{}` sets `ipcMode: host`: its containers ({}) share the container instance's IPC namespace, so they can read and write the shared memory, semaphores and message queues of every process on it that uses them",
                     td.short_name(),
-                    containers.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                    crate::model::text::ticked(&containers)
                 ),
             )
             .field("ipcMode")

@@ -35,7 +35,7 @@ fn check(ctx: &ServiceContext<'_>, out: &mut Outcome) {
                 format!(
                     "task definition `{}` sets `pidMode: host`: its containers ({}) see every process on the container instance and, running as root, can signal them",
                     td.short_name(),
-                    containers.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                    crate::model::text::ticked(&containers)
                 ),
             )
             .field("pidMode")

@@ -46,11 +46,7 @@ pub fn containers_named(evidence: &[super::Evidence]) -> String {
             names.push(c);
         }
     }
-    names
-        .iter()
-        .map(|c| format!("`{c}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    crate::model::text::ticked(names)
 }
 
 /// The containers of a hit's evidence, sorted, each once: what a change edits.
