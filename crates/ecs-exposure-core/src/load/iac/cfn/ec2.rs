@@ -3,7 +3,7 @@
 //! routes and associations), network ACLs (with entries and associations), internet gateways.
 
 use super::super::{IacError, Sink, fields};
-use super::{Cx, Res, model, name_or_logical, obj, text_of, text_value};
+use super::{Cx, Res, api_shape, model, name_or_logical, obj, text_of, text_value};
 use crate::model::Resource;
 use serde_json::{Value, json};
 
@@ -39,9 +39,8 @@ pub(super) fn subnet(
     r: &Res<'_, '_>,
 ) -> Result<Vec<Resource>, IacError> {
     let id = r.id.as_str();
-    let mut v = sink.json(id, r.props, "", false).unwrap_or(json!({}));
+    let mut v = api_shape(sink, r, false, "SubnetId");
     let o = obj(&mut v);
-    o.insert("SubnetId".into(), id.into());
     let vpc = sink.required(id, r.props, "VpcId");
     o.insert("VpcId".into(), vpc.into());
     o.remove("Ipv6CidrBlock");

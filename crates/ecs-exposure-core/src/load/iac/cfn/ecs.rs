@@ -1,7 +1,7 @@
 //! ECS: task definitions and services are already the API's shape in camelCase; clusters.
 
 use super::super::{IacError, Sink, fields};
-use super::{Cx, Res, lower_first, model, name_or_logical, obj};
+use super::{Cx, Res, api_shape, lower_first, model, name_or_logical, obj};
 use crate::model::Resource;
 use serde_json::json;
 
@@ -11,9 +11,8 @@ pub(super) fn task_definition(
     r: &Res<'_, '_>,
 ) -> Result<Vec<Resource>, IacError> {
     let id = &r.id;
-    let mut v = sink.json(id, r.props, "", true).unwrap_or(json!({}));
+    let mut v = api_shape(sink, r, true, "taskDefinitionArn");
     let o = obj(&mut v);
-    o.insert("taskDefinitionArn".into(), id.clone().into());
     o.entry("family").or_insert_with(|| r.logical.into());
     Ok(vec![Resource::TaskDefinition(model(id, v)?)])
 }
@@ -24,9 +23,8 @@ pub(super) fn service(
     r: &Res<'_, '_>,
 ) -> Result<Vec<Resource>, IacError> {
     let id = &r.id;
-    let mut v = sink.json(id, r.props, "", true).unwrap_or(json!({}));
+    let mut v = api_shape(sink, r, true, "serviceArn");
     let o = obj(&mut v);
-    o.insert("serviceArn".into(), id.clone().into());
     o.entry("serviceName").or_insert_with(|| r.logical.into());
     // `Cluster` is the API's `clusterArn`.
     let cluster = fields::CLUSTER;

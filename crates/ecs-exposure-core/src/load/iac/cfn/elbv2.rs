@@ -3,7 +3,7 @@
 
 use super::super::node::Node;
 use super::super::{IacError, Sink, fields};
-use super::{Cx, Res, model, name_or_logical, obj, text_of};
+use super::{Cx, Res, api_shape, model, name_or_logical, obj, text_of};
 use crate::model::Resource;
 use serde_json::{Value, json};
 
@@ -53,9 +53,8 @@ pub(super) fn target_group(
     r: &Res<'_, '_>,
 ) -> Result<Vec<Resource>, IacError> {
     let id = r.id.as_str();
-    let mut v = sink.json(id, r.props, "", false).unwrap_or(json!({}));
+    let mut v = api_shape(sink, r, false, "TargetGroupArn");
     let o = obj(&mut v);
-    o.insert("TargetGroupArn".into(), id.into());
     o.insert("TargetGroupName".into(), name_or_logical(r, "Name").into());
     let lbs: Vec<String> = cx
         .of_type(LISTENER)
@@ -72,9 +71,8 @@ pub(super) fn listener(
     r: &Res<'_, '_>,
 ) -> Result<Vec<Resource>, IacError> {
     let id = r.id.as_str();
-    let mut v = sink.json(id, r.props, "", false).unwrap_or(json!({}));
+    let mut v = api_shape(sink, r, false, "ListenerArn");
     let o = obj(&mut v);
-    o.insert("ListenerArn".into(), id.into());
     let lb = sink.required(id, r.props, "LoadBalancerArn");
     o.insert("LoadBalancerArn".into(), lb.into());
     Ok(vec![Resource::Listener(model(id, v)?)])
@@ -87,9 +85,8 @@ pub(super) fn listener_rule(
 ) -> Result<Vec<Resource>, IacError> {
     let id = r.id.as_str();
     // Already the API's shape (Conditions, Actions); Priority is a number here.
-    let mut v = sink.json(id, r.props, "", false).unwrap_or(json!({}));
+    let mut v = api_shape(sink, r, false, "RuleArn");
     let o = obj(&mut v);
-    o.insert("RuleArn".into(), id.into());
     let listener = sink.required(id, r.props, "ListenerArn");
     o.insert("ListenerArn".into(), listener.into());
     Ok(vec![Resource::ListenerRule(model(id, v)?)])

@@ -188,6 +188,16 @@ fn inline_suppressions(
     }
 }
 
+/// A resource's properties as the API writes the resource (`lower`: keys in camel case, as the
+/// ECS API has them), with its inventory id under `id_key` (`serviceArn`, `SubnetId`…).
+fn api_shape(sink: &mut Sink<'_>, r: &Res<'_, '_>, lower: bool, id_key: &str) -> Value {
+    let mut v = sink
+        .json(&r.id, r.props, "", lower)
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    obj(&mut v).insert(id_key.into(), r.id.clone().into());
+    v
+}
+
 fn obj(v: &mut Value) -> &mut Map<String, Value> {
     if !v.is_object() {
         *v = Value::Object(Map::new());
